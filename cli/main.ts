@@ -1,0 +1,40 @@
+/**
+ * The ml-gitops command line: offline plan, policy check of plain manifests, and the promotion
+ * workflow. Exit codes are shared by every command: 0 success, 1 refused (a mandatory policy
+ * violation, a promotion that is not allowed), 2 usage or input errors.
+ */
+import { Command, CommanderError } from "commander";
+import { commands } from "./commands";
+import { EXIT } from "./exit";
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const program = new Command("ml-gitops")
+    .description("GitOps delivery of ML models onto GPU Kubernetes clusters")
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let code: number = EXIT.ok;
+  for (const register of commands) register(program, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; every other parse failure is a usage error.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw err;
+  }
+  return code;
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`ml-gitops: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = EXIT.usage;
+    },
+  );
+}

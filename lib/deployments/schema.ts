@@ -1,0 +1,197 @@
+/**
+ * The ModelDeployment declaration: what an ML engineer writes in
+ * `deployments/<environment>/<model>.yaml`. The zod schema is the single definition; the
+ * TypeScript types are inferred from it, and the loader maps its issues to file:line:column.
+ * Cross-field rules (steps, analysis references, GPU fit) live in `validate.ts`.
+ */
+import { z } from "zod";
+
+export const API_VERSION = "ml-gitops.dev/v1alpha1";
+export const KIND = "ModelDeployment";
+
+/** Kubernetes object names: DNS-1035 labels, short enough for `-canary`/`-stable` suffixes. */
+const resourceName = z
+  .string()
+  .max(45, { message: "must be at most 45 characters, so the -predictor-canary suffixes still fit in 63" })
+  .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, {
+    message: "must be a DNS-1035 label: lowercase letters, digits and '-', starting with a letter",
+  });
+
+/** Argo-style durations, the only form the rollout controller and Prometheus both accept. */
+export const duration = z.string().regex(/^[1-9][0-9]*(s|m|h)$/, {
+  message: 'must be a duration like "30s", "10m" or "1h"',
+});
+
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/, {
+  message: 'must be a Kubernetes quantity like "8", "500m" or "64Gi"',
+});
+
+const percent = z.number().min(0, { message: "must be between 0 and 100" }).max(100, { message: "must be between 0 and 100" });
+
+export const ENGINES = ["vllm", "kserve"] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export const MODEL_FORMATS = ["huggingface", "vllm", "sklearn", "xgboost", "lightgbm", "pytorch", "onnx", "tensorflow", "triton"] as const;
+export type ModelFormat = (typeof MODEL_FORMATS)[number];
+
+export const KSERVE_MODES = ["Standard", "Knative"] as const;
+
+/** One immutable artifact: a model version as it is served. */
+export const artifactSchema = z.strictObject({
+  /** Human version label, e.g. `v3.2.0`. Unique per model. */
+  version: z.string().min(1).max(63).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+    message: "must be a version label of letters, digits, '.', '_' and '-'",
+  }),
+  /** Artifact URI pinned to one immutable artifact (content digest, commit SHA or image digest). */
+  uri: z.string().min(1),
+  /** Serving image pinned by digest; required for the vllm engine, optional for KServe runtimes. */
+  image: z.string().min(1).optional(),
+});
+
+export const candidateSchema = artifactSchema.extend({
+  /** Index into `spec.rollout.steps` of the step the canary stands on (0-based). */
+  step: z.number().int().min(0),
+  /** When the canary started (ISO 8601), written by `ml-gitops promote`. */
+  startedAt: z.string().datetime({ offset: true }).optional(),
+  approvedBy: z.array(z.string().min(1)).default([]),
+  /** Evaluation results the promotion was judged on: metric name to value. */
+  evaluation: z.record(z.string(), z.number()).optional(),
+});
+
+/** The promotion record: every candidate that completed its canary, oldest first. */
+export const releaseSchema = artifactSchema.extend({
+  promotedAt: z.string().datetime({ offset: true }),
+});
+
+/** A canary step. Exactly one of the keys, as in an Argo Rollout. */
+export const stepSchema = z
+  .strictObject({
+    setWeight: z.number().int({ message: "must be a whole percentage" }).optional(),
+    /** A pause; without a duration it waits for `ml-gitops advance`. */
+    pause: z.strictObject({ duration: duration.optional() }).optional(),
+    /** The name of an entry in `spec.rollout.analysis`. */
+    analysis: z.string().min(1).optional(),
+  })
+  .superRefine((step, ctx) => {
+    const keys = (["setWeight", "pause", "analysis"] as const).filter((k) => step[k] !== undefined);
+    if (keys.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `a step has exactly one of setWeight, pause or analysis (found ${keys.length === 0 ? "none" : keys.join(", ")})`,
+      });
+    }
+  });
+
+export const analysisSchema = z.strictObject({
+  /** How often the Prometheus queries run. @default "1m" */
+  interval: duration.default("1m"),
+  /** How many measurements make a verdict. @default 5 */
+  count: z.number().int().min(1).max(100).default(5),
+  /** Failed measurements tolerated before the canary aborts. @default 1 */
+  failureLimit: z.number().int().min(0).default(1),
+  /** p99 request latency must stay at or below this. */
+  p99LatencyMs: z.number().positive(),
+  /** Share of failed requests must stay at or below this. */
+  errorRatePercent: percent,
+});
+
+export const thresholdsSchema = z.strictObject({
+  p99LatencyMs: z.number().positive(),
+  errorRatePercent: percent,
+});
+
+export const declarationSchema = z.strictObject({
+  apiVersion: z.literal(API_VERSION, { message: `must be "${API_VERSION}"` }),
+  kind: z.literal(KIND, { message: `must be "${KIND}"` }),
+  metadata: z.strictObject({
+    name: resourceName,
+    /** Namespace the serving resources go to. @default "models" */
+    namespace: resourceName.default("models"),
+    /** Owning team, copied to labels for cost attribution. */
+    team: z.string().min(1).optional(),
+  }),
+  spec: z.strictObject({
+    model: z.strictObject({
+      format: z.enum(MODEL_FORMATS),
+      /** Name clients send in OpenAI-style requests. @default metadata.name */
+      servedName: z.string().min(1).optional(),
+    }),
+    serving: z.strictObject({
+      engine: z.enum(ENGINES),
+      /** KServe deployment mode. @default the cluster's mode (stack config kserve.deploymentMode) */
+      mode: z.enum(KSERVE_MODES).optional(),
+      /** ClusterServingRuntime for the KServe engine, e.g. kserve-sklearnserver. */
+      runtime: z.string().min(1).optional(),
+      replicas: z
+        .strictObject({ min: z.number().int().min(0), max: z.number().int().min(1) })
+        .refine((r) => r.min <= r.max, { message: "min must not exceed max" }),
+      gpu: z
+        .strictObject({
+          /** GPUs per replica. 0 for CPU models. */
+          count: z.number().int().min(0).max(16),
+          /** GPU model the pods need, e.g. H100, A100, L40S, L4, A10G. Required when count > 0. */
+          type: z.string().min(1).optional(),
+        })
+        .default({ count: 0 }),
+      resources: z.strictObject({ cpu: quantity, memory: quantity }),
+      vllm: z
+        .strictObject({
+          tensorParallelSize: z.number().int().min(1).max(16),
+          maxModelLen: z.number().int().min(256),
+          gpuMemoryUtilization: z.number().gt(0).max(1),
+          dtype: z.enum(["auto", "bfloat16", "float16", "float32"]).default("auto"),
+          extraArgs: z.array(z.string()).default([]),
+        })
+        .optional(),
+      /** Pre-cache the model on GPU nodes with a KServe LocalModelCache. */
+      cache: z.strictObject({ size: quantity }).optional(),
+    }),
+    stable: artifactSchema,
+    candidate: candidateSchema.optional(),
+    releases: z.array(releaseSchema).default([]),
+    rollout: z.strictObject({
+      steps: z.array(stepSchema).min(1),
+      analysis: z.record(z.string().regex(/^[a-z][-a-z0-9]*$/), analysisSchema).default({}),
+      /** How long a rollout may make no progress before it aborts; GPU pods take 4–16 minutes. @default 30 */
+      progressDeadlineMinutes: z.number().int().min(1).default(30),
+    }),
+    promotion: z
+      .strictObject({
+        criteria: z
+          .array(
+            z
+              .strictObject({ metric: z.string().min(1), min: z.number().optional(), max: z.number().optional() })
+              .refine((c) => c.min !== undefined || c.max !== undefined, { message: "a criterion needs min or max" }),
+          )
+          .default([]),
+        approvals: z
+          .strictObject({ required: z.number().int().min(0), approvers: z.array(z.string().min(1)).default([]) })
+          .default({ required: 0, approvers: [] }),
+      })
+      .default({ criteria: [], approvals: { required: 0, approvers: [] } }),
+    drift: z
+      .strictObject({
+        monitorInterval: duration,
+        alert: thresholdsSchema,
+        autoRollback: thresholdsSchema,
+      })
+      .optional(),
+    /** A/B routing: requests carrying `header: value` go to the candidate with `candidateWeight`. */
+    routing: z
+      .strictObject({
+        header: z.string().regex(/^[A-Za-z0-9-]+$/, { message: "must be an HTTP header name" }),
+        value: z.string().min(1),
+        candidateWeight: percent,
+      })
+      .optional(),
+  }),
+});
+
+export type ModelDeploymentInput = z.input<typeof declarationSchema>;
+export type ModelDeploymentDeclaration = z.output<typeof declarationSchema>;
+export type DeclarationSpec = ModelDeploymentDeclaration["spec"];
+export type Artifact = z.output<typeof artifactSchema>;
+export type Candidate = z.output<typeof candidateSchema>;
+export type Release = z.output<typeof releaseSchema>;
+export type DeclaredStep = z.output<typeof stepSchema>;
+export type Analysis = z.output<typeof analysisSchema>;
