@@ -1,0 +1,45 @@
+/**
+ * Every version the platform installs, in one typed table. A chart version and the app version
+ * it ships are a pair: bump them together (`npm test` checks every entry is an exact version).
+ * Sources: each project's chart index at the chart version named here.
+ */
+
+export interface ChartPin {
+  /** Helm repository URL, or the OCI registry path the chart lives under. */
+  readonly repo: string;
+  readonly chart: string;
+  /** Exact chart version: never a range, never empty. */
+  readonly version: string;
+  /** The application version the chart ships, for humans and the README. */
+  readonly appVersion: string;
+}
+
+export const CHARTS = {
+  argoCd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.4.0", appVersion: "v3.5.1" },
+  argoRollouts: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-rollouts", version: "2.41.1", appVersion: "v1.9.1" },
+  flux2: { repo: "https://fluxcd-community.github.io/helm-charts", chart: "flux2", version: "2.19.0", appVersion: "2.9.1" },
+  certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.2", appVersion: "v1.21.2" },
+  kserveCrd: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-crd", version: "v0.20.0", appVersion: "v0.20.0" },
+  kserveResources: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-resources", version: "v0.20.0", appVersion: "v0.20.0" },
+  kserveRuntimeConfigs: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-runtime-configs", version: "v0.20.0", appVersion: "v0.20.0" },
+  nvidiaDevicePlugin: { repo: "https://nvidia.github.io/k8s-device-plugin", chart: "nvidia-device-plugin", version: "0.20.1", appVersion: "0.20.1" },
+} as const satisfies Record<string, ChartPin>;
+
+export type ChartName = keyof typeof CHARTS;
+
+/** The chart reference helm.v3.Release takes: a name plus repo, or a full OCI reference. */
+export function chartRef(pin: ChartPin): { chart: string; repositoryOpts?: { repo: string } } {
+  return pin.repo.startsWith("oci://") ? { chart: `${pin.repo}/${pin.chart}` } : { chart: pin.chart, repositoryOpts: { repo: pin.repo } };
+}
+
+/** EKS control plane version; node groups follow it. */
+export const KUBERNETES_VERSION = "1.34";
+
+/**
+ * Container images the platform itself renders, pinned by digest. Declarations pin their own
+ * serving images; these are defaults and the analysis job image.
+ */
+export const IMAGES = {
+  /** vLLM OpenAI-compatible server v0.28.0. */
+  vllm: "vllm/vllm-openai:v0.28.0@sha256:61fc8a896b0a4fbbbdc063bc4b0dbc25ce98e02b5050c24aeb7830ac02039b14",
+} as const;
