@@ -110,6 +110,7 @@ function pinExample(scheme: ArtifactScheme, uri: string): string {
 /** Keeps the bucket and the key's prefix, and puts the digest where the mutable leaf was. */
 function objectStoreExample(scheme: "s3" | "gs", uri: string): string {
   const [bucket = "<bucket>", ...key] = uri.slice(`${scheme}://`.length).split("/").filter((s) => s !== "");
+  if (key.some((s) => DIGEST_SEGMENT.test(s))) return `${scheme}://${[bucket, ...key].join("/")}/`;
   const prefix = key.length >= 2 ? key.slice(0, -1) : key;
   return `${scheme}://${[bucket, ...prefix, "sha256-<64 hex>"].join("/")}/`;
 }
