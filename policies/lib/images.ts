@@ -1,0 +1,42 @@
+/** Every container image a workload or model-serving resource runs, with its field path. */
+import { isObj, type Obj } from "./known";
+import { isKind } from "./k8s";
+import {
+  containersOf, FRAMEWORK_FIELDS, inferenceServiceComponents, isServingRuntime, llmInferenceServicePodSpecs, workloadKind, workloadPodSpec, type At,
+} from "./workloads";
+
+function imagesOfContainers(containers: At<Obj>[]): At<string>[] {
+  const out: At<string>[] = [];
+  for (const c of containers) if (typeof c.value.image === "string") out.push({ path: `${c.path}.image`, value: c.value.image });
+  return out;
+}
+
+/** Cheap pre-check so resources of other types are never copied. */
+export function carriesImages(type: string): boolean {
+  return workloadKind(type) || isKind(type, "inferenceService") || isServingRuntime(type) || isKind(type, "llmInferenceService");
+}
+
+export function containerImages(type: string, props: Obj): At<string>[] {
+  const pod = workloadPodSpec(type, props);
+  if (pod) return imagesOfContainers(containersOf(pod));
+  if (isKind(type, "inferenceService")) {
+    const out: At<string>[] = [];
+    for (const component of inferenceServiceComponents(props)) {
+      for (const fw of FRAMEWORK_FIELDS) {
+        const spec = component.value[fw];
+        if (isObj(spec) && typeof spec.image === "string") out.push({ path: `${component.path}.${fw}.image`, value: spec.image });
+      }
+      out.push(...imagesOfContainers(containersOf(component)));
+    }
+    return out;
+  }
+  if (isServingRuntime(type)) {
+    const spec = props.spec;
+    return isObj(spec) ? imagesOfContainers(containersOf({ path: "spec", value: spec })) : [];
+  }
+  if (isKind(type, "llmInferenceService")) {
+    return llmInferenceServicePodSpecs(props).flatMap((p) => imagesOfContainers(containersOf(p)));
+  }
+  return [];
+}
+

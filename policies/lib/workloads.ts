@@ -1,0 +1,94 @@
+/**
+ * Where pod specs and model-serving components live in the resources we check. Each walker
+ * returns the structure with its field path, so rules report `spec.template.spec.containers[0]`
+ * rather than "somewhere in the Deployment".
+ */
+import { isObj, list, obj, type Obj } from "./known";
+import { isKind, parseKubeType } from "./k8s";
+
+export interface At<T> {
+  path: string;
+  value: T;
+}
+
+const POD_TEMPLATE_KINDS: Readonly<Record<string, string>> = {
+  "apps/Deployment": "spec.template.spec",
+  "apps/StatefulSet": "spec.template.spec",
+  "apps/DaemonSet": "spec.template.spec",
+  "apps/ReplicaSet": "spec.template.spec",
+  "batch/Job": "spec.template.spec",
+  "batch/CronJob": "spec.jobTemplate.spec.template.spec",
+  "core/Pod": "spec",
+  "core/ReplicationController": "spec.template.spec",
+  "argoproj.io/Rollout": "spec.template.spec",
+};
+
+function at(root: Obj, path: string): unknown {
+  let v: unknown = root;
+  for (const key of path.split(".")) v = obj(v)[key];
+  return v;
+}
+
+export function workloadKind(type: string): boolean {
+  const t = parseKubeType(type);
+  return t !== undefined && Object.hasOwn(POD_TEMPLATE_KINDS, `${t.group}/${t.kind}`);
+}
+
+/** The pod spec of a plain workload or Rollout, if the resource has one. */
+export function workloadPodSpec(type: string, props: Obj): At<Obj> | undefined {
+  const t = parseKubeType(type);
+  const path = t && POD_TEMPLATE_KINDS[`${t.group}/${t.kind}`];
+  if (!path) return undefined;
+  const spec = at(props, path);
+  return isObj(spec) ? { path, value: spec } : undefined;
+}
+
+/** Every container of a pod spec (or of a KServe component, which inlines a pod spec). */
+export function containersOf(podSpec: At<Obj>): At<Obj>[] {
+  const out: At<Obj>[] = [];
+  for (const field of ["initContainers", "containers", "ephemeralContainers"]) {
+    list(podSpec.value[field]).forEach((c, i) => {
+      if (isObj(c)) out.push({ path: `${podSpec.path}.${field}[${i}]`, value: c });
+    });
+  }
+  return out;
+}
+
+/** KServe's framework shorthands; each may carry `storageUri` and `image`. */
+export const FRAMEWORK_FIELDS = [
+  "model", "sklearn", "xgboost", "tensorflow", "pytorch", "onnx", "triton", "lightgbm", "paddle", "pmml",
+  "huggingface", "alibi", "art",
+] as const;
+
+/** The components of an InferenceService: predictor, transformer, explainer, canary predictors. */
+export function inferenceServiceComponents(props: Obj): At<Obj>[] {
+  const spec = obj(props.spec);
+  const out: At<Obj>[] = [];
+  for (const name of ["predictor", "transformer", "explainer"]) {
+    if (isObj(spec[name])) out.push({ path: `spec.${name}`, value: spec[name] as Obj });
+  }
+  list(spec.canary).forEach((c, i) => {
+    const predictor = obj(c).predictor;
+    if (isObj(predictor)) out.push({ path: `spec.canary[${i}].predictor`, value: predictor });
+  });
+  return out;
+}
+
+/** Pod specs of an LLMInferenceService (main and prefill, each with optional workers). */
+export function llmInferenceServicePodSpecs(props: Obj): At<Obj>[] {
+  const spec = obj(props.spec);
+  const out: At<Obj>[] = [];
+  for (const [path, v] of [
+    ["spec.template", spec.template],
+    ["spec.worker", spec.worker],
+    ["spec.prefill.template", obj(spec.prefill).template],
+    ["spec.prefill.worker", obj(spec.prefill).worker],
+  ] as const) {
+    if (isObj(v)) out.push({ path, value: v });
+  }
+  return out;
+}
+
+export function isServingRuntime(type: string): boolean {
+  return isKind(type, "servingRuntime") || isKind(type, "clusterServingRuntime");
+}
