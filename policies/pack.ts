@@ -1,0 +1,28 @@
+/**
+ * The policies of the ml-gitops pack. Importing this module has no side effects; only
+ * index.ts constructs the PolicyPack (which starts CrossGuard's gRPC server).
+ */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { argocdAppSyncSafe } from "./rules/argocd-app-sync-safe";
+import { fluxGpuTimeout } from "./rules/flux-gpu-timeout";
+import { gpuNodeGroupHardened } from "./rules/gpu-node-group-hardened";
+import { helmReleasePinned } from "./rules/helm-release-pinned";
+import { modelArtifactImmutable } from "./rules/model-artifact-immutable";
+import { modelBucketHardened } from "./rules/model-bucket-hardened";
+import { modelCanaryRequired } from "./rules/model-canary-required";
+import { servingImageDigest } from "./rules/serving-image-digest";
+
+export const PACK_NAME = "ml-gitops";
+/** The pack's default; each policy sets its own level, which wins over this. */
+export const PACK_ENFORCEMENT_LEVEL = "mandatory" as const;
+
+export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  modelArtifactImmutable,
+  servingImageDigest,
+  modelCanaryRequired,
+  modelBucketHardened,
+  gpuNodeGroupHardened,
+  helmReleasePinned,
+  argocdAppSyncSafe,
+  fluxGpuTimeout,
+];
