@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT_ID, REGIONS, type RegionFacts } from "./fixtures";
+import { ACCOUNT_ID, REGIONS, SUBNETS, type RegionFacts } from "./fixtures";
 
 type State = Record<string, unknown>;
 
@@ -142,6 +142,12 @@ export class ProviderEmulator implements pulumi.runtime.Mocks {
       }
       case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":
         return this.instanceTypeOfferings(region, args.inputs);
+      case "aws:ec2/getSubnet:getSubnet": {
+        const id = String(args.inputs.id);
+        const subnet = SUBNETS[id];
+        if (!subnet) throw new Error(`the offline plan does not know subnet ${id}; add it to SUBNETS in plan/fixtures.ts`);
+        return { id, ...subnet, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:subnet/${id}` };
+      }
       case "aws:eks/getCluster:getCluster": {
         const clusterName = String(args.inputs.name);
         return this.newResource({ type: "aws:eks/cluster:Cluster", name: clusterName, inputs: { name: clusterName }, custom: true }).state;

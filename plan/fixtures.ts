@@ -73,3 +73,20 @@ export const REGIONS: Readonly<Record<string, RegionFacts>> = {
     },
   },
 };
+
+/**
+ * Subnets of the sample stacks, as `aws ec2 describe-subnets` would describe them. A user's own
+ * subnets are planned by adding them here; the offline plan names this file when one is missing.
+ */
+export const SUBNETS: Readonly<Record<string, { readonly availabilityZone: string; readonly vpcId: string }>> = {
+  "subnet-0e1a5c0de0000001a": { availabilityZone: "us-east-1a", vpcId: "vpc-0e1a5c0de00000001" },
+  "subnet-0e1a5c0de0000001b": { availabilityZone: "us-east-1b", vpcId: "vpc-0e1a5c0de00000001" },
+  "subnet-0e1a5c0de0000001c": { availabilityZone: "us-east-1c", vpcId: "vpc-0e1a5c0de00000001" },
+  "subnet-0e1a5c0de0000001d": { availabilityZone: "us-east-1d", vpcId: "vpc-0e1a5c0de00000001" },
+  "subnet-0e0e5c0de0000002a": { availabilityZone: "eu-west-1a", vpcId: "vpc-0e0e5c0de00000002" },
+  "subnet-0e0e5c0de0000002b": { availabilityZone: "eu-west-1b", vpcId: "vpc-0e0e5c0de00000002" },
+  "subnet-0e0e5c0de0000002c": { availabilityZone: "eu-west-1c", vpcId: "vpc-0e0e5c0de00000002" },
+  "subnet-0e2c5c0de0000003a": { availabilityZone: "us-west-2a", vpcId: "vpc-0e2c5c0de00000003" },
+  "subnet-0e2c5c0de0000003b": { availabilityZone: "us-west-2b", vpcId: "vpc-0e2c5c0de00000003" },
+  "subnet-0e2c5c0de0000003c": { availabilityZone: "us-west-2c", vpcId: "vpc-0e2c5c0de00000003" },
+};

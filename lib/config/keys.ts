@@ -1,0 +1,200 @@
+/**
+ * Every config key of the project, in one table: its Pulumi type, description, default and
+ * schema. Pulumi.yaml's `config:` section declares the same keys (a test keeps them equal);
+ * Pulumi project config can type strings, integers, booleans and arrays, so the one structured
+ * key, `gpuPools`, is declared here and documented in Pulumi.yaml's comments.
+ */
+import { z } from "zod";
+import { GPU_AMI_TYPES } from "../gpu/catalogue";
+import { KUBERNETES_VERSION } from "../versions";
+
+export type PulumiType = "string" | "integer" | "boolean" | "array" | "object";
+
+export interface KeySpec {
+  readonly type: PulumiType;
+  readonly description: string;
+  readonly schema: z.ZodType;
+  /** Must be set with `pulumi config set --secret`. */
+  readonly secret?: boolean;
+  /** Shown in Pulumi.yaml; the schema applies it. */
+  readonly default?: string | number | boolean | readonly string[];
+}
+
+const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be lowercase letters, digits and '-'" });
+
+export const gpuPoolSchema = z.strictObject({
+  /** Pool name; the node group is `<stack>-<name>`. */
+  name,
+  amiType: z.enum(GPU_AMI_TYPES),
+  /** Instance types in order of preference; the region keeps those it offers. */
+  instanceTypes: z.array(z.string().min(1)).min(1),
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+  minSize: z.number().int().min(0),
+  maxSize: z.number().int().min(1),
+  /** @default minSize */
+  desiredSize: z.number().int().min(0).optional(),
+  /** Root volume size; model images and weights need room. @default 200 */
+  diskSizeGiB: z.number().int().min(50).max(16384).default(200),
+  labels: z.record(z.string(), z.string()).default({}),
+});
+
+export const CONFIG_KEYS = {
+  role: {
+    type: "string",
+    description: "What this stack provisions: `cluster` (a GPU cluster and its platform) or `artifacts` (the shared model artifact store).",
+    schema: z.enum(["cluster", "artifacts"]).default("cluster"),
+    default: "cluster",
+  },
+  environment: {
+    type: "string",
+    description: "The deployments/<environment> directory whose model declarations this cluster serves.",
+    schema: name.optional(),
+  },
+  clusterMode: {
+    type: "string",
+    description: "`create` an EKS cluster, or `attach` to an existing one by name.",
+    schema: z.enum(["create", "attach"]).default("create"),
+    default: "create",
+  },
+  clusterName: {
+    type: "string",
+    description: "EKS cluster name (created or attached).",
+    schema: name.max(100).optional(),
+  },
+  kubernetesVersion: {
+    type: "string",
+    description: "EKS Kubernetes version for a created cluster.",
+    schema: z.string().regex(/^1\.\d{2}$/, { message: 'must be a minor version like "1.34"' }).default(KUBERNETES_VERSION),
+    default: KUBERNETES_VERSION,
+  },
+  privateSubnetIds: {
+    type: "array",
+    description: "Private subnets for the control plane and node groups; GPU pools use those in zones that offer their instance types.",
+    schema: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id like subnet-0a1b2c3d" })).default([]),
+  },
+  endpointPublicAccess: {
+    type: "boolean",
+    description: "Expose the EKS API endpoint publicly (restricted to publicAccessCidrs). The private endpoint is always on.",
+    schema: z.boolean().default(false),
+    default: false,
+  },
+  publicAccessCidrs: {
+    type: "array",
+    description: "CIDRs allowed to reach a public API endpoint.",
+    schema: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: "must be an IPv4 CIDR" })).default([]),
+  },
+  existingOidcProviderArn: {
+    type: "string",
+    description: "attach mode: ARN of the cluster's IAM OIDC provider (IRSA).",
+    schema: z.string().startsWith("arn:aws:iam::").optional(),
+  },
+  existingNodeRoleArn: {
+    type: "string",
+    description: "attach mode: ARN of the IAM role GPU node groups run as.",
+    schema: z.string().startsWith("arn:aws:iam::").optional(),
+  },
+  gpuPools: {
+    type: "object",
+    description: "GPU node pools: [{name, amiType, instanceTypes, capacityType, minSize, maxSize, desiredSize, diskSizeGiB, labels}].",
+    schema: z.array(gpuPoolSchema).default([]),
+  },
+  modelBucketName: {
+    type: "string",
+    description: "Model artifact bucket name (cluster role without artifactStack), or the name prefix of the artifact store's buckets.",
+    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,50}[a-z0-9]$/, { message: "must be a valid S3 bucket name of at most 52 characters" }).optional(),
+  },
+  modelPrefix: {
+    type: "string",
+    description: "Key prefix under which model artifacts live; the serving role may read only this prefix.",
+    schema: z.string().regex(/^([a-z0-9][-a-z0-9_.]*\/)+$/, { message: 'must be a key prefix ending in "/", like "models/"' }).default("models/"),
+    default: "models/",
+  },
+  objectLockRetentionDays: {
+    type: "integer",
+    description: "Object Lock retention of every artifact version, in days.",
+    schema: z.number().int().min(1).max(36500).default(365),
+    default: 365,
+  },
+  artifactStack: {
+    type: "string",
+    description: "Fully qualified name (org/project/stack) of the artifact store stack whose region-local replica this cluster reads.",
+    schema: z.string().min(1).optional(),
+  },
+  replicaRegions: {
+    type: "array",
+    description: "artifacts role: every region that serves models and gets a replica bucket.",
+    schema: z.array(z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, { message: "must be an AWS region like eu-west-1" })).default([]),
+  },
+  replicationTimeControl: {
+    type: "boolean",
+    description: "artifacts role: S3 Replication Time Control (15-minute SLA and metrics) on every replication rule.",
+    schema: z.boolean().default(true),
+    default: true,
+  },
+  delivery: {
+    type: "string",
+    description: "How model manifests reach the cluster: `argocd` or `flux` sync them from git, `direct` applies them with Pulumi.",
+    schema: z.enum(["argocd", "flux", "direct"]).default("argocd"),
+    default: "argocd",
+  },
+  gitRepoUrl: {
+    type: "string",
+    description: "GitOps repository (https) that Argo CD or Flux syncs.",
+    schema: z.string().regex(/^https:\/\/\S+$/, { message: "must be an https:// URL" }).optional(),
+  },
+  gitRevision: {
+    type: "string",
+    description: "Branch, tag or commit the GitOps controllers track.",
+    schema: z.string().min(1).default("main"),
+    default: "main",
+  },
+  gitopsPath: {
+    type: "string",
+    description: "Directory of this cluster in the GitOps repository; models go to <path>/models, GPU infrastructure to <path>/gpu-infra. @default clusters/<stack>",
+    schema: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: "must be a relative path without leading or trailing /" }).optional(),
+  },
+  gitToken: {
+    type: "string",
+    description: "Token for the GitOps repository (secret).",
+    schema: z.string().min(1).optional(),
+    secret: true,
+  },
+  argocdAdminPasswordBcrypt: {
+    type: "string",
+    description: "bcrypt hash of the Argo CD admin password (secret); required with delivery argocd.",
+    schema: z.string().min(1).optional(),
+    secret: true,
+  },
+  syncTimeoutMinutes: {
+    type: "integer",
+    description: "How long GitOps waits for model workloads to become healthy; GPU pods take 10+ minutes.",
+    schema: z.number().int().min(30).max(240).default(45),
+    default: 45,
+  },
+  kserveDeploymentMode: {
+    type: "string",
+    description: "KServe deployment mode, always set explicitly: Standard (plain Deployments) or Knative (needs Knative Serving and a networking layer).",
+    schema: z.enum(["Standard", "Knative"]).default("Standard"),
+    default: "Standard",
+  },
+  knativeNetworkingLayer: {
+    type: "string",
+    description: "Knative mode: the networking layer already installed with Knative Serving (istio or kourier).",
+    schema: z.enum(["istio", "kourier"]).optional(),
+  },
+  modelsNamespace: {
+    type: "string",
+    description: "Namespace model workloads run in.",
+    schema: name.default("models"),
+    default: "models",
+  },
+  prometheusUrl: {
+    type: "string",
+    description: "Prometheus that canary analysis queries.",
+    schema: z.string().regex(/^https?:\/\/\S+$/, { message: "must be an http(s) URL" }).default("http://kube-prometheus-stack-prometheus.monitoring.svc:9090"),
+    default: "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
+  },
+} as const satisfies Record<string, KeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+export type RawConfig = { -readonly [K in ConfigKey]: z.output<(typeof CONFIG_KEYS)[K]["schema"]> };

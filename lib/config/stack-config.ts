@@ -1,0 +1,342 @@
+/**
+ * Stack config, parsed and validated once into typed objects. Input is the config map Pulumi
+ * hands the program (`project:key` → string, structured values as JSON), so the same parser
+ * serves `pulumi up`, the offline plan and the tests. Every problem names the stack file, the
+ * key, the value received and the fix; all are collected, then thrown together.
+ */
+import { z } from "zod";
+import { instanceAmiMismatch, INSTANCE_TYPES, type GpuAmiType, type GpuModel } from "../gpu/catalogue";
+import { Problems, type Problem } from "../errors";
+import { closest, zodProblems } from "../zod-problems";
+import { CONFIG_KEYS, gpuPoolSchema, type ConfigKey, type RawConfig } from "./keys";
+
+export const PROJECT = "ml-gitops";
+
+export interface StackIdentity {
+  readonly stack: string;
+  /** The stack's config file as users see it, e.g. `stacks/Pulumi.prod-us-east-1.yaml`. */
+  readonly file: string;
+}
+
+export interface GpuPoolConfig {
+  readonly name: string;
+  readonly amiType: GpuAmiType;
+  readonly instanceTypes: readonly string[];
+  readonly capacityType: "ON_DEMAND" | "SPOT";
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredSize: number;
+  readonly diskSizeGiB: number;
+  readonly labels: Readonly<Record<string, string>>;
+  /** GPU model and count per node of the pool's instance types (one model per pool). */
+  readonly gpuModel: GpuModel;
+  readonly gpusPerNode: number;
+}
+
+export type ArtifactSource =
+  | { readonly kind: "local"; readonly bucketName: string; readonly prefix: string; readonly retentionDays: number }
+  | { readonly kind: "stack"; readonly stackName: string; readonly prefix: string };
+
+export interface ClusterStackConfig extends StackIdentity {
+  readonly role: "cluster";
+  readonly region: string;
+  readonly environment: string;
+  readonly cluster: {
+    readonly mode: "create" | "attach";
+    readonly name: string;
+    readonly version: string;
+    readonly subnetIds: readonly string[];
+    readonly endpointPublicAccess: boolean;
+    readonly publicAccessCidrs: readonly string[];
+    readonly existingOidcProviderArn?: string;
+    readonly existingNodeRoleArn?: string;
+  };
+  readonly gpuPools: readonly GpuPoolConfig[];
+  readonly artifacts: ArtifactSource;
+  readonly gitops: {
+    readonly delivery: "argocd" | "flux" | "direct";
+    readonly repoUrl?: string;
+    readonly revision: string;
+    readonly path: string;
+    readonly modelsPath: string;
+    readonly infraPath: string;
+    readonly syncTimeoutMinutes: number;
+  };
+  readonly kserve: {
+    readonly mode: "Standard" | "Knative";
+    readonly knativeNetworkingLayer?: "istio" | "kourier";
+    readonly modelsNamespace: string;
+  };
+  readonly prometheusUrl: string;
+  /** Secret keys that are set; their values are read as Pulumi secrets by the program. */
+  readonly secrets: ReadonlySet<"gitToken" | "argocdAdminPasswordBcrypt">;
+}
+
+export interface ArtifactStackConfig extends StackIdentity {
+  readonly role: "artifacts";
+  readonly region: string;
+  readonly bucketNamePrefix: string;
+  readonly prefix: string;
+  readonly retentionDays: number;
+  readonly replicaRegions: readonly string[];
+  readonly replicationTimeControl: boolean;
+}
+
+export type StackConfig = ClusterStackConfig | ArtifactStackConfig;
+
+const KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
+const rawSchema = z.strictObject(
+  Object.fromEntries(KEY_NAMES.map((k) => [k, CONFIG_KEYS[k].schema])) as { [K in ConfigKey]: (typeof CONFIG_KEYS)[K]["schema"] },
+);
+
+/** Decodes the wire strings into JSON values by each key's declared Pulumi type. */
+function decode(
+  all: Readonly<Record<string, string>>,
+  id: StackIdentity,
+  problems: Problems,
+): Record<string, unknown> {
+  const decoded: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(all)) {
+    const [namespace, key] = fullKey.split(":") as [string, string | undefined];
+    if (namespace !== PROJECT || key === undefined) continue;
+    const spec = (CONFIG_KEYS as Record<string, (typeof CONFIG_KEYS)[ConfigKey]>)[key];
+    const at = { file: id.file, path: fullKey };
+    if (!spec) {
+      const guess = closest(key, KEY_NAMES);
+      problems.add({
+        ...at,
+        value: text,
+        message: "unknown config key",
+        fix: guess ? `Did you mean ${PROJECT}:${guess}? Otherwise remove it` : `Remove it; Pulumi.yaml lists every key`,
+      });
+      continue;
+    }
+    switch (spec.type) {
+      case "string":
+        decoded[key] = text;
+        break;
+      case "integer": {
+        const n = Number(text);
+        if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
+          problems.add({ ...at, value: text, message: "must be an integer", fix: `Write a whole number, e.g. ${String(spec.default ?? 1)}` });
+        } else decoded[key] = n;
+        break;
+      }
+      case "boolean":
+        if (text !== "true" && text !== "false") {
+          problems.add({ ...at, value: text, message: "must be a boolean", fix: "Write true or false" });
+        } else decoded[key] = text === "true";
+        break;
+      case "array":
+      case "object":
+        try {
+          decoded[key] = JSON.parse(text);
+        } catch {
+          problems.add({ ...at, value: text, message: `must be structured YAML (${spec.type === "array" ? "a list" : "a list of mappings"})`, fix: "Write it as a YAML list in the stack file, or set it with `pulumi config set --path`" });
+        }
+        break;
+    }
+  }
+  return decoded;
+}
+
+function validatePools(raw: RawConfig, id: StackIdentity, problems: Problems): GpuPoolConfig[] {
+  const pools: GpuPoolConfig[] = [];
+  const seen = new Map<string, number>();
+  raw.gpuPools.forEach((pool, i) => {
+    const at = (field: string, value: unknown): Pick<Problem, "file" | "path" | "value"> => ({
+      file: id.file,
+      path: `${PROJECT}:gpuPools[${i}].${field}`,
+      value,
+    });
+    let ok = true;
+    const fail = (p: Problem) => {
+      problems.add(p);
+      ok = false;
+    };
+    const first = seen.get(pool.name);
+    if (first !== undefined) {
+      fail({ ...at("name", pool.name), message: `duplicates gpuPools[${first}].name`, fix: "Give every pool a distinct name" });
+    }
+    seen.set(pool.name, i);
+    const desired = pool.desiredSize ?? pool.minSize;
+    if (pool.minSize > pool.maxSize) {
+      fail({ ...at("minSize", pool.minSize), message: `must not exceed maxSize (${pool.maxSize})`, fix: "Lower minSize or raise maxSize" });
+    }
+    if (desired < pool.minSize || desired > pool.maxSize) {
+      fail({ ...at("desiredSize", desired), message: `must lie between minSize (${pool.minSize}) and maxSize (${pool.maxSize})`, fix: "Set desiredSize within the pool's bounds" });
+    }
+    const models = new Map<string, number>();
+    pool.instanceTypes.forEach((type, j) => {
+      const mismatch = instanceAmiMismatch(type, pool.amiType);
+      if (mismatch) {
+        const gpuTypes = Object.entries(INSTANCE_TYPES)
+          .filter(([, info]) => info.gpu)
+          .map(([t]) => t.split(".")[0])
+          .filter((f, k, all) => all.indexOf(f) === k);
+        fail({
+          ...at(`instanceTypes[${j}]`, type),
+          message: mismatch,
+          fix: INSTANCE_TYPES[type]?.gpu
+            ? `Use an instance type built for ${pool.amiType}, or an AMI type matching ${type}`
+            : `Use a GPU instance type (families: ${gpuTypes.join(", ")})`,
+        });
+        return;
+      }
+      const gpu = INSTANCE_TYPES[type]!.gpu!;
+      models.set(`${gpu.model}`, gpu.count);
+    });
+    if (models.size > 1) {
+      fail({
+        ...at("instanceTypes", pool.instanceTypes),
+        message: `mixes GPU models (${[...models.keys()].join(", ")})`,
+        fix: "Put each GPU model in its own pool, so node selectors can target it",
+      });
+    }
+    if (!ok) return;
+    const [gpuModel] = [...models.keys()] as GpuModel[];
+    const gpusPerNode = Math.min(...pool.instanceTypes.map((t) => INSTANCE_TYPES[t]!.gpu!.count));
+    pools.push({ ...pool, desiredSize: desired, gpuModel: gpuModel!, gpusPerNode });
+  });
+  return pools;
+}
+
+/** Parses the config map of one stack. Throws a ValidationError listing every problem. */
+export function parseStackConfig(
+  all: Readonly<Record<string, string>>,
+  id: StackIdentity,
+  secretKeys: readonly string[] = [],
+): StackConfig {
+  id = { stack: id.stack, file: id.file };
+  const problems = new Problems();
+  const decoded = decode(all, id, problems);
+  const parsed = rawSchema.safeParse(decoded);
+  if (!parsed.success) {
+    problems.addAll(
+      zodProblems(parsed.error, {
+        file: id.file,
+        prefix: `${PROJECT}:`,
+        input: decoded,
+        knownKeys: (path) => (path[0] === "gpuPools" ? Object.keys(gpuPoolSchema.shape) : KEY_NAMES),
+      }),
+    );
+    problems.throwIfAny(`invalid stack config ${id.file}`);
+  }
+  const raw = parsed.data as RawConfig;
+  const region = all["aws:region"];
+  const need = (key: string, value: unknown, why: string, fix: string) => {
+    if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) {
+      problems.add({ file: id.file, path: key, message: `is required ${why}`, fix });
+    }
+  };
+  need("aws:region", region, "", "Set aws:region, e.g. `pulumi config set aws:region us-east-1`");
+  for (const key of ["gitToken", "argocdAdminPasswordBcrypt"] as const) {
+    if (raw[key] !== undefined && !secretKeys.includes(`${PROJECT}:${key}`)) {
+      problems.add({
+        file: id.file,
+        path: `${PROJECT}:${key}`,
+        message: "is set in plain text",
+        fix: `Set it as a secret: pulumi config set --secret ${PROJECT}:${key} <value>`,
+      });
+    }
+  }
+
+  if (raw.role === "artifacts") {
+    need(`${PROJECT}:modelBucketName`, raw.modelBucketName, "for the artifacts role (the buckets' name prefix)", "Set modelBucketName");
+    need(`${PROJECT}:replicaRegions`, raw.replicaRegions, "for the artifacts role", "List every region that serves models");
+    if (region && raw.replicaRegions.includes(region)) {
+      problems.add({ file: id.file, path: `${PROJECT}:replicaRegions`, value: raw.replicaRegions, message: `includes the primary region ${region}`, fix: "List only the other serving regions; the primary bucket serves its own region" });
+    }
+    problems.throwIfAny(`invalid stack config ${id.file}`);
+    return {
+      ...id,
+      role: "artifacts",
+      region: region!,
+      bucketNamePrefix: raw.modelBucketName!,
+      prefix: raw.modelPrefix,
+      retentionDays: raw.objectLockRetentionDays,
+      replicaRegions: raw.replicaRegions,
+      replicationTimeControl: raw.replicationTimeControl,
+    };
+  }
+
+  need(`${PROJECT}:environment`, raw.environment, "for a cluster stack", "Name the deployments/<environment> directory this cluster serves");
+  need(`${PROJECT}:clusterName`, raw.clusterName, "for a cluster stack", "Set the EKS cluster name");
+  if (raw.clusterMode === "create") {
+    if (raw.privateSubnetIds.length < 2) {
+      problems.add({ file: id.file, path: `${PROJECT}:privateSubnetIds`, value: raw.privateSubnetIds, message: "needs at least two subnets in different zones for a created cluster", fix: "List the VPC's private subnet ids" });
+    }
+  } else {
+    need(`${PROJECT}:existingOidcProviderArn`, raw.existingOidcProviderArn, "in attach mode", "Give the IAM OIDC provider ARN of the existing cluster");
+    need(`${PROJECT}:existingNodeRoleArn`, raw.existingNodeRoleArn, "in attach mode", "Give the IAM role ARN node groups run as");
+  }
+  if (!raw.endpointPublicAccess && raw.publicAccessCidrs.length > 0) {
+    problems.add({ file: id.file, path: `${PROJECT}:publicAccessCidrs`, value: raw.publicAccessCidrs, message: "is set but endpointPublicAccess is false", fix: "Remove it, or set endpointPublicAccess: true" });
+  }
+  if (raw.publicAccessCidrs.includes("0.0.0.0/0")) {
+    problems.add({ file: id.file, path: `${PROJECT}:publicAccessCidrs`, value: raw.publicAccessCidrs, message: "opens the API endpoint to the internet", fix: "List the CIDRs of your offices and CI runners" });
+  }
+  if (raw.modelBucketName === undefined && raw.artifactStack === undefined) {
+    problems.add({ file: id.file, path: `${PROJECT}:artifactStack`, message: "is required when modelBucketName is not set", fix: "Reference the artifact store stack, or set modelBucketName to create a bucket in this stack" });
+  }
+  if (raw.modelBucketName !== undefined && raw.artifactStack !== undefined) {
+    problems.add({ file: id.file, path: `${PROJECT}:modelBucketName`, value: raw.modelBucketName, message: "conflicts with artifactStack", fix: "Use either a local bucket (modelBucketName) or the artifact store (artifactStack)" });
+  }
+  if (raw.delivery !== "direct") need(`${PROJECT}:gitRepoUrl`, raw.gitRepoUrl, `with delivery ${raw.delivery}`, "Set the GitOps repository URL, or use delivery: direct");
+  if (raw.delivery === "argocd") {
+    need(`${PROJECT}:argocdAdminPasswordBcrypt`, raw.argocdAdminPasswordBcrypt, "with delivery argocd", `Set it: pulumi config set --secret ${PROJECT}:argocdAdminPasswordBcrypt "$(htpasswd -nbBC 10 '' <password> | tr -d ':\\n')"`);
+  }
+  if (raw.kserveDeploymentMode === "Knative" && raw.knativeNetworkingLayer === undefined) {
+    problems.add({
+      file: id.file,
+      path: `${PROJECT}:knativeNetworkingLayer`,
+      message: "is required in Knative mode: KServe's Knative mode needs Knative Serving and a networking layer, which this platform does not install",
+      fix: "Install Knative Serving with Istio or Kourier and set knativeNetworkingLayer, or use kserveDeploymentMode: Standard",
+    });
+  }
+  const gpuPools = validatePools(raw, id, problems);
+  problems.throwIfAny(`invalid stack config ${id.file}`);
+
+  const path = raw.gitopsPath ?? `clusters/${id.stack}`;
+  return {
+    ...id,
+    role: "cluster",
+    region: region!,
+    environment: raw.environment!,
+    cluster: {
+      mode: raw.clusterMode,
+      name: raw.clusterName!,
+      version: raw.kubernetesVersion,
+      subnetIds: raw.privateSubnetIds,
+      endpointPublicAccess: raw.endpointPublicAccess,
+      publicAccessCidrs: raw.publicAccessCidrs,
+      ...(raw.existingOidcProviderArn && { existingOidcProviderArn: raw.existingOidcProviderArn }),
+      ...(raw.existingNodeRoleArn && { existingNodeRoleArn: raw.existingNodeRoleArn }),
+    },
+    gpuPools,
+    artifacts: raw.artifactStack
+      ? { kind: "stack", stackName: raw.artifactStack, prefix: raw.modelPrefix }
+      : { kind: "local", bucketName: raw.modelBucketName!, prefix: raw.modelPrefix, retentionDays: raw.objectLockRetentionDays },
+    gitops: {
+      delivery: raw.delivery,
+      ...(raw.gitRepoUrl && { repoUrl: raw.gitRepoUrl }),
+      revision: raw.gitRevision,
+      path,
+      modelsPath: `${path}/models`,
+      infraPath: `${path}/gpu-infra`,
+      syncTimeoutMinutes: raw.syncTimeoutMinutes,
+    },
+    kserve: {
+      mode: raw.kserveDeploymentMode,
+      ...(raw.knativeNetworkingLayer && { knativeNetworkingLayer: raw.knativeNetworkingLayer }),
+      modelsNamespace: raw.modelsNamespace,
+    },
+    prometheusUrl: raw.prometheusUrl,
+    secrets: new Set((["gitToken", "argocdAdminPasswordBcrypt"] as const).filter((k) => raw[k] !== undefined)),
+  };
+}
+
+/** Where a stack's config lives, relative to the project root. */
+export function stackFile(stack: string): string {
+  return `stacks/Pulumi.${stack}.yaml`;
+}

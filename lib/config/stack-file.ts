@@ -1,0 +1,75 @@
+/**
+ * Reads a stack file (`stacks/Pulumi.<stack>.yaml`) into the config map Pulumi hands a program:
+ * `project:key` → string, structured values as JSON, secure values as secrets whose plaintext is
+ * never known (the offline plan gives them a placeholder; `pulumi up` decrypts them itself).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { Problems } from "../errors";
+import { PROJECT, stackFile } from "./stack-config";
+
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export interface StackFile {
+  readonly stack: string;
+  readonly file: string;
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys: readonly string[];
+  /** Line of each top-level key in the file, for messages that point at it. */
+  readonly lines: Readonly<Record<string, number>>;
+}
+
+export function listStacks(root: string): string[] {
+  return readdirSync(join(root, "stacks"))
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+export function readStackFile(root: string, stack: string): StackFile {
+  const file = stackFile(stack);
+  const problems = new Problems();
+  let text: string;
+  try {
+    text = readFileSync(join(root, file), "utf8");
+  } catch {
+    problems.add({ file, path: "(file)", message: "cannot be read", fix: `Create it, or pick a stack from: ${listStacks(root).join(", ")}` });
+    problems.throwIfAny(`stack ${stack}`);
+    throw new Error("unreachable");
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  for (const e of doc.errors) {
+    const { line, col } = lineCounter.linePos(e.pos[0]);
+    problems.add({ file, line, column: col, path: "(yaml)", message: e.message.split("\n")[0]!, fix: "Fix the YAML syntax" });
+  }
+  problems.throwIfAny(`stack ${stack}`);
+  const root_ = doc.contents;
+  const configNode = isMap(root_) ? root_.get("config", true) : undefined;
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  const lines: Record<string, number> = {};
+  if (configNode !== undefined && !isMap(configNode)) {
+    problems.add({ file, path: "config", message: "must be a mapping of key: value", fix: "Write config as a YAML mapping" });
+  }
+  if (isMap(configNode)) {
+    for (const pair of configNode.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
+      if (keyRange) lines[key] = lineCounter.linePos(keyRange[0]).line;
+      const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
+      const value = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (isScalar(pair.value) ? pair.value.value : null);
+      if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+        config[fullKey] = SECRET_PLACEHOLDER;
+        secretKeys.push(fullKey);
+      } else if (typeof value === "string") {
+        config[fullKey] = value;
+      } else {
+        config[fullKey] = JSON.stringify(value);
+      }
+    }
+  }
+  problems.throwIfAny(`stack ${stack}`);
+  return { stack, file, config, secretKeys, lines };
+}
