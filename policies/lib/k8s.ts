@@ -13,7 +13,17 @@ export interface KubeType {
   kind: string;
 }
 
+// Every rule asks about every resource's type; a cache keeps that off the hot path.
+const parsed = new Map<string, KubeType | undefined>();
+
 export function parseKubeType(type: string): KubeType | undefined {
+  if (parsed.has(type)) return parsed.get(type);
+  const result = parseUncached(type);
+  if (parsed.size < 10_000) parsed.set(type, result);
+  return result;
+}
+
+function parseUncached(type: string): KubeType | undefined {
   const m = /^kubernetes:([^:]+):([A-Za-z0-9]+)$/.exec(type);
   if (!m) return undefined;
   const gv = m[1]!;

@@ -1,0 +1,245 @@
+/**
+ * Runs the policy pack offline, exactly as CrossGuard would: the same policy objects from
+ * policies/pack.ts, called with `ResourceValidationArgs`/`StackValidationArgs`-compatible
+ * arguments, properties behind CrossGuard's unknown-checking proxy, the same enforcement-level
+ * precedence (config → policy → pack) and the same handling of unknown values and
+ * `notApplicable`. Used by `ml-gitops check` and the offline `plan`.
+ *
+ * Differences from CrossGuard, on purpose: it is synchronous (every policy in the pack is), and
+ * a violation's message is the policy's message alone, without the description CrossGuard
+ * prepends.
+ */
+import {
+  unknownCheckingProxy,
+  UnknownValueError,
+  type EnforcementLevel,
+  type PolicyCustomTimeouts,
+  type PolicyProviderResource,
+  type PolicyResource as CrossGuardResource,
+  type PolicyResourceOptions,
+  type ResourceValidation,
+  type ResourceValidationArgs,
+  type ResourceValidationPolicy,
+  type StackValidationArgs,
+  type StackValidationPolicy,
+} from "@pulumi/policy";
+import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies as packPolicies } from "../../policies/pack";
+import { defaultsOf, type PackConfig } from "./config";
+
+export { loadPackConfig, type PackConfig } from "./config";
+
+export interface PolicyResource {
+  urn: string;
+  type: string;
+  name: string;
+  props: Record<string, unknown>;
+  opts?: Partial<Omit<PolicyResourceOptions, "customTimeouts">> & { customTimeouts?: Partial<PolicyCustomTimeouts>; dependencies?: string[]; provider?: string };
+  parent?: string;
+  custom?: boolean;
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
+  /** URN of the provider resource, which must be in the same list to be passed to policies. */
+  provider?: string;
+}
+
+export type Level = EnforcementLevel;
+
+export interface Violation {
+  policy: string;
+  level: Level;
+  urn: string;
+  name: string;
+  type: string;
+  message: string;
+}
+
+type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+class NotApplicable extends Error {}
+
+function notApplicable(reason?: string): never {
+  throw new NotApplicable(reason ?? "Policy does not apply");
+}
+
+interface Prepared {
+  policy: AnyPolicy;
+  level: Level;
+  getConfig: <T extends object>() => T;
+}
+
+function levelOf(policy: AnyPolicy, config: PackConfig): Level {
+  const c = config[policy.name];
+  const configured = typeof c === "string" ? c : c?.enforcementLevel;
+  const level = configured ?? policy.enforcementLevel ?? PACK_ENFORCEMENT_LEVEL;
+  // As in CrossGuard: a remediation that still leaves a violation is reported as mandatory.
+  return level === "remediate" ? "mandatory" : level;
+}
+
+/** Per-policy level and config, computed once per evaluation rather than per resource. */
+function prepare(policyList: readonly AnyPolicy[], config: PackConfig): Prepared[] {
+  return policyList.map((policy) => {
+    const c = config[policy.name];
+    const { enforcementLevel: _ignored, ...own } = typeof c === "object" && c !== null ? c : {};
+    const merged = Object.freeze({ ...defaultsOf(policy), ...own });
+    return { policy, level: levelOf(policy, config), getConfig: <T extends object>() => merged as T };
+  });
+}
+
+function isResourcePolicy(p: AnyPolicy): p is ResourceValidationPolicy {
+  return "validateResource" in p && p.validateResource !== undefined;
+}
+
+function isStackPolicy(p: AnyPolicy): p is StackValidationPolicy {
+  return "validateStack" in p && typeof p.validateStack === "function";
+}
+
+function optionsOf(r: PolicyResource): PolicyResourceOptions {
+  const o = r.opts ?? {};
+  const result: PolicyResourceOptions = {
+    protect: o.protect ?? false,
+    ignoreChanges: o.ignoreChanges ?? [],
+    aliases: o.aliases ?? [],
+    customTimeouts: {
+      createSeconds: o.customTimeouts?.createSeconds ?? 0,
+      updateSeconds: o.customTimeouts?.updateSeconds ?? 0,
+      deleteSeconds: o.customTimeouts?.deleteSeconds ?? 0,
+    },
+    additionalSecretOutputs: o.additionalSecretOutputs ?? [],
+  };
+  if (o.deleteBeforeReplace !== undefined) result.deleteBeforeReplace = o.deleteBeforeReplace;
+  const parent = r.parent ?? o.parent;
+  if (parent) result.parent = parent;
+  return result;
+}
+
+type ResourceClass = { new (...rest: never[]): unknown; __pulumiType?: unknown; isInstance?: unknown };
+
+function isTypeOf(type: string, resourceClass: ResourceClass): boolean {
+  return typeof resourceClass.__pulumiType === "string" && resourceClass.__pulumiType === type;
+}
+
+function pulumiTypeOf(fn: unknown): string | undefined {
+  const t = (fn as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+  return typeof t === "string" && t.length > 0 ? t : undefined;
+}
+
+function settle(result: unknown, policy: string): void {
+  if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
+    throw new Error(`policy ${policy} returned a promise; evaluatePolicies runs synchronous policies only`);
+  }
+}
+
+/** CrossGuard turns an unknown value read by a policy into an advisory "can't run" note. */
+function cantRun(policy: string, err: UnknownValueError): string {
+  return `can't run policy '${policy}' from policy pack '${PACK_NAME}' during preview: ${err.message}`;
+}
+
+export function evaluatePolicies(
+  resources: readonly PolicyResource[],
+  config: PackConfig = {},
+  policyList: readonly AnyPolicy[] = packPolicies,
+): Violation[] {
+  const prepared = prepare(policyList, config).filter((p) => p.level !== "disabled");
+  const resourcePolicies = prepared.filter((p) => isResourcePolicy(p.policy));
+  const stackPolicies = prepared.filter((p) => isStackPolicy(p.policy));
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const violations: Violation[] = [];
+  const stackTags: ReadonlyMap<string, string> = new Map();
+  const report = (p: Prepared, fallback: PolicyResource | undefined) => (message: string, urn?: string) => {
+    const target = (urn !== undefined ? byUrn.get(urn) : undefined) ?? fallback;
+    violations.push({ policy: p.policy.name, level: p.level, urn: urn ?? target?.urn ?? "", name: target?.name ?? "", type: target?.type ?? "", message });
+  };
+  const providerOf = (r: PolicyResource): PolicyProviderResource | undefined => {
+    const p = r.provider ?? r.opts?.provider;
+    const res = p === undefined ? undefined : byUrn.get(p);
+    return res && { type: res.type, props: unknownCheckingProxy(res.props), urn: res.urn, name: res.name };
+  };
+
+  for (const r of resources) {
+    const props = unknownCheckingProxy(r.props) as Record<string, unknown>;
+    const opts = optionsOf(r);
+    const provider = providerOf(r);
+    for (const p of resourcePolicies) {
+      const policy = p.policy as ResourceValidationPolicy;
+      const validations: ResourceValidation[] = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
+      if (validations.length === 1) {
+        const only = pulumiTypeOf(validations[0]);
+        if (only !== undefined && only !== r.type) continue;
+      }
+      const args: ResourceValidationArgs = {
+        type: r.type,
+        props,
+        urn: r.urn,
+        name: r.name,
+        opts,
+        stackTags,
+        isType: (cls) => isTypeOf(r.type, cls as unknown as ResourceClass),
+        asType: <T>(cls: unknown) => (isTypeOf(r.type, cls as ResourceClass) ? (props as T) : undefined),
+        getConfig: p.getConfig,
+        notApplicable,
+      };
+      if (provider) args.provider = provider;
+      for (const validate of validations) runOne(p, () => validate(args, report(p, r)), violations, r);
+    }
+  }
+
+  if (stackPolicies.length > 0) {
+    const stackResources = toStackResources(resources, providerOf);
+    for (const p of stackPolicies) {
+      const policy = p.policy as StackValidationPolicy;
+      const only = pulumiTypeOf(policy.validateStack);
+      if (only !== undefined && !resources.some((r) => r.type === only)) continue;
+      const args: StackValidationArgs = { resources: stackResources, stackTags, getConfig: p.getConfig, notApplicable };
+      runOne(p, () => policy.validateStack(args, report(p, undefined)), violations, undefined);
+    }
+  }
+  return violations;
+}
+
+function runOne(p: Prepared, call: () => unknown, violations: Violation[], r: PolicyResource | undefined): void {
+  try {
+    settle(call(), p.policy.name);
+  } catch (err) {
+    if (err instanceof NotApplicable) return;
+    if (err instanceof UnknownValueError) {
+      violations.push({ policy: p.policy.name, level: "advisory", urn: r?.urn ?? "", name: r?.name ?? "", type: r?.type ?? "", message: cantRun(p.policy.name, err) });
+      return;
+    }
+    const where = r ? ` on ${r.urn}` : "";
+    throw new Error(`policy ${p.policy.name} failed${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+function toStackResources(
+  resources: readonly PolicyResource[],
+  providerOf: (r: PolicyResource) => PolicyProviderResource | undefined,
+): CrossGuardResource[] {
+  const out = resources.map((r) => {
+    const props = unknownCheckingProxy(r.props) as Record<string, unknown>;
+    const resource: CrossGuardResource = {
+      type: r.type,
+      props,
+      urn: r.urn,
+      name: r.name,
+      opts: optionsOf(r),
+      dependencies: [],
+      propertyDependencies: {},
+      isType: (cls) => isTypeOf(r.type, cls as unknown as ResourceClass),
+      asType: <T>(cls: unknown) => (isTypeOf(r.type, cls as ResourceClass) ? (props as T) : undefined),
+    };
+    const provider = providerOf(r);
+    if (provider) resource.provider = provider;
+    return resource;
+  });
+  const byUrn = new Map(out.map((r) => [r.urn, r]));
+  const resolve = (urns: readonly string[] | undefined) => (urns ?? []).map((u) => byUrn.get(u)).filter((x): x is CrossGuardResource => x !== undefined);
+  resources.forEach((r, i) => {
+    const target = out[i]!;
+    const parent = r.parent ?? r.opts?.parent;
+    const parentResource = parent === undefined ? undefined : byUrn.get(parent);
+    if (parentResource) target.parent = parentResource;
+    target.dependencies = resolve(r.dependencies ?? r.opts?.dependencies);
+    for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) target.propertyDependencies[k] = resolve(urns);
+  });
+  return out;
+}
