@@ -42,6 +42,10 @@ export function editDistance(a: string, b: string): number {
 }
 
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  // A key missing its unit suffix (diskSize for diskSizeGiB) is the commonest near-miss.
+  const extended = candidates.find((c) => lower.length >= 4 && c.toLowerCase().startsWith(lower));
+  if (extended) return extended;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {

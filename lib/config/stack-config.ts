@@ -4,7 +4,6 @@
  * serves `pulumi up`, the offline plan and the tests. Every problem names the stack file, the
  * key, the value received and the fix; all are collected, then thrown together.
  */
-import { z } from "zod";
 import { instanceAmiMismatch, INSTANCE_TYPES, type GpuAmiType, type GpuModel } from "../gpu/catalogue";
 import { Problems, type Problem } from "../errors";
 import { closest, zodProblems } from "../zod-problems";
@@ -85,9 +84,6 @@ export interface ArtifactStackConfig extends StackIdentity {
 export type StackConfig = ClusterStackConfig | ArtifactStackConfig;
 
 const KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
-const rawSchema = z.strictObject(
-  Object.fromEntries(KEY_NAMES.map((k) => [k, CONFIG_KEYS[k].schema])) as { [K in ConfigKey]: (typeof CONFIG_KEYS)[K]["schema"] },
-);
 
 /** Decodes the wire strings into JSON values by each key's declared Pulumi type. */
 function decode(
@@ -210,23 +206,32 @@ export function parseStackConfig(
   id = { stack: id.stack, file: id.file };
   const problems = new Problems();
   const decoded = decode(all, id, problems);
-  const parsed = rawSchema.safeParse(decoded);
-  if (!parsed.success) {
+  // Each key is parsed on its own so one bad value does not hide the problems of the others.
+  const parsed: Record<string, unknown> = {};
+  const failed = new Set<string>();
+  for (const key of KEY_NAMES) {
+    const result = CONFIG_KEYS[key].schema.safeParse(decoded[key]);
+    if (result.success) {
+      parsed[key] = result.data;
+      continue;
+    }
+    failed.add(`${PROJECT}:${key}`);
     problems.addAll(
-      zodProblems(parsed.error, {
+      zodProblems(result.error, {
         file: id.file,
-        prefix: `${PROJECT}:`,
-        input: decoded,
-        knownKeys: (path) => (path[0] === "gpuPools" ? Object.keys(gpuPoolSchema.shape) : KEY_NAMES),
+        prefix: `${PROJECT}:${key}`,
+        input: decoded[key],
+        knownKeys: () => (key === "gpuPools" ? Object.keys(gpuPoolSchema.shape) : []),
       }),
     );
-    problems.throwIfAny(`invalid stack config ${id.file}`);
   }
-  const raw = parsed.data as RawConfig;
+  if (failed.has(`${PROJECT}:role`)) problems.throwIfAny(`invalid stack config ${id.file}`);
+  const raw = { ...parsed, gpuPools: parsed.gpuPools ?? [] } as RawConfig;
   const region = all["aws:region"];
   const need = (key: string, value: unknown, why: string, fix: string) => {
+    if (failed.has(key)) return;
     if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) {
-      problems.add({ file: id.file, path: key, message: `is required ${why}`, fix });
+      problems.add({ file: id.file, path: key, message: why ? `is required ${why}` : "is required", fix });
     }
   };
   need("aws:region", region, "", "Set aws:region, e.g. `pulumi config set aws:region us-east-1`");

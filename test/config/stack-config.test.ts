@@ -1,0 +1,168 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { ValidationError, formatProblem } from "../../lib/errors";
+import { CONFIG_KEYS } from "../../lib/config/keys";
+import { parseStackConfig, type ClusterStackConfig } from "../../lib/config/stack-config";
+import { listStacks, readStackFile } from "../../lib/config/stack-file";
+
+const ID = { stack: "test", file: "stacks/Pulumi.test.yaml" };
+
+/** A complete, valid cluster stack as the Pulumi CLI passes it to the program. */
+function validConfig(): Record<string, string> {
+  return {
+    "aws:region": "us-east-1",
+    "ml-gitops:environment": "production",
+    "ml-gitops:clusterName": "ml-test",
+    "ml-gitops:privateSubnetIds": JSON.stringify(["subnet-0e1a5c0de0000001a", "subnet-0e1a5c0de0000001b"]),
+    "ml-gitops:gpuPools": JSON.stringify([
+      { name: "h100", amiType: "AL2023_x86_64_NVIDIA", instanceTypes: ["p5.48xlarge"], minSize: 1, maxSize: 2 },
+    ]),
+    "ml-gitops:modelBucketName": "acme-test-models",
+    "ml-gitops:gitRepoUrl": "https://github.com/acme/deploy.git",
+    "ml-gitops:argocdAdminPasswordBcrypt": "[secret]",
+  };
+}
+const SECRETS = ["ml-gitops:argocdAdminPasswordBcrypt"];
+
+function problemsOf(config: Record<string, string>, secrets = SECRETS): string[] {
+  try {
+    parseStackConfig(config, ID, secrets);
+  } catch (err) {
+    assert.ok(err instanceof ValidationError, String(err));
+    return err.problems.map(formatProblem);
+  }
+  assert.fail("expected the config to be rejected");
+}
+
+function withPool(patch: Record<string, unknown>): Record<string, string> {
+  const config = validConfig();
+  const [pool] = JSON.parse(config["ml-gitops:gpuPools"]!) as Record<string, unknown>[];
+  config["ml-gitops:gpuPools"] = JSON.stringify([{ ...pool, ...patch }]);
+  return config;
+}
+
+describe("stack config", () => {
+  it("parses a valid cluster stack into typed objects with defaults applied", () => {
+    const config = parseStackConfig(validConfig(), ID, SECRETS) as ClusterStackConfig;
+    assert.equal(config.role, "cluster");
+    assert.equal(config.cluster.version, "1.34");
+    assert.equal(config.kserve.mode, "Standard");
+    assert.equal(config.gitops.modelsPath, "clusters/test/models");
+    assert.deepEqual(config.artifacts, { kind: "local", bucketName: "acme-test-models", prefix: "models/", retentionDays: 365 });
+    const [pool] = config.gpuPools;
+    assert.equal(pool?.gpuModel, "H100");
+    assert.equal(pool?.gpusPerNode, 8);
+    assert.equal(pool?.desiredSize, 1);
+    assert.equal(pool?.diskSizeGiB, 200);
+    assert.equal(pool?.capacityType, "ON_DEMAND");
+  });
+
+  it("rejects a typo'd key and suggests the right one", () => {
+    const config = { ...validConfig(), "ml-gitops:clustrName": "x" };
+    assert.deepEqual(problemsOf(config), [
+      'stacks/Pulumi.test.yaml: ml-gitops:clustrName: unknown config key (got "x"). Did you mean ml-gitops:clusterName? Otherwise remove it',
+    ]);
+  });
+
+  it("rejects a value of the wrong type", () => {
+    const config = { ...validConfig(), "ml-gitops:endpointPublicAccess": "yes" };
+    assert.deepEqual(problemsOf(config), [
+      'stacks/Pulumi.test.yaml: ml-gitops:endpointPublicAccess: must be a boolean (got "yes"). Write true or false',
+    ]);
+  });
+
+  it("rejects a GPU pool whose minimum exceeds its maximum", () => {
+    assert.deepEqual(problemsOf(withPool({ minSize: 5, maxSize: 2 })), [
+      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].minSize: must not exceed maxSize (2) (got 5). Lower minSize or raise maxSize",
+      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].desiredSize: must lie between minSize (5) and maxSize (2) (got 5). Set desiredSize within the pool's bounds",
+    ]);
+  });
+
+  it("rejects an unknown AMI family and lists the valid ones", () => {
+    assert.deepEqual(problemsOf(withPool({ amiType: "AL2_x86_64_GPU" })), [
+      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].amiType: Invalid option: expected one of "AL2023_x86_64_NVIDIA"|"AL2023_ARM_64_NVIDIA"|"BOTTLEROCKET_x86_64_NVIDIA"|"BOTTLEROCKET_ARM_64_NVIDIA" (got "AL2_x86_64_GPU"). Use one of: "AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA", "BOTTLEROCKET_ARM_64_NVIDIA"',
+    ]);
+  });
+
+  it("rejects a non-GPU instance type in a GPU pool", () => {
+    assert.deepEqual(problemsOf(withPool({ instanceTypes: ["m7i.2xlarge"] })), [
+      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].instanceTypes[0]: m7i.2xlarge has no GPU (got "m7i.2xlarge"). Use a GPU instance type (families: g4dn, g5g, g5, g6, g6e, p4d, p4de, p5, p5e, p5en)',
+    ]);
+  });
+
+  it("rejects an instance type whose architecture the AMI is not built for", () => {
+    assert.deepEqual(problemsOf(withPool({ instanceTypes: ["g5g.xlarge"] })), [
+      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].instanceTypes[0]: g5g.xlarge is arm64 but AL2023_x86_64_NVIDIA is built for x86_64 (got "g5g.xlarge"). Use an instance type built for AL2023_x86_64_NVIDIA, or an AMI type matching g5g.xlarge',
+    ]);
+  });
+
+  it("rejects a pool that mixes GPU models", () => {
+    assert.deepEqual(problemsOf(withPool({ instanceTypes: ["p5.48xlarge", "p4d.24xlarge"] })), [
+      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].instanceTypes: mixes GPU models (H100, A100) (got ["p5.48xlarge","p4d.24xlarge"]). Put each GPU model in its own pool, so node selectors can target it',
+    ]);
+  });
+
+  it("rejects an unknown key inside a GPU pool with a suggestion", () => {
+    assert.deepEqual(problemsOf(withPool({ diskSize: 100 })), [
+      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].diskSize: unknown key (got 100). Did you mean "diskSizeGiB"? Otherwise remove it',
+    ]);
+  });
+
+  it("refuses a secret set in plain text", () => {
+    assert.deepEqual(problemsOf(validConfig(), []), [
+      "stacks/Pulumi.test.yaml: ml-gitops:argocdAdminPasswordBcrypt: is set in plain text. Set it as a secret: pulumi config set --secret ml-gitops:argocdAdminPasswordBcrypt <value>",
+    ]);
+  });
+
+  it("refuses Knative mode unless Knative Serving and its networking layer are there", () => {
+    const config = { ...validConfig(), "ml-gitops:kserveDeploymentMode": "Knative" };
+    assert.deepEqual(problemsOf(config), [
+      "stacks/Pulumi.test.yaml: ml-gitops:knativeNetworkingLayer: is required in Knative mode: KServe's Knative mode needs Knative Serving and a networking layer, which this platform does not install. Install Knative Serving with Istio or Kourier and set knativeNetworkingLayer, or use kserveDeploymentMode: Standard",
+    ]);
+  });
+
+  it("collects every problem before failing", () => {
+    const config = { ...withPool({ minSize: 3, maxSize: 1, desiredSize: 1 }), "ml-gitops:clustrName": "x", "ml-gitops:syncTimeoutMinutes": "10" };
+    delete config["aws:region"];
+    const problems = problemsOf(config);
+    assert.deepEqual(problems, [
+      'stacks/Pulumi.test.yaml: ml-gitops:clustrName: unknown config key (got "x"). Did you mean ml-gitops:clusterName? Otherwise remove it',
+      "stacks/Pulumi.test.yaml: ml-gitops:syncTimeoutMinutes: Too small: expected number to be >=30 (got 10). Use a value of at least 30",
+      "stacks/Pulumi.test.yaml: aws:region: is required. Set aws:region, e.g. `pulumi config set aws:region us-east-1`",
+      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].minSize: must not exceed maxSize (1) (got 3). Lower minSize or raise maxSize",
+      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].desiredSize: must lie between minSize (3) and maxSize (1) (got 1). Set desiredSize within the pool's bounds",
+    ]);
+  });
+});
+
+describe("sample stacks", () => {
+  for (const stack of listStacks(".")) {
+    it(`${stack} parses`, () => {
+      const file = readStackFile(".", stack);
+      const config = parseStackConfig(file.config, file, file.secretKeys);
+      assert.equal(config.stack, stack);
+    });
+  }
+});
+
+describe("Pulumi.yaml", () => {
+  it("declares every scalar and array key of the config table with the same type and description", () => {
+    const project = parse(readFileSync("Pulumi.yaml", "utf8")) as { config: Record<string, { type: string; description: string; secret?: boolean }>; stackConfigDir: string; main: string };
+    assert.equal(project.stackConfigDir, "stacks");
+    assert.equal(project.main, "infra/");
+    const expected = Object.entries(CONFIG_KEYS)
+      .filter(([, spec]) => spec.type !== "object")
+      .map(([key, spec]) => [key, spec.type, spec.description, "secret" in spec && spec.secret === true]);
+    const declared = Object.entries(project.config).map(([key, d]) => [key, d.type, d.description, d.secret === true]);
+    assert.deepEqual(declared, expected);
+  });
+
+  it("documents the structured keys Pulumi cannot type", () => {
+    const text = readFileSync("Pulumi.yaml", "utf8");
+    for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+      if (spec.type === "object") assert.match(text, new RegExp(`#\\s+ml-gitops:${key}\\b`));
+    }
+  });
+});
