@@ -1,0 +1,42 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { DIGEST, fixture, messages, resourceOf, violations, withField } from "./helpers";
+
+const POLICY = "serving-image-digest";
+const isvc = fixture("inference-service.yaml");
+const rollout = fixture("rollout.yaml");
+const check = (o: Record<string, unknown>) => messages(POLICY, [resourceOf(o)]);
+const pod = (image: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "c", image }] } });
+
+describe("serving-image-digest", () => {
+  it("accepts digest-pinned images", () => {
+    assert.deepEqual(check(isvc), []);
+    assert.deepEqual(check(rollout), []);
+    assert.deepEqual(check(pod(`localhost:5000/vllm@sha256:${DIGEST}`)), []);
+  });
+
+  it("refuses an untagged image, as mandatory", () => {
+    assert.deepEqual(violations(POLICY, [resourceOf(pod("nginx"))]).map((v) => [v.level, v.message]), [
+      ["mandatory", 'spec.containers[0].image "nginx" has no tag or digest, so it pulls whatever :latest is at the time; pin it by digest: nginx@sha256:<64 hex>.'],
+    ]);
+  });
+
+  it("refuses :latest and plain tags with their own messages", () => {
+    assert.deepEqual(check(pod("nginx:latest")), ['spec.containers[0].image "nginx:latest" uses the :latest tag, which moves with every push; pin it by digest: nginx@sha256:<64 hex>.']);
+    assert.deepEqual(check(pod("localhost:5000/nginx:1.27")), ['spec.containers[0].image "localhost:5000/nginx:1.27" uses the tag :1.27 without a digest, and tags can be pushed again; pin it by digest: localhost:5000/nginx:1.27@sha256:<64 hex>.']);
+  });
+
+  it("walks InferenceService framework images, containers and canary predictors", () => {
+    assert.deepEqual(check(withField(isvc, "spec.predictor.model.image", "vllm:0.8")), ['spec.predictor.model.image "vllm:0.8" uses the tag :0.8 without a digest, and tags can be pushed again; pin it by digest: vllm:0.8@sha256:<64 hex>.']);
+    assert.deepEqual(check(withField(isvc, "spec.transformer.containers", [{ name: "t", image: "acme/transformer" }])), ['spec.transformer.containers[0].image "acme/transformer" has no tag or digest, so it pulls whatever :latest is at the time; pin it by digest: acme/transformer@sha256:<64 hex>.']);
+    assert.deepEqual(check(withField(isvc, "spec.canary[0].predictor.model.image", "vllm")), ['spec.canary[0].predictor.model.image "vllm" has no tag or digest, so it pulls whatever :latest is at the time; pin it by digest: vllm@sha256:<64 hex>.']);
+  });
+
+  it("walks Rollout init containers, ServingRuntimes and CronJobs", () => {
+    assert.deepEqual(check(withField(rollout, "spec.template.spec.initContainers", [{ name: "i", image: "busybox:1.36" }])), ['spec.template.spec.initContainers[0].image "busybox:1.36" uses the tag :1.36 without a digest, and tags can be pushed again; pin it by digest: busybox:1.36@sha256:<64 hex>.']);
+    const runtime = { apiVersion: "serving.kserve.io/v1alpha1", kind: "ClusterServingRuntime", metadata: { name: "rt" }, spec: { containers: [{ name: "kserve-container", image: "kserve/sklearnserver:latest" }] } };
+    assert.deepEqual(check(runtime), ['spec.containers[0].image "kserve/sklearnserver:latest" uses the :latest tag, which moves with every push; pin it by digest: kserve/sklearnserver@sha256:<64 hex>.']);
+    const cron = { apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "c" }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: "c", image: "eval" }] } } } } } };
+    assert.deepEqual(check(cron), ['spec.jobTemplate.spec.template.spec.containers[0].image "eval" has no tag or digest, so it pulls whatever :latest is at the time; pin it by digest: eval@sha256:<64 hex>.']);
+  });
+});
