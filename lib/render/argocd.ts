@@ -1,0 +1,246 @@
+/**
+ * Argo CD objects for model delivery, as plain data: the same objects are created by the ArgoCd
+ * component, written to YAML for the GitOps repo, and validated against the upstream CRDs
+ * (Argo CD v3.5.1, ../shared/crds/argo-cd) in tests.
+ */
+import type { Problem } from "../errors";
+
+export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
+
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+/**
+ * What a model repo may create in a model namespace: KServe and Argo Rollouts objects and the
+ * plain resources that come with them. Secrets are deliberately absent: credentials reach model
+ * namespaces through IRSA and Pulumi, never through git.
+ */
+export const MODEL_NAMESPACE_RESOURCES: readonly GroupKind[] = [
+  { group: "serving.kserve.io", kind: "InferenceService" },
+  { group: "serving.kserve.io", kind: "ServingRuntime" },
+  { group: "serving.kserve.io", kind: "InferenceGraph" },
+  { group: "argoproj.io", kind: "Rollout" },
+  { group: "argoproj.io", kind: "AnalysisTemplate" },
+  { group: "argoproj.io", kind: "Experiment" },
+  { group: "apps", kind: "Deployment" },
+  { group: "", kind: "Service" },
+  { group: "", kind: "ConfigMap" },
+  { group: "", kind: "ServiceAccount" },
+  { group: "", kind: "PersistentVolumeClaim" },
+  { group: "autoscaling", kind: "HorizontalPodAutoscaler" },
+  { group: "policy", kind: "PodDisruptionBudget" },
+  { group: "networking.k8s.io", kind: "Ingress" },
+  { group: "networking.k8s.io", kind: "NetworkPolicy" },
+  { group: "gateway.networking.k8s.io", kind: "HTTPRoute" },
+  { group: "monitoring.coreos.com", kind: "ServiceMonitor" },
+  { group: "monitoring.coreos.com", kind: "PodMonitor" },
+];
+
+/** Kinds whose `spec.replicas` an autoscaler (HPA, KEDA, the Rollouts controller) owns once live. */
+export const AUTOSCALED_KINDS: readonly GroupKind[] = [
+  { group: "argoproj.io", kind: "Rollout" },
+  { group: "apps", kind: "Deployment" },
+];
+
+export interface SyncRetry {
+  /** @default 5 */
+  readonly limit: number;
+  /** First wait between attempts. @default 30 s */
+  readonly backoffDurationSeconds: number;
+  /** @default 2 */
+  readonly factor: number;
+  /** Cap on the wait between attempts. @default 600 s (10 min) */
+  readonly maxBackoffSeconds: number;
+}
+
+export const DEFAULT_SYNC_RETRY: SyncRetry = { limit: 5, backoffDurationSeconds: 30, factor: 2, maxBackoffSeconds: 600 };
+
+/**
+ * Sync options for the model Application.
+ * - ServerSideApply: the KServe InferenceService CRD and the objects built on it are too large for
+ *   client-side apply, which stores the whole object in the `last-applied-configuration`
+ *   annotation (262144-byte limit), and fails with "metadata.annotations: Too long".
+ * - RespectIgnoreDifferences: without it `ignoreDifferences` only hides the diff; a sync would
+ *   still write `spec.replicas` back over the autoscaler.
+ * - CreateNamespace: model namespaces exist before anything in them syncs.
+ */
+export const MODEL_SYNC_OPTIONS: readonly string[] = ["ServerSideApply=true", "RespectIgnoreDifferences=true", "CreateNamespace=true"];
+
+export interface ObjectMeta {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+export interface AppProject {
+  readonly apiVersion: "argoproj.io/v1alpha1";
+  readonly kind: "AppProject";
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly description: string;
+    readonly sourceRepos: string[];
+    readonly destinations: { server: string; namespace: string }[];
+    readonly clusterResourceWhitelist: { group: string; kind: string; name?: string }[];
+    readonly namespaceResourceWhitelist: { group: string; kind: string }[];
+  };
+}
+
+export interface ModelAppProjectInput {
+  readonly name: string;
+  /** Argo CD's own namespace. */
+  readonly argocdNamespace: string;
+  /** The one GitOps repository the project may sync from. */
+  readonly repoUrl: string;
+  /** The only namespaces the project may deploy into. */
+  readonly modelNamespaces: readonly string[];
+  /** Added to MODEL_NAMESPACE_RESOURCES. @default none */
+  readonly extraNamespaceResources?: readonly GroupKind[];
+}
+
+export function buildModelAppProject(input: ModelAppProjectInput): AppProject {
+  const namespaced = [...MODEL_NAMESPACE_RESOURCES, ...(input.extraNamespaceResources ?? [])];
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: { name: input.name, namespace: input.argocdNamespace, labels: managedLabels() },
+    spec: {
+      description: "Model serving: KServe and Argo Rollouts objects from the GitOps repository, into the model namespaces only.",
+      sourceRepos: [input.repoUrl],
+      destinations: input.modelNamespaces.map((namespace) => ({ server: IN_CLUSTER_SERVER, namespace })),
+      // The only cluster-scoped kind: the model namespaces themselves, by name, so
+      // CreateNamespace=true works and nothing else cluster-wide can be created from git.
+      clusterResourceWhitelist: input.modelNamespaces.map((name) => ({ group: "", kind: "Namespace", name })),
+      namespaceResourceWhitelist: uniqueGroupKinds(namespaced).map(({ group, kind }) => ({ group, kind })),
+    },
+  };
+}
+
+export interface Application {
+  readonly apiVersion: "argoproj.io/v1alpha1";
+  readonly kind: "Application";
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly project: string;
+    readonly source: { repoURL: string; targetRevision: string; path: string };
+    readonly destination: { server: string; namespace: string };
+    readonly ignoreDifferences: { group: string; kind: string; jsonPointers: string[] }[];
+    readonly syncPolicy: {
+      automated: { prune: boolean; selfHeal: boolean };
+      syncOptions: string[];
+      retry: { limit: number; backoff: { duration: string; factor: number; maxDuration: string } };
+    };
+  };
+}
+
+export interface ModelApplicationInput {
+  readonly name: string;
+  readonly argocdNamespace: string;
+  readonly project: string;
+  readonly repoUrl: string;
+  readonly targetRevision: string;
+  /** Directory in the repo holding the model manifests. */
+  readonly path: string;
+  /** Namespace for manifests that do not name one. */
+  readonly destinationNamespace: string;
+  /** @default DEFAULT_SYNC_RETRY */
+  readonly retry?: SyncRetry;
+  /** @default AUTOSCALED_KINDS */
+  readonly autoscaledKinds?: readonly GroupKind[];
+}
+
+export function buildModelApplication(input: ModelApplicationInput): Application {
+  const retry = input.retry ?? DEFAULT_SYNC_RETRY;
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: { name: input.name, namespace: input.argocdNamespace, labels: managedLabels() },
+    spec: {
+      project: input.project,
+      source: { repoURL: input.repoUrl, targetRevision: input.targetRevision, path: input.path },
+      destination: { server: IN_CLUSTER_SERVER, namespace: input.destinationNamespace },
+      ignoreDifferences: uniqueGroupKinds(input.autoscaledKinds ?? AUTOSCALED_KINDS).map(({ group, kind }) => ({
+        group,
+        kind,
+        jsonPointers: ["/spec/replicas"],
+      })),
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: [...MODEL_SYNC_OPTIONS],
+        // Retry covers failed attempts (a webhook not ready yet, a CRD still being established).
+        // A sync that hangs never fails, so retry never fires: the controller's sync timeout
+        // (configs.params "controller.sync.timeout.seconds", see argoCdValues) bounds that.
+        retry: {
+          limit: retry.limit,
+          backoff: {
+            duration: `${retry.backoffDurationSeconds}s`,
+            factor: retry.factor,
+            maxDuration: `${retry.maxBackoffSeconds}s`,
+          },
+        },
+      },
+    },
+  };
+}
+
+export interface ArgoCdValuesInput<S> {
+  /** Bcrypt hash of the admin password (a Pulumi secret in the component). */
+  readonly adminPasswordBcrypt: S;
+  readonly dexEnabled: boolean;
+  readonly syncTimeoutMinutes: number;
+}
+
+/**
+ * Values for the argo-cd chart 10.4.0 (Argo CD v3.5.1). The Application CRD has no per-app sync
+ * timeout (spec.syncPolicy holds only automated, retry, syncOptions, managedNamespaceMetadata):
+ * the bound is the controller's `controller.sync.timeout.seconds` in argocd-cmd-params-cm, which
+ * the chart sets from `configs.params`. Its default `0` means no timeout, so a model whose pods
+ * never turn healthy holds its sync Running for ever and auto-sync never starts the fix. It must
+ * also outlast GPU start-up: pulling a 10+ GB serving image and loading weights takes 10+ minutes,
+ * and a sync waiting on a wave's health must not be killed while that is still normal.
+ */
+export function argoCdValues<S>(input: ArgoCdValuesInput<S>) {
+  return {
+    crds: { install: true, keep: true },
+    dex: { enabled: input.dexEnabled },
+    configs: {
+      params: {
+        "server.insecure": false,
+        "controller.sync.timeout.seconds": String(input.syncTimeoutMinutes * 60),
+      },
+      secret: { createSecret: true, argocdServerAdminPassword: input.adminPasswordBcrypt },
+    },
+  };
+}
+
+/** The label Argo CD reads to treat a Secret as repository credentials. */
+export const REPOSITORY_SECRET_LABEL = { "argocd.argoproj.io/secret-type": "repository" } as const;
+
+function managedLabels(): Record<string, string> {
+  return { "app.kubernetes.io/managed-by": "ml-gitops", "app.kubernetes.io/part-of": "model-serving" };
+}
+
+function uniqueGroupKinds(list: readonly GroupKind[]): GroupKind[] {
+  const seen = new Set<string>();
+  return list.filter((gk) => {
+    const key = `${gk.group}/${gk.kind}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// $2a$/$2b$/$2y$, two-digit cost, 53 characters of salt and hash: what `htpasswd -nbBC 10` prints.
+const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+
+/** Argo CD compares the admin password against a bcrypt hash; a plain password never matches. */
+export function adminPasswordProblem(value: string, path: string): Problem | undefined {
+  if (BCRYPT.test(value)) return undefined;
+  return {
+    path,
+    message: "is not a bcrypt hash",
+    fix: `Pass the hash, not the password: htpasswd -nbBC 10 "" "$PASSWORD" | tr -d ':\\n' | sed 's/$2y/$2a/', stored with pulumi config set --secret.`,
+  };
+}
