@@ -124,7 +124,7 @@ describe("stack config", () => {
   });
 
   it("collects every problem before failing", () => {
-    const config = { ...withPool({ minSize: 3, maxSize: 1, desiredSize: 1 }), "ml-gitops:clustrName": "x", "ml-gitops:syncTimeoutMinutes": "10" };
+    const config: Record<string, string> = { ...withPool({ minSize: 3, maxSize: 1, desiredSize: 1 }), "ml-gitops:clustrName": "x", "ml-gitops:syncTimeoutMinutes": "10" };
     delete config["aws:region"];
     const problems = problemsOf(config);
     assert.deepEqual(problems, [

@@ -1,0 +1,61 @@
+/**
+ * `ml-gitops plan`: the offline plan of every stack, the project's main job and the CI gate.
+ * Needs no cloud credentials and no Pulumi CLI: the real program runs under the mock runtime.
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { ValidationError } from "../../lib/errors";
+import { loadPackConfig, type PackConfig } from "../../lib/policy/evaluate";
+import { planStacks } from "../../plan/plan";
+import { mandatoryCount, planDocument, summaryText, writePlan } from "../../plan/report";
+import { EXIT, type RegisterCommand } from "../exit";
+
+interface PlanFlags {
+  stack: string[];
+  out?: string;
+  json?: boolean;
+  policyConfig?: string;
+}
+
+export const registerPlan: RegisterCommand = (program: Command, setExit) => {
+  program
+    .command("plan")
+    .description("plan every stack offline (no credentials) and check it against the policy pack")
+    .option("-s, --stack <name>", "plan this stack (repeatable); referenced stacks are planned first", (v, all: string[]) => [...all, v], [])
+    .option("-o, --out <dir>", "write <dir>/<stack>/plan.json, manifests/, gitops/ and <dir>/summary.md")
+    .option("--json", "print the plan documents as JSON instead of the summary")
+    .option("--policy-config <file>", "policy pack config, as for pulumi preview --policy-pack-config")
+    .action(async (flags: PlanFlags) => {
+      const out = (text: string) => process.stdout.write(`${text}\n`);
+      let packConfig: PackConfig = {};
+      try {
+        if (flags.policyConfig) packConfig = loadPackConfig(flags.policyConfig);
+        const plans = await planStacks({
+          root: process.cwd(),
+          stacks: flags.stack,
+          packConfig,
+          onStack: (p, i, total) => {
+            if (flags.json) return;
+            const mandatory = p.violations.filter((v) => v.level === "mandatory").length;
+            out(`[${i + 1}/${total}] ${p.stack}: ${p.resources.length} resources, ${mandatory} mandatory / ${p.violations.length - mandatory} advisory violations`);
+          },
+        });
+        if (flags.out) writePlan(resolve(flags.out), plans);
+        if (flags.json) out(JSON.stringify(plans.map(planDocument), null, 2));
+        else {
+          for (const p of plans) out(`\n${summaryText(p)}`);
+          if (flags.out) out(`\nwrote ${resolve(flags.out)}/summary.md and one directory per stack`);
+        }
+        const mandatory = mandatoryCount(plans);
+        if (!flags.json) out(mandatory === 0 ? `\nplan: ${plans.length} stacks, no mandatory violations` : `\nplan: ${mandatory} mandatory violation(s)`);
+        setExit(mandatory === 0 ? EXIT.ok : EXIT.refused);
+      } catch (err) {
+        if (err instanceof ValidationError) {
+          process.stderr.write(`ml-gitops plan: ${err.message}\n`);
+          setExit(EXIT.usage);
+          return;
+        }
+        throw err;
+      }
+    });
+};

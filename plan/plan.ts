@@ -1,0 +1,185 @@
+/**
+ * The offline plan: runs the real program (infra/) for each stack under the mock runtime, with
+ * the stack's own config, records every resource, evaluates the policy pack over them as
+ * CrossGuard would, and collects the Kubernetes objects the stack would apply. Stacks are planned
+ * in dependency order in one process, so N stacks cost one SDK load; StackReference outputs come
+ * from the referenced stack's plan.
+ */
+import { parseStackConfig, type StackConfig } from "../lib/config/stack-config";
+import { listStacks, readStackFile, type StackFile } from "../lib/config/stack-file";
+import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "../lib/policy/evaluate";
+import { parseDurationSeconds } from "../lib/predicates/canary-steps";
+import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/deployments/types";
+import type { RecordedResource } from "./capture";
+import { runProgram } from "./run-program";
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name?: string; namespace?: string; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+export interface PlannedModel {
+  readonly name: string;
+  readonly urn: string;
+  readonly file: string;
+  readonly declaration: ModelDeploymentDeclaration;
+}
+
+export interface StackPlan {
+  readonly stack: string;
+  readonly file: string;
+  readonly role: StackConfig["role"];
+  readonly resources: readonly RecordedResource[];
+  readonly outputs: Record<string, unknown>;
+  readonly violations: readonly Violation[];
+  /** Objects the stack applies through its Kubernetes provider. */
+  readonly manifests: readonly KubeObject[];
+  /** Files the stack renders into its GitOps repository path, for Argo CD or Flux to sync. */
+  readonly gitopsFiles: readonly { path: string; content: string }[];
+  readonly models: readonly PlannedModel[];
+}
+
+export interface PlanOptions {
+  readonly root: string;
+  /** Stacks to plan; every stack in stacks/ when empty. Referenced stacks are planned first. */
+  readonly stacks?: readonly string[];
+  readonly packConfig?: PackConfig;
+  /** Called as each stack's plan completes, for progress lines. */
+  readonly onStack?: (plan: StackPlan, index: number, total: number) => void;
+}
+
+/** Short name of a stack reference (`org/project/stack` → `stack`). */
+function shortName(reference: string): string {
+  return reference.split("/").pop() ?? reference;
+}
+
+function referencesOf(file: StackFile): string[] {
+  const ref = file.config["ml-gitops:artifactStack"];
+  return ref ? [shortName(ref)] : [];
+}
+
+/** Stacks in an order where every referenced stack comes before the stacks that reference it. */
+export function planOrder(root: string, requested: readonly string[]): StackFile[] {
+  const known = new Set(listStacks(root));
+  const files = new Map<string, StackFile>();
+  const ordered: StackFile[] = [];
+  const visiting = new Set<string>();
+  const visit = (stack: string, from?: string) => {
+    if (files.has(stack)) return;
+    if (visiting.has(stack)) throw new Error(`stack references form a cycle through ${stack}`);
+    if (!known.has(stack) && from) {
+      throw new Error(`${from} references stack ${stack}, which has no file in stacks/ (known: ${[...known].join(", ")})`);
+    }
+    visiting.add(stack);
+    const file = readStackFile(root, stack);
+    for (const dep of referencesOf(file)) visit(dep, file.file);
+    visiting.delete(stack);
+    files.set(stack, file);
+    ordered.push(file);
+  };
+  for (const stack of requested.length > 0 ? requested : [...known]) visit(stack);
+  return ordered;
+}
+
+function seconds(text: string | undefined): number {
+  return text ? (parseDurationSeconds(text) ?? 0) : 0;
+}
+
+/** A recorded resource as CrossGuard presents it to policies. */
+export function toPolicyResource(r: RecordedResource): PolicyResource {
+  const o = r.options;
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    props: r.props,
+    ...(r.parent && { parent: r.parent }),
+    custom: r.custom,
+    dependencies: o.dependsOn ?? [],
+    propertyDependencies: r.propertyDependencies,
+    ...(o.provider && { provider: o.provider }),
+    opts: {
+      protect: o.protect ?? false,
+      ignoreChanges: o.ignoreChanges ?? [],
+      aliases: o.aliases ?? [],
+      customTimeouts: {
+        createSeconds: seconds(o.customTimeouts?.create),
+        updateSeconds: seconds(o.customTimeouts?.update),
+        deleteSeconds: seconds(o.customTimeouts?.delete),
+      },
+      additionalSecretOutputs: o.additionalSecretOutputs ?? [],
+      ...(o.deleteBeforeReplace !== undefined && { deleteBeforeReplace: o.deleteBeforeReplace }),
+    },
+  };
+}
+
+function isKubeObject(r: RecordedResource): boolean {
+  return (
+    r.custom &&
+    r.type.startsWith("kubernetes:") &&
+    !r.type.startsWith("kubernetes:helm.sh/") &&
+    typeof r.props.apiVersion === "string" &&
+    typeof r.props.kind === "string"
+  );
+}
+
+function modelsOf(resources: readonly RecordedResource[]): PlannedModel[] {
+  return resources
+    .filter((r) => r.type === MODEL_DEPLOYMENT_TYPE)
+    .map((r) => ({
+      name: r.name,
+      urn: r.urn,
+      file: String(r.props.file ?? ""),
+      declaration: r.props.declaration as ModelDeploymentDeclaration,
+    }));
+}
+
+function gitopsFilesOf(resources: readonly RecordedResource[]): { path: string; content: string }[] {
+  return resources
+    .filter((r) => r.type === MODEL_DEPLOYMENT_TYPE)
+    .flatMap((r) => (Array.isArray(r.outputs?.files) ? (r.outputs.files as { path: string; content: string }[]) : []));
+}
+
+const byUrn = (a: { urn: string }, b: { urn: string }) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0);
+
+export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
+  const { program } = await import("../infra/program");
+  const order = planOrder(options.root, options.stacks ?? []);
+  const stackOutputs = new Map<string, Record<string, unknown>>();
+  const plans: StackPlan[] = [];
+  for (const [index, file] of order.entries()) {
+    // Validate before running, so a config error names the stack file and key and nothing runs.
+    const config = parseStackConfig(file.config, file, file.secretKeys);
+    const result = await runProgram(
+      {
+        stack: file.stack,
+        config: file.config,
+        secretKeys: file.secretKeys,
+        region: config.region,
+        stackOutputs,
+      },
+      program,
+    );
+    stackOutputs.set(file.stack, result.outputs);
+    const resources = [...result.resources].sort(byUrn);
+    const violations = evaluatePolicies(resources.map(toPolicyResource), options.packConfig ?? {}).sort(
+      (a, b) => byUrn(a, b) || (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0) || (a.message < b.message ? -1 : 1),
+    );
+    const plan: StackPlan = {
+      stack: file.stack,
+      file: file.file,
+      role: config.role,
+      resources,
+      outputs: result.outputs,
+      violations,
+      manifests: resources.filter(isKubeObject).map((r) => r.props as KubeObject),
+      gitopsFiles: gitopsFilesOf(resources),
+      models: modelsOf(resources),
+    };
+    plans.push(plan);
+    options.onStack?.(plan, index, order.length);
+  }
+  return plans;
+}

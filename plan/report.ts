@@ -1,0 +1,124 @@
+/**
+ * What the plan prints and writes: the per-stack summary for a terminal, the documented plan.json
+ * and manifests/ tree, and summary.md for a pull-request comment. Output is deterministic (sorted,
+ * stable names), so two runs of the same commit produce byte-identical files.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { stringify } from "yaml";
+import { UNKNOWN } from "./capture";
+import { rolloutDiagram, weightAt } from "./mermaid";
+import type { KubeObject, StackPlan } from "./plan";
+
+/** plan.json as documented in the README. */
+export function planDocument(plan: StackPlan) {
+  const redact = (value: unknown, secretPaths: readonly string[], path = ""): unknown => {
+    if (secretPaths.includes(path)) return "[secret]";
+    if (value === UNKNOWN) return "<unknown>";
+    if (Array.isArray(value)) return value.map((v, i) => redact(v, secretPaths, `${path}[${i}]`));
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, secretPaths, path ? `${path}.${k}` : k)]));
+    }
+    return value;
+  };
+  return {
+    stack: plan.stack,
+    resources: plan.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent ?? null,
+      custom: r.custom,
+      props: redact(r.props, r.secretPaths),
+      options: r.options,
+    })),
+    violations: plan.violations.map((v) => ({ policy: v.policy, level: v.level, urn: v.urn, message: v.message })),
+  };
+}
+
+export function countsByType(plan: StackPlan): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const r of plan.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+export function mandatoryCount(plans: readonly StackPlan[]): number {
+  return plans.reduce((n, p) => n + p.violations.filter((v) => v.level === "mandatory").length, 0);
+}
+
+function manifestName(o: KubeObject): string {
+  const ns = o.metadata.namespace ?? "_cluster";
+  return `${ns}/${o.kind.toLowerCase()}-${o.metadata.name ?? "unnamed"}.yaml`;
+}
+
+function toYaml(value: unknown): string {
+  return stringify(value, { sortMapEntries: false, lineWidth: 0 });
+}
+
+/** Writes DIR/<stack>/plan.json, DIR/<stack>/manifests/, DIR/<stack>/gitops/ and DIR/summary.md. */
+export function writePlan(dir: string, plans: readonly StackPlan[]): void {
+  for (const plan of plans) {
+    const stackDir = join(dir, plan.stack);
+    rmSync(stackDir, { recursive: true, force: true });
+    mkdirSync(stackDir, { recursive: true });
+    writeFileSync(join(stackDir, "plan.json"), `${JSON.stringify(planDocument(plan), null, 2)}\n`);
+    const write = (path: string, content: string) => {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+    };
+    for (const object of plan.manifests) {
+      write(join(stackDir, "manifests", manifestName(object)), toYaml(redactSecrets(object)));
+    }
+    for (const file of plan.gitopsFiles) write(join(stackDir, "gitops", file.path), file.content);
+  }
+  writeFileSync(join(dir, "summary.md"), summaryMarkdown(plans));
+}
+
+/** Kubernetes Secrets carry placeholders offline; never print even those as data. */
+function redactSecrets(object: KubeObject): KubeObject {
+  if (object.kind !== "Secret") return object;
+  const hide = (m: unknown) =>
+    m && typeof m === "object" ? Object.fromEntries(Object.keys(m).map((k) => [k, "[secret]"])) : m;
+  return { ...object, ...(object.data !== undefined && { data: hide(object.data) }), ...(object.stringData !== undefined && { stringData: hide(object.stringData) }) };
+}
+
+export function summaryText(plan: StackPlan): string {
+  const lines = [`stack ${plan.stack} (${plan.role}): ${plan.resources.length} resources, ${plan.manifests.length} Kubernetes objects, ${plan.models.length} models`];
+  for (const [type, n] of countsByType(plan)) lines.push(`  ${String(n).padStart(4)}  ${type}`);
+  if (plan.violations.length === 0) lines.push("  policy: no violations");
+  for (const v of plan.violations) lines.push(`  ${v.level.toUpperCase()} ${v.policy}: ${v.name} (${v.type}): ${v.message}`);
+  return lines.join("\n");
+}
+
+export function summaryMarkdown(plans: readonly StackPlan[]): string {
+  const mandatory = mandatoryCount(plans);
+  const out: string[] = [
+    "# ml-gitops plan",
+    "",
+    mandatory === 0 ? "All stacks pass the policy pack (no mandatory violations)." : `**${mandatory} mandatory policy violation(s)**: this change cannot be applied as is.`,
+    "",
+    "| stack | role | resources | Kubernetes objects | models | mandatory | advisory |",
+    "|---|---|---:|---:|---:|---:|---:|",
+  ];
+  for (const p of plans) {
+    const count = (level: string) => p.violations.filter((v) => v.level === level).length;
+    out.push(`| ${p.stack} | ${p.role} | ${p.resources.length} | ${p.manifests.length} | ${p.models.length} | ${count("mandatory")} | ${count("advisory")} |`);
+  }
+  for (const p of plans) {
+    out.push("", `## ${p.stack}`, "", "<details><summary>Resources by type</summary>", "", "| type | count |", "|---|---:|");
+    for (const [type, n] of countsByType(p)) out.push(`| \`${type}\` | ${n} |`);
+    out.push("", "</details>");
+    if (p.violations.length > 0) {
+      out.push("", "| level | policy | resource | message |", "|---|---|---|---|");
+      for (const v of p.violations) out.push(`| ${v.level} | ${v.policy} | \`${v.name}\` | ${v.message.replace(/\|/g, "\\|")} |`);
+    }
+    for (const m of p.models) {
+      const d = m.declaration;
+      const state = d.spec.candidate
+        ? `canary ${d.spec.candidate.version} at step ${d.spec.candidate.step + 1}/${d.spec.rollout.steps.length} (${weightAt(d, d.spec.candidate.step)}%)`
+        : "no canary in progress";
+      out.push("", `### ${d.metadata.name}: stable ${d.spec.stable.version}, ${state}`, "", `Declared in \`${m.file}\`.`, "", "```mermaid", rolloutDiagram(d), "```");
+    }
+  }
+  return `${out.join("\n")}\n`;
+}
