@@ -5,6 +5,7 @@
  * Cross-field rules (steps, analysis references, GPU fit) live in `validate.ts`.
  */
 import { z } from "zod";
+import { GPU_MODELS } from "../gpu/catalogue";
 
 export const API_VERSION = "ml-gitops.dev/v1alpha1";
 export const KIND = "ModelDeployment";
@@ -129,8 +130,12 @@ export const declarationSchema = z.strictObject({
         .strictObject({
           /** GPUs per replica. 0 for CPU models. */
           count: z.number().int().min(0).max(16),
-          /** GPU model the pods need, e.g. H100, A100, L40S, L4, A10G. Required when count > 0. */
-          type: z.string().min(1).optional(),
+          /**
+           * GPU models any of which can serve the model, e.g. `[H100, A100]`: one declaration then
+           * fits stacks whose pools differ by region. Required when count > 0; pods are placed with
+           * a node affinity `ml-gitops.dev/gpu-model In [...]`.
+           */
+          types: z.array(z.enum(GPU_MODELS)).min(1).optional(),
         })
         .default({ count: 0 }),
       resources: z.strictObject({ cpu: quantity, memory: quantity }),

@@ -1,0 +1,122 @@
+/**
+ * Loads `deployments/<environment>/*.yaml`: YAML with positions, the zod schema, then the
+ * cross-field rules. Every problem of every file is collected and thrown once, so an ML engineer
+ * fixes a whole pull request in one pass; nothing is rendered from a file with a problem.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import { Problems, ValidationError, type Problem } from "../errors";
+import { SourceMap } from "./positions";
+import { declarationSchema } from "./schema";
+import type { LoadedDeployment } from "./types";
+import { declarationProblems, ProblemSink, schemaProblems, type DeploymentContext } from "./validate";
+
+export type { DeploymentContext, GpuPool } from "./validate";
+
+export const DEPLOYMENTS_DIR = "deployments";
+
+interface Checked {
+  readonly deployment?: LoadedDeployment;
+  readonly problems: readonly Problem[];
+  readonly source?: SourceMap;
+}
+
+/** The environment is the directory the file sits in: `deployments/<environment>/<model>.yaml`. */
+function environmentOf(file: string): string {
+  return path.basename(path.dirname(file));
+}
+
+function checkFile(file: string, text: string, context: DeploymentContext): Checked {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const source = new SourceMap(file, doc, lines);
+  const sink = new ProblemSink(source);
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const where = source.offset(e.pos[0]);
+      if (e.code === "DUPLICATE_KEY") {
+        const key = text.slice(e.pos[0], e.pos[1]).trim();
+        sink.problems.push({ ...where, path: key, message: `duplicate key "${key}": YAML keeps only one of them`, fix: "Remove one of the keys, or merge their values" });
+      } else {
+        sink.problems.push({ ...where, path: "(yaml)", message: `YAML syntax error: ${e.message.split("\n")[0]}`, fix: "Fix the YAML syntax at this position" });
+      }
+    }
+    return { problems: sink.problems, source };
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) {
+    sink.problems.push({ file, line: 1, column: 1, path: "(file)", message: "is empty", fix: "Declare a ModelDeployment, or delete the file" });
+    return { problems: sink.problems, source };
+  }
+  const parsed = declarationSchema.safeParse(data);
+  if (!parsed.success) {
+    schemaProblems(parsed.error, data, sink);
+    return { problems: sink.problems, source };
+  }
+  declarationProblems(parsed.data, file, context, sink);
+  if (sink.problems.length > 0) return { problems: sink.problems, source };
+  return { deployment: { file, environment: environmentOf(file), declaration: parsed.data }, problems: [], source };
+}
+
+/**
+ * One declaration from its text. `file` is the path relative to the project root; its directory
+ * names the environment.
+ * @throws ValidationError with every problem of the file.
+ */
+export function loadDeploymentFile(file: string, text: string, context: DeploymentContext): LoadedDeployment {
+  const checked = checkFile(file, text, context);
+  if (!checked.deployment) throw new ValidationError(`${file}`, checked.problems);
+  return checked.deployment;
+}
+
+/**
+ * Every declaration of one environment, sorted by file name.
+ * @throws ValidationError with every problem of every file, plus names declared twice.
+ */
+export function loadDeployments(root: string, environment: string, context: DeploymentContext): LoadedDeployment[] {
+  const dirRel = path.posix.join(DEPLOYMENTS_DIR, environment);
+  const dir = path.join(root, DEPLOYMENTS_DIR, environment);
+  const problems = new Problems();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    const base = path.join(root, DEPLOYMENTS_DIR);
+    const known = existsSync(base) ? readdirSync(base).filter((e) => statSync(path.join(base, e)).isDirectory()).sort() : [];
+    problems.add({
+      file: dirRel,
+      path: "environment",
+      value: environment,
+      message: `has no directory ${dirRel}`,
+      fix: known.length > 0 ? `Use one of ${known.join(", ")}, or create ${dirRel}/` : `Create ${dirRel}/ with one <model>.yaml per model`,
+    });
+    problems.throwIfAny(`model deployments for ${environment}`);
+  }
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+  const loaded: LoadedDeployment[] = [];
+  const firstByName = new Map<string, { file: string; line: number; column: number }>();
+  for (const name of files) {
+    const file = path.posix.join(dirRel, name);
+    const checked = checkFile(file, readFileSync(path.join(dir, name), "utf8"), context);
+    problems.addAll(checked.problems);
+    if (checked.deployment) loaded.push(checked.deployment);
+    // Names are compared even for files with other problems, so a rename collision shows up at once.
+    const source = checked.source;
+    const modelName = checked.deployment?.declaration.metadata.name ?? source?.nameIfAny();
+    if (source && modelName !== undefined) {
+      const here = source.at(["metadata", "name"]);
+      const first = firstByName.get(modelName);
+      if (first) {
+        problems.add({
+          ...here,
+          path: "metadata.name",
+          value: modelName,
+          message: `is also declared in ${first.file}:${first.line}:${first.column}; a model name is unique within environment ${environment}`,
+          fix: `Rename one of them, or delete the older declaration`,
+        });
+      } else firstByName.set(modelName, here);
+    }
+  }
+  problems.throwIfAny(`model deployments for ${environment}`);
+  return loaded;
+}

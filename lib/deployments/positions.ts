@@ -1,0 +1,79 @@
+/**
+ * Maps a key path in a parsed declaration back to its line and column in the YAML source, so
+ * every problem points at the offending node. A path that does not exist (a missing key) points
+ * at the deepest mapping that does: that is where the key has to be added.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from "yaml";
+
+export interface Position {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export type KeyPath = readonly PropertyKey[];
+
+interface Found {
+  /** The value node at the path, or the deepest existing ancestor when the path is missing. */
+  readonly node: Node | null;
+  /** The key node of the last segment, when the path exists and ends in a mapping key. */
+  readonly key: Node | null;
+  readonly exists: boolean;
+}
+
+function find(doc: Document, path: KeyPath): Found {
+  let node = doc.contents as Node | null;
+  let key: Node | null = null;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) return { node, key: null, exists: false };
+      key = (pair.key as Node | null) ?? null;
+      node = (pair.value as Node | null) ?? null;
+      if (node === null) return { node: key, key, exists: true };
+    } else if (isSeq(node) && typeof segment === "number" && segment < node.items.length) {
+      key = null;
+      node = node.items[segment] as Node | null;
+    } else {
+      return { node, key: null, exists: false };
+    }
+  }
+  return { node, key, exists: true };
+}
+
+export class SourceMap {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  private position(node: Node | null): Position {
+    const offset = node?.range?.[0] ?? 0;
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, column: col };
+  }
+
+  /** Where the value at `path` is written, or the enclosing mapping when it is missing. */
+  at(path: KeyPath): Position {
+    return this.position(find(this.doc, path).node);
+  }
+
+  /** Where the key of `path` is written (for unknown fields), falling back to `at`. */
+  keyAt(path: KeyPath): Position {
+    const found = find(this.doc, path);
+    return this.position(found.key ?? found.node);
+  }
+
+  /** `metadata.name` as written, when it is a plain string (for duplicate detection in files with other problems). */
+  nameIfAny(): string | undefined {
+    const found = find(this.doc, ["metadata", "name"]);
+    return found.exists && isScalar(found.node) && typeof found.node.value === "string" ? found.node.value : undefined;
+  }
+
+  /** Position of a byte offset, for YAML syntax errors. */
+  offset(offset: number): Position {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, column: col };
+  }
+}

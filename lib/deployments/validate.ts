@@ -1,0 +1,341 @@
+/**
+ * What makes a declaration servable, beyond its shape: zod issues turned into positioned
+ * problems, then the rules that span fields (steps, analysis references, GPU fit, artifact pins).
+ * Artifact, image and step rules call the same predicates the policy pack uses, so a declaration
+ * the loader accepts is never refused at `pulumi preview` for the same reason.
+ */
+import * as path from "node:path";
+import type { z } from "zod";
+import type { Problem } from "../errors";
+import { keyPath } from "../errors";
+import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
+import { artifactSchemeOf, checkArtifactUri, type ArtifactUriOptions } from "../predicates/artifact-uri";
+import { DEFAULT_CANARY_RULES, fromArgoRolloutSteps, validateCanarySteps } from "../predicates/canary-steps";
+import { checkImageRef } from "../predicates/image-ref";
+import { IMAGES } from "../versions";
+import type { KeyPath, SourceMap } from "./positions";
+import { declarationSchema, type ModelDeploymentDeclaration } from "./schema";
+
+export interface GpuPool {
+  readonly name: string;
+  readonly gpuModel: GpuModel;
+  readonly gpusPerNode: number;
+}
+
+/** What the loader needs to know about the stack the declarations are served on. */
+export interface DeploymentContext {
+  /** GPU pools of the stack. Empty or omitted skips the GPU-fit check (e.g. the CLI's status). */
+  readonly gpuPools?: readonly GpuPool[];
+  readonly defaultKServeMode: "Standard" | "Knative";
+  /** @default { maxInitialWeight: 25, requireAnalysis: true } — the policy pack's defaults. */
+  readonly canaryRules?: { readonly maxInitialWeight: number; readonly requireAnalysis?: boolean };
+  /** Passed to `checkArtifactUri`, e.g. the stack's model buckets. @default any bucket */
+  readonly artifactRules?: ArtifactUriOptions;
+}
+
+/** Schemes vLLM's own loader reads (s3/gs through the Run:ai model streamer, hf natively). */
+export const VLLM_URI_SCHEMES = ["s3", "gs", "hf"] as const;
+
+/** Builds problems positioned in one file. */
+export class ProblemSink {
+  readonly problems: Problem[] = [];
+  constructor(readonly source: SourceMap) {}
+
+  add(at: KeyPath, message: string, fix: string, value?: { value: unknown }, position: "value" | "key" = "value"): void {
+    const where = position === "key" ? this.source.keyAt(at) : this.source.at(at);
+    this.problems.push({ ...where, path: keyPath(at), ...(value ? { value: value.value } : {}), message, fix: sentence(fix) });
+  }
+}
+
+/** Capitalised first letter: fixes follow "(got …). " in formatted problems. */
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Splits the shared predicates' "what is wrong; what to do" messages. */
+function splitMessage(text: string): { message: string; fix: string } {
+  const at = text.indexOf("; ");
+  return at === -1 ? { message: text, fix: "correct it" } : { message: text.slice(0, at), fix: text.slice(at + 2) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// zod issues
+
+interface ZodDef {
+  readonly type: string;
+  readonly shape?: Record<string, z.ZodType>;
+  readonly innerType?: z.ZodType;
+  readonly element?: z.ZodType;
+  readonly valueType?: z.ZodType;
+  readonly in?: z.ZodType;
+}
+
+function defOf(schema: z.ZodType): ZodDef {
+  return (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
+}
+
+/** The object fields the schema allows at `at`, for did-you-mean suggestions. */
+export function fieldsAt(at: KeyPath, schema: z.ZodType = declarationSchema): string[] {
+  let current: z.ZodType | undefined = schema;
+  const unwrap = (s: z.ZodType | undefined): z.ZodType | undefined => {
+    let x = s;
+    for (let i = 0; x && i < 10; i++) {
+      const def = defOf(x);
+      if (["optional", "default", "nullable", "prefault", "catch", "readonly"].includes(def.type)) x = def.innerType;
+      else if (def.type === "pipe") x = def.in;
+      else break;
+    }
+    return x;
+  };
+  for (const segment of at) {
+    const def: ZodDef | undefined = current ? defOf(unwrap(current)!) : undefined;
+    if (!def) return [];
+    if (def.type === "object") current = def.shape?.[String(segment)];
+    else if (def.type === "array") current = def.element;
+    else if (def.type === "record") current = def.valueType;
+    else return [];
+  }
+  const def = current ? defOf(unwrap(current)!) : undefined;
+  return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest allowed field, when it is close enough to be a typo. */
+export function didYouMean(key: string, allowed: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of allowed) {
+    const distance = name.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key.toLowerCase(), name.toLowerCase());
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(1, Math.floor(key.length / 3)) ? best.name : undefined;
+}
+
+function valueAt(data: unknown, at: KeyPath): unknown {
+  let v = data;
+  for (const s of at) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[s as string];
+  }
+  return v;
+}
+
+const EXPECTED: Record<string, string> = {
+  number: "a number",
+  int: "a whole number",
+  string: "a string",
+  boolean: "true or false",
+  object: "a mapping of fields",
+  array: "a list",
+  record: "a mapping",
+};
+
+const DEFAULT_ZOD_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized)/;
+
+function issueTexts(issue: z.core.$ZodIssue, value: unknown): { message: string; fix: string } {
+  switch (issue.code) {
+    case "invalid_type": {
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      return { message: `must be ${expected}`, fix: `write ${expected}${issue.expected === "number" && typeof value === "string" ? ", without quotes" : ""}` };
+    }
+    case "invalid_value": {
+      const options = issue.values.map((v) => JSON.stringify(v)).join(", ");
+      if (!DEFAULT_ZOD_MESSAGE.test(issue.message)) return { message: issue.message, fix: `use ${options}` };
+      return { message: `must be one of ${options}`, fix: `use one of ${options}` };
+    }
+    case "too_small":
+    case "too_big": {
+      if (!DEFAULT_ZOD_MESSAGE.test(issue.message)) return { message: issue.message, fix: "change the value to meet the limit" };
+      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const word = issue.code === "too_small" ? "at least" : "at most";
+      const what = issue.origin === "array" ? ` ${bound === 1 ? "entry" : "entries"}` : issue.origin === "string" ? " characters" : "";
+      return { message: `must be ${word} ${String(bound)}${what}`, fix: "change the value to meet the limit" };
+    }
+    case "invalid_format":
+      return {
+        message: DEFAULT_ZOD_MESSAGE.test(issue.message) ? `must be ${issue.format === "datetime" ? "an ISO 8601 date-time with offset, e.g. 2025-01-31T09:00:00Z" : `in ${issue.format} format`}` : issue.message,
+        fix: "rewrite it in that form",
+      };
+    default:
+      return { message: issue.message, fix: "correct the value as described" };
+  }
+}
+
+/** Every zod issue as a positioned problem; unknown fields one per key, at the key. */
+export function schemaProblems(error: z.ZodError, data: unknown, sink: ProblemSink): void {
+  for (const issue of error.issues) {
+    const at = issue.path as PropertyKey[];
+    if (issue.code === "unrecognized_keys") {
+      const allowed = fieldsAt(at);
+      for (const key of issue.keys) {
+        const suggestion = didYouMean(key, allowed);
+        const parent = keyPath(at) || "the top level";
+        sink.add(
+          [...at, key],
+          `is not a field of ${parent}`,
+          suggestion ? `did you mean "${suggestion}"?` : `remove it; the fields of ${parent} are ${allowed.join(", ")}`,
+          undefined,
+          "key",
+        );
+      }
+      continue;
+    }
+    const value = valueAt(data, at);
+    if (issue.code === "invalid_type" && value === undefined) {
+      sink.add(at, "is required", `add ${String(at[at.length - 1] ?? "it")}: ${EXPECTED[issue.expected] ?? issue.expected}`);
+      continue;
+    }
+    const { message, fix } = issueTexts(issue, value);
+    sink.add(at, message, fix, { value });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross-field rules
+
+function stepProblems(d: ModelDeploymentDeclaration, context: DeploymentContext, sink: ProblemSink): void {
+  const { steps, analysis } = d.spec.rollout;
+  const rules = {
+    maxInitialWeight: context.canaryRules?.maxInitialWeight ?? DEFAULT_CANARY_RULES.maxInitialWeight,
+    requireAnalysis: context.canaryRules?.requireAnalysis ?? DEFAULT_CANARY_RULES.requireAnalysis,
+  };
+  // No backgroundAnalysis: the policy pack judges the declared steps alone, and so do we.
+  for (const p of validateCanarySteps(fromArgoRolloutSteps([...steps]), rules, { strictlyIncreasing: true })) {
+    const at: PropertyKey[] = p.index === -1 ? ["spec", "rollout", "steps"] : ["spec", "rollout", "steps", p.index, "setWeight"];
+    const { message, fix } = splitMessage(p.message);
+    sink.add(at, message, fix, p.index === -1 ? undefined : { value: steps[p.index]?.setWeight });
+  }
+  const names = Object.keys(analysis);
+  steps.forEach((step, i) => {
+    if (step.analysis !== undefined && !Object.hasOwn(analysis, step.analysis)) {
+      sink.add(
+        ["spec", "rollout", "steps", i, "analysis"],
+        `refers to analysis "${step.analysis}", which spec.rollout.analysis does not define`,
+        names.length > 0 ? `use one of ${names.map((n) => `"${n}"`).join(", ")}, or define "${step.analysis}" under spec.rollout.analysis` : `define "${step.analysis}" under spec.rollout.analysis with its thresholds`,
+        { value: step.analysis },
+      );
+    }
+  });
+}
+
+function artifactProblems(d: ModelDeploymentDeclaration, context: DeploymentContext, sink: ProblemSink): void {
+  const vllm = d.spec.serving.engine === "vllm";
+  const artifacts = [["stable", d.spec.stable] as const, ...(d.spec.candidate ? [["candidate", d.spec.candidate] as const] : [])];
+  for (const [role, artifact] of artifacts) {
+    const verdict = checkArtifactUri(artifact.uri, context.artifactRules);
+    if (!verdict.immutable) sink.add(["spec", role, "uri"], verdict.reason, verdict.fix, { value: artifact.uri });
+    else if (vllm && !(VLLM_URI_SCHEMES as readonly string[]).includes(artifactSchemeOf(artifact.uri))) {
+      sink.add(
+        ["spec", role, "uri"],
+        "uses a scheme vLLM's own loader cannot read (the vllm engine has no storage initializer)",
+        "publish the model to s3://, gs:// or hf:// and pin it there",
+        { value: artifact.uri },
+      );
+    }
+    if (artifact.image !== undefined) {
+      const image = checkImageRef(artifact.image);
+      if (!image.pinned) sink.add(["spec", role, "image"], image.reason, image.fix, { value: artifact.image });
+    } else if (vllm) {
+      sink.add(["spec", role, "image"], "is required for the vllm engine: the Rollout runs this image", `add image: ${IMAGES.vllm}`);
+    }
+  }
+  const { candidate, stable, releases, rollout } = d.spec;
+  if (candidate) {
+    if (candidate.version === stable.version) {
+      sink.add(["spec", "candidate", "version"], "is the stable version; a candidate is a new version", "give the candidate its own version label, or remove spec.candidate", { value: candidate.version });
+    }
+    if (candidate.step >= rollout.steps.length) {
+      sink.add(
+        ["spec", "candidate", "step"],
+        `is past the last step (spec.rollout.steps has ${rollout.steps.length}, numbered 0–${rollout.steps.length - 1})`,
+        `use a step between 0 and ${rollout.steps.length - 1}`,
+        { value: candidate.step },
+      );
+    }
+  }
+  const last = releases[releases.length - 1];
+  if (last && (last.version !== stable.version || last.uri !== stable.uri)) {
+    sink.add(
+      ["spec", "releases", releases.length - 1],
+      `the last release (${last.version}) is not spec.stable (${stable.version}): the promotion record must end with what is served`,
+      "append spec.stable to spec.releases with its promotedAt (ml-gitops promote does this)",
+      { value: { version: last.version, uri: last.uri } },
+    );
+  }
+}
+
+function servingProblems(d: ModelDeploymentDeclaration, context: DeploymentContext, sink: ProblemSink): void {
+  const serving = d.spec.serving;
+  const { gpu } = serving;
+  if (gpu.count > 0 && gpu.types === undefined) {
+    sink.add(["spec", "serving", "gpu", "types"], `is required when gpu.count is ${gpu.count}`, "list the GPU models that can serve it, e.g. types: [H100, A100]");
+  }
+  const pools = context.gpuPools ?? [];
+  if (gpu.count > 0 && gpu.types !== undefined && pools.length > 0) {
+    const fits = pools.some((p) => gpu.types!.includes(p.gpuModel) && p.gpusPerNode >= gpu.count);
+    if (!fits) {
+      const listed = pools.map((p) => `${p.name} (${p.gpuModel} × ${p.gpusPerNode})`).join(", ");
+      sink.add(
+        ["spec", "serving", "gpu"],
+        `needs ${gpu.count} × ${gpu.types.join(" or ")} on one node, which no GPU pool on this stack has: ${listed}`,
+        "add a GPU model the stack has to gpu.types, lower gpu.count, or add a pool with enough of these GPUs per node",
+        { value: { count: gpu.count, types: gpu.types } },
+      );
+    }
+  }
+  if (serving.engine === "vllm") {
+    if (serving.vllm === undefined) {
+      sink.add(["spec", "serving", "vllm"], "is required for the vllm engine", "add vllm: {tensorParallelSize, maxModelLen, gpuMemoryUtilization}");
+    } else if (serving.vllm.tensorParallelSize !== gpu.count) {
+      // vLLM shards the weights over exactly tensorParallelSize GPUs of one replica: fewer GPUs
+      // and the server does not start, more and the extra GPUs are paid for and idle.
+      sink.add(
+        ["spec", "serving", "vllm", "tensorParallelSize"],
+        `must equal spec.serving.gpu.count (${gpu.count}): vLLM shards the model over exactly that many GPUs of one replica`,
+        `set tensorParallelSize to ${gpu.count}, or gpu.count to ${serving.vllm.tensorParallelSize}`,
+        { value: serving.vllm.tensorParallelSize },
+      );
+    }
+    if (serving.cache !== undefined) {
+      sink.add(["spec", "serving", "cache"], "is only consumed by KServe InferenceServices; the vllm engine streams the model with vLLM's own loader", "remove it, or serve the model with engine: kserve", { value: serving.cache });
+    }
+  } else {
+    if (serving.vllm !== undefined) {
+      sink.add(["spec", "serving", "vllm"], "only applies to the vllm engine", "remove it, or set engine: vllm", { value: serving.vllm });
+    }
+    if (d.spec.routing !== undefined) {
+      sink.add(["spec", "routing"], "is rendered only for the vllm engine, whose stable and canary Services ml-gitops owns", "remove spec.routing, or serve the model with engine: vllm", { value: d.spec.routing });
+    }
+    if (serving.cache !== undefined && gpu.count === 0) {
+      sink.add(["spec", "serving", "cache"], "needs a GPU model: local model caches live on the GPU pools' LocalModelNodeGroups", "remove it; CPU models are small enough to download at start", { value: serving.cache });
+    }
+  }
+}
+
+/** Cross-field problems of a declaration that passed the schema. */
+export function declarationProblems(d: ModelDeploymentDeclaration, file: string, context: DeploymentContext, sink: ProblemSink): void {
+  const expected = `${d.metadata.name}.yaml`;
+  if (path.basename(file) !== expected) {
+    sink.add(["metadata", "name"], `does not match the file name ${path.basename(file)}`, `rename the file to ${path.join(path.dirname(file), expected)}, or change metadata.name`, { value: d.metadata.name });
+  }
+  stepProblems(d, context, sink);
+  artifactProblems(d, context, sink);
+  servingProblems(d, context, sink);
+}
+
+/** Node label values for the declared GPU models, sorted and unique. */
+export function gpuLabels(types: readonly GpuModel[] | undefined): string[] {
+  return [...new Set((types ?? []).map((t) => GPU_MODEL_INFO[t].label))].sort();
+}
