@@ -287,7 +287,10 @@ export function parseStackConfig(
   if (raw.modelBucketName !== undefined && raw.artifactStack !== undefined) {
     problems.add({ file: id.file, path: `${PROJECT}:modelBucketName`, value: raw.modelBucketName, message: "conflicts with artifactStack", fix: "Use either a local bucket (modelBucketName) or the artifact store (artifactStack)" });
   }
-  if (raw.delivery !== "direct") need(`${PROJECT}:gitRepoUrl`, raw.gitRepoUrl, `with delivery ${raw.delivery}`, "Set the GitOps repository URL, or use delivery: direct");
+  if (raw.delivery !== "direct") {
+    need(`${PROJECT}:gitRepoUrl`, raw.gitRepoUrl, `with delivery ${raw.delivery}`, "Set the GitOps repository URL, or use delivery: direct");
+    need(`${PROJECT}:gitToken`, raw.gitToken, `with delivery ${raw.delivery}`, `Set a read-only token: pulumi config set --secret ${PROJECT}:gitToken <token>`);
+  }
   if (raw.delivery === "argocd") {
     need(`${PROJECT}:argocdAdminPasswordBcrypt`, raw.argocdAdminPasswordBcrypt, "with delivery argocd", `Set it: pulumi config set --secret ${PROJECT}:argocdAdminPasswordBcrypt "$(htpasswd -nbBC 10 '' <password> | tr -d ':\\n')"`);
   }

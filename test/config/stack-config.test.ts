@@ -22,9 +22,10 @@ function validConfig(): Record<string, string> {
     "ml-gitops:modelBucketName": "acme-test-models",
     "ml-gitops:gitRepoUrl": "https://github.com/acme/deploy.git",
     "ml-gitops:argocdAdminPasswordBcrypt": "[secret]",
+    "ml-gitops:gitToken": "[secret]",
   };
 }
-const SECRETS = ["ml-gitops:argocdAdminPasswordBcrypt"];
+const SECRETS = ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"];
 
 function problemsOf(config: Record<string, string>, secrets = SECRETS): string[] {
   try {
@@ -111,7 +112,7 @@ describe("stack config", () => {
   });
 
   it("refuses a secret set in plain text", () => {
-    assert.deepEqual(problemsOf(validConfig(), []), [
+    assert.deepEqual(problemsOf(validConfig(), ["ml-gitops:gitToken"]), [
       "stacks/Pulumi.test.yaml: ml-gitops:argocdAdminPasswordBcrypt: is set in plain text. Set it as a secret: pulumi config set --secret ml-gitops:argocdAdminPasswordBcrypt <value>",
     ]);
   });
