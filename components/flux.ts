@@ -1,0 +1,204 @@
+/**
+ * Flux, syncing the cluster's GPU infrastructure from the GitOps repository.
+ *
+ * Why the fluxcd-community `flux2` chart and not the Flux Operator + `FluxInstance`: the operator
+ * is the newer upstream path, but its `FluxInstance` (fluxcd.controlplane.io/v1) is one more CR we
+ * would render without an upstream CRD to check it against (../shared/crds/flux has only the
+ * source, kustomize and helm controller CRDs), and the operator reconciles the controllers
+ * itself, so the versions Pulumi pins would be a semver range inside a CR instead of one chart
+ * version in lib/versions.ts. The flux2 chart installs exactly the pinned controllers and CRDs,
+ * and every CR this component renders (GitRepository, Kustomization) validates strictly against
+ * ../shared/crds. Revisit when the operator's CRD is vendored there.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { CHARTS, chartRef } from "../lib/versions";
+import { Problems, type Problem } from "../lib/errors";
+import {
+  buildGitRepository,
+  buildKustomization,
+  flux2Values,
+  FLUX_NAMESPACE,
+  MIN_KUSTOMIZATION_TIMEOUT_MINUTES,
+  type HealthCheck,
+} from "../lib/render/flux";
+
+export interface FluxRepoArgs {
+  /** HTTPS URL of the GitOps repository, e.g. `https://github.com/acme/gitops.git`. */
+  readonly url: string;
+  /** Access token with read access. Must be a Pulumi secret. */
+  readonly token: pulumi.Output<string>;
+  /** User name sent with the token; GitHub and GitLab accept any non-empty name. @default "git" */
+  readonly username?: string;
+  /** @default "main" */
+  readonly branch?: string;
+}
+
+export interface GpuInfrastructureArgs {
+  /** Directory in the repository with this cluster's GPU infrastructure, e.g. `clusters/prod/gpu`. */
+  readonly path: string;
+  /**
+   * Objects whose health gates the sync, e.g. the NVIDIA device plugin DaemonSet. When given, only
+   * these are checked; when omitted every applied object is (`wait: true`). @default every object
+   */
+  readonly healthChecks?: readonly HealthCheck[];
+  /** Apply plus health checks; at least 30 (GPU nodes are slow to turn healthy). @default 45 min */
+  readonly timeoutMinutes?: number;
+  /** @default 10 min */
+  readonly intervalMinutes?: number;
+  /** Retry after a failed reconciliation. @default 2 min */
+  readonly retryIntervalMinutes?: number;
+}
+
+export interface FluxArgs {
+  readonly repo: FluxRepoArgs;
+  readonly gpuInfrastructure: GpuInfrastructureArgs;
+  /** @default "flux-system" */
+  readonly namespace?: string;
+  /** PodMonitor for the controllers; needs the Prometheus Operator CRDs. @default false */
+  readonly podMonitor?: boolean;
+  /** Helm wait for the Flux release. @default 10 min */
+  readonly helmTimeoutMinutes?: number;
+}
+
+export const FLUX_DEFAULTS = {
+  namespace: FLUX_NAMESPACE,
+  username: "git",
+  branch: "main",
+  timeoutMinutes: 45,
+  intervalMinutes: 10,
+  retryIntervalMinutes: 2,
+  podMonitor: false,
+  helmTimeoutMinutes: 10,
+} as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function wholeMinutes(path: string, value: number, min: number, fix: string): Problem | undefined {
+  return Number.isInteger(value) && value >= min ? undefined : { path, value, message: `must be a whole number of minutes, at least ${min}`, fix };
+}
+
+/** Every problem with the args, each with its path; the token is never echoed. */
+export function fluxArgsProblems(args: FluxArgs): Problem[] {
+  const problems: (Problem | undefined)[] = [];
+  const namespace = args.namespace ?? FLUX_DEFAULTS.namespace;
+  if (!DNS_LABEL.test(namespace)) {
+    problems.push({ path: "namespace", value: namespace, message: "is not a valid namespace name", fix: "Use lower-case letters, digits and '-', at most 63 characters." });
+  }
+  if (!/^https:\/\/[^/\s]+\/\S+$/.test(args.repo.url)) {
+    problems.push({ path: "repo.url", value: args.repo.url, message: "is not an HTTPS repository URL", fix: "Token authentication needs an HTTPS URL, e.g. https://github.com/acme/gitops.git." });
+  }
+  const infraPath = args.gpuInfrastructure.path;
+  if (infraPath.trim() === "" || infraPath.startsWith("/") || infraPath.split("/").includes("..")) {
+    problems.push({ path: "gpuInfrastructure.path", value: infraPath, message: "is not a directory inside the repository", fix: "Give a relative path without '..', e.g. clusters/prod/gpu." });
+  }
+  const timeout = args.gpuInfrastructure.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes;
+  if (!Number.isInteger(timeout) || timeout < MIN_KUSTOMIZATION_TIMEOUT_MINUTES) {
+    problems.push({
+      path: "gpuInfrastructure.timeoutMinutes",
+      value: timeout,
+      message: `must be a whole number of minutes, at least ${MIN_KUSTOMIZATION_TIMEOUT_MINUTES}`,
+      fix: "GPU nodes take 15-25 minutes to turn healthy from cold; a shorter timeout fails healthy syncs. Omit it for the default 45.",
+    });
+  }
+  problems.push(
+    wholeMinutes("gpuInfrastructure.intervalMinutes", args.gpuInfrastructure.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes, 1, "Omit it for the default 10."),
+    wholeMinutes("gpuInfrastructure.retryIntervalMinutes", args.gpuInfrastructure.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes, 1, "Omit it for the default 2."),
+    wholeMinutes("helmTimeoutMinutes", args.helmTimeoutMinutes ?? FLUX_DEFAULTS.helmTimeoutMinutes, 1, "Omit it for the default 10."),
+  );
+  (args.gpuInfrastructure.healthChecks ?? []).forEach((check, i) => {
+    for (const key of ["apiVersion", "kind", "name", "namespace"] as const) {
+      if (check[key].trim() === "") {
+        problems.push({ path: `gpuInfrastructure.healthChecks[${i}].${key}`, value: check[key], message: "is empty", fix: "Name the object completely: apiVersion, kind, name and namespace." });
+      }
+    }
+  });
+  return problems.filter((p): p is Problem => p !== undefined);
+}
+
+export class Flux extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  readonly gitRepositoryName: pulumi.Output<string>;
+  readonly kustomizationName: pulumi.Output<string>;
+  /** The Helm release; depend on it for anything that needs Flux's CRDs. */
+  readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: FluxArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ml-gitops:gitops:Flux", name, args, opts);
+    const problems = new Problems();
+    problems.addAll(fluxArgsProblems(args));
+    problems.throwIfAny(`Flux ${name}`);
+
+    const namespaceName = args.namespace ?? FLUX_DEFAULTS.namespace;
+    const helmTimeout = args.helmTimeoutMinutes ?? FLUX_DEFAULTS.helmTimeoutMinutes;
+    const infra = args.gpuInfrastructure;
+    const pin = CHARTS.flux2;
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: namespaceName } }, { parent: this });
+
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        ...chartRef(pin),
+        version: pin.version,
+        name: "flux2",
+        namespace: namespace.metadata.name,
+        createNamespace: false,
+        // atomic: controllers without CRDs (or the reverse) would leave every CR below stuck.
+        atomic: true,
+        cleanupOnFail: true,
+        timeout: helmTimeout * 60,
+        values: flux2Values({ podMonitor: args.podMonitor ?? FLUX_DEFAULTS.podMonitor }),
+      },
+      { parent: this, customTimeouts: { create: `${helmTimeout + 5}m`, update: `${helmTimeout + 5}m` } },
+    );
+
+    // HTTPS basic auth: source-controller reads `username` and `password` (see GitRepository secretRef).
+    const secret = new k8s.core.v1.Secret(
+      `${name}-git-auth`,
+      {
+        metadata: { name: "gitops-auth", namespace: namespace.metadata.name },
+        type: "Opaque",
+        stringData: { username: args.repo.username ?? FLUX_DEFAULTS.username, password: pulumi.secret(args.repo.token) },
+      },
+      { parent: this },
+    );
+
+    const gitRepositoryObject = buildGitRepository({
+      name: "gitops",
+      namespace: namespaceName,
+      url: args.repo.url,
+      branch: args.repo.branch ?? FLUX_DEFAULTS.branch,
+      secretName: "gitops-auth",
+    });
+    const gitRepository = new k8s.apiextensions.CustomResource(`${name}-source`, gitRepositoryObject, {
+      parent: this,
+      dependsOn: [this.release, secret],
+    });
+
+    const kustomizationObject = buildKustomization({
+      name: "gpu-infrastructure",
+      namespace: namespaceName,
+      sourceName: gitRepositoryObject.metadata.name,
+      path: infra.path,
+      intervalMinutes: infra.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes,
+      retryIntervalMinutes: infra.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes,
+      timeoutMinutes: infra.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes,
+      healthChecks: infra.healthChecks,
+    });
+    const kustomization = new k8s.apiextensions.CustomResource(`${name}-gpu-infrastructure`, kustomizationObject, {
+      parent: this,
+      dependsOn: [this.release, gitRepository],
+    });
+
+    this.namespace = namespace.metadata.name;
+    this.gitRepositoryName = gitRepository.metadata.name;
+    this.kustomizationName = kustomization.metadata.name;
+    this.registerOutputs({
+      namespace: this.namespace,
+      gitRepositoryName: this.gitRepositoryName,
+      kustomizationName: this.kustomizationName,
+      release: this.release,
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { mockRuntime } from "../support/harness";
+import { CHARTS } from "../../lib/versions";
+
+describe("Flux component", async () => {
+  const h = await mockRuntime();
+  const { Flux } = await import("../../components/flux");
+
+  const validArgs = () => ({
+    repo: { url: "https://github.com/acme/gitops.git", token: pulumi.secret("ghp_token") },
+    gpuInfrastructure: {
+      path: "clusters/prod/gpu",
+      healthChecks: [{ apiVersion: "apps/v1", kind: "DaemonSet", name: "nvidia-device-plugin", namespace: "kube-system" }],
+    },
+  });
+
+  // GIVEN valid args WHEN the component is created
+  new Flux("flux", validArgs());
+  await h.settle();
+
+  it("installs the pinned flux2 chart into flux-system, atomically", () => {
+    const release = h.named("kubernetes:helm.sh/v3:Release", "flux-release");
+    assert.equal(release.props.chart, "flux2");
+    assert.equal(release.props.version, CHARTS.flux2.version);
+    assert.deepEqual(release.props.repositoryOpts, { repo: "https://fluxcd-community.github.io/helm-charts" });
+    assert.equal(release.props.namespace, "flux-system");
+    assert.equal(release.props.atomic, true);
+    assert.equal(release.props.timeout, 600);
+    assert.deepEqual(release.options.customTimeouts, { create: "15m", update: "15m" });
+    const values = release.props.values as { installCRDs: boolean; imageAutomationController: { create: boolean } };
+    assert.equal(values.installCRDs, true);
+    assert.equal(values.imageAutomationController.create, false);
+    assert.deepEqual(h.named("kubernetes:core/v1:Namespace", "flux-namespace").props.metadata, { name: "flux-system" });
+  });
+
+  it("keeps the git token in a Secret as a Pulumi secret", () => {
+    const secret = h.named("kubernetes:core/v1:Secret", "flux-git-auth");
+    assert.equal((secret.props.stringData as Record<string, string>).username, "git");
+    assert.ok(secret.secretPaths.some((p) => p === "stringData" || p === "stringData.password"), `secret paths: ${secret.secretPaths.join(", ")}`);
+  });
+
+  it("points the GitRepository at the repo with the auth Secret, after the chart and the Secret", () => {
+    const source = h.named("kubernetes:source.toolkit.fluxcd.io/v1:GitRepository", "flux-source");
+    assert.deepEqual(source.props.spec, {
+      url: "https://github.com/acme/gitops.git",
+      ref: { branch: "main" },
+      interval: "1m",
+      timeout: "60s",
+      secretRef: { name: "gitops-auth" },
+    });
+    assert.deepEqual([...(source.options.dependsOn ?? [])].sort(), [
+      h.named("kubernetes:core/v1:Secret", "flux-git-auth").urn,
+      h.named("kubernetes:helm.sh/v3:Release", "flux-release").urn,
+    ]);
+  });
+
+  it("syncs the GPU infrastructure path with pruning, health checks and a 45-minute timeout", () => {
+    const ks = h.named("kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization", "flux-gpu-infrastructure");
+    assert.deepEqual(ks.props.spec, {
+      sourceRef: { kind: "GitRepository", name: "gitops" },
+      path: "./clusters/prod/gpu",
+      prune: true,
+      interval: "10m",
+      retryInterval: "2m",
+      timeout: "45m",
+      wait: false,
+      healthChecks: [{ apiVersion: "apps/v1", kind: "DaemonSet", name: "nvidia-device-plugin", namespace: "kube-system" }],
+    });
+    assert.deepEqual([...(ks.options.dependsOn ?? [])].sort(), [
+      h.named("kubernetes:helm.sh/v3:Release", "flux-release").urn,
+      h.named("kubernetes:source.toolkit.fluxcd.io/v1:GitRepository", "flux-source").urn,
+    ].sort());
+  });
+
+  it("parents every child to the component and registers its outputs", () => {
+    const component = h.named("ml-gitops:gitops:Flux", "flux");
+    for (const child of h.resources.filter((r) => r.name.startsWith("flux-"))) assert.equal(child.parent, component.urn, child.name);
+    assert.deepEqual(Object.keys(component.outputs ?? {}).sort(), ["gitRepositoryName", "kustomizationName", "namespace", "release"]);
+  });
+
+  it("refuses a Kustomization timeout under 30 minutes", () => {
+    const args = validArgs();
+    assert.throws(
+      () => new Flux("short", { ...args, gpuInfrastructure: { ...args.gpuInfrastructure, timeoutMinutes: 10 } }),
+      {
+        message:
+          "Flux short: 1 problem\n  - gpuInfrastructure.timeoutMinutes: must be a whole number of minutes, at least 30 (got 10). GPU nodes take 15-25 minutes to turn healthy from cold; a shorter timeout fails healthy syncs. Omit it for the default 45.",
+      },
+    );
+  });
+
+  it("refuses an SSH URL and an escaping path together", () => {
+    const args = validArgs();
+    assert.throws(
+      () => new Flux("bad", { repo: { ...args.repo, url: "ssh://git@github.com/acme/gitops.git" }, gpuInfrastructure: { path: "/abs/gpu" } }),
+      {
+        message: [
+          "Flux bad: 2 problems",
+          '  - repo.url: is not an HTTPS repository URL (got "ssh://git@github.com/acme/gitops.git"). Token authentication needs an HTTPS URL, e.g. https://github.com/acme/gitops.git.',
+          '  - gpuInfrastructure.path: is not a directory inside the repository (got "/abs/gpu"). Give a relative path without \'..\', e.g. clusters/prod/gpu.',
+        ].join("\n"),
+      },
+    );
+  });
+});
