@@ -1,0 +1,116 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "../../cli/main";
+import { readManifests } from "../../lib/manifests/read";
+import { toPolicyResource } from "../../lib/manifests/resources";
+import { evaluatePolicies } from "../../lib/policy/evaluate";
+
+const FIXTURES = join(__dirname, "../fixtures/policies");
+
+/** Runs the CLI in-process, capturing stdout and stderr. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    return { code: await run(argv), out, err };
+  } finally {
+    process.stdout.write = write.out;
+    process.stderr.write = write.err;
+  }
+}
+
+function tempDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "check-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const BAD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: ok
+spec:
+  containers:
+    - name: c
+      image: nginx@sha256:${"a".repeat(64)}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: bad
+spec:
+  containers:
+    - name: c
+      image: nginx:latest
+`;
+
+describe("ml-gitops check", () => {
+  it("exits 0 on compliant fixtures", async () => {
+    const r = await cli("check", FIXTURES);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /^3 objects in 3 files: 0 mandatory and 0 advisory violations, 0 documents skipped\n$/);
+  });
+
+  it("prints file:line: Kind/name: policy [level]: message and exits 1", async () => {
+    const dir = tempDir({ "pods.yaml": BAD });
+    const r = await cli("check", dir);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.out,
+      `${join(dir, "pods.yaml")}:10: Pod/bad: serving-image-digest [mandatory]: spec.containers[0].image "nginx:latest" uses the :latest tag, which moves with every push; pin it by digest: nginx@sha256:<64 hex>.\n` +
+        "2 objects in 1 files: 1 mandatory and 0 advisory violations, 0 documents skipped\n",
+    );
+  });
+
+  it("reports templates and parse errors as skipped and carries on; expands Lists", async () => {
+    const list = JSON.stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "Pod", metadata: { name: "in-list" }, spec: { containers: [{ image: "busybox" }] } }] }, null, 2);
+    const dir = tempDir({ "a.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n", "b.yaml": "a: [\n", "c.json": list });
+    const r = await cli("check", "--json", dir);
+    const report = JSON.parse(r.out) as { files: number; objects: number; violations: { file: string; line: number; name: string }[]; skipped: { file: string; line: number; reason: string }[] };
+    assert.equal(r.code, 1);
+    assert.equal(report.files, 3);
+    assert.equal(report.objects, 1);
+    assert.deepEqual(report.violations.map((v) => [v.file, v.line, v.name]), [[join(dir, "c.json"), 5, "in-list"]]);
+    assert.deepEqual(report.skipped.map((s) => [s.file, s.line]), [[join(dir, "a.yaml"), 1], [join(dir, "b.yaml"), 2]]);
+    assert.match(report.skipped[0]!.reason, /template/);
+  });
+
+  it("exits 2 for a missing path, a bad policy config, or no path", async () => {
+    assert.equal((await cli("check", "/no/such/path")).code, 2);
+    const dir = tempDir({ "config.json": JSON.stringify({ "model-canary-required": { maxInitialWeight: "ten" } }) });
+    const bad = await cli("check", "--policy-config", join(dir, "config.json"), FIXTURES);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /model-canary-required\.maxInitialWeight: must be integer \(got "ten"\)/);
+    assert.equal((await cli("check")).code, 2);
+  });
+
+  it("applies the policy config", async () => {
+    const dir = tempDir({ "pods.yaml": BAD, "config.json": JSON.stringify({ "serving-image-digest": "advisory" }) });
+    const r = await cli("check", "--policy-config", join(dir, "config.json"), join(dir, "pods.yaml"));
+    assert.equal(r.code, 0);
+    assert.match(r.out, /\[advisory\]/);
+  });
+
+  it("prints help", async () => {
+    const r = await cli("check", "--help");
+    assert.equal(r.code, 0);
+    assert.match(r.out, /--policy-config <file>/);
+  });
+
+  it("agrees with evaluatePolicies on the same manifests", async () => {
+    const dir = tempDir({ "pods.yaml": BAD });
+    for (const paths of [[FIXTURES], [dir], [join(__dirname, "../../../shared/corpus/kyverno-disallow-latest-tag")]]) {
+      const r = await cli("check", "--json", ...paths);
+      if (r.code === 2) continue;
+      const fromCli = (JSON.parse(r.out) as { violations: { policy: string; level: string; message: string }[] }).violations.map((v) => [v.policy, v.level, v.message]);
+      const direct = evaluatePolicies(readManifests(paths).objects.map(toPolicyResource)).map((v) => [v.policy, v.level, v.message]);
+      assert.deepEqual(fromCli, direct);
+    }
+  });
+});
