@@ -1,0 +1,211 @@
+/**
+ * The `vllm` engine as an Argo Rollout (argoproj.io/v1alpha1, Argo Rollouts v1.9.1 CRD), with its
+ * stable and canary Services and AnalysisTemplates.
+ *
+ * How a declaration maps to a Rollout:
+ * - The pod template is the candidate while one is declared, the stable otherwise. Argo keeps
+ *   the previous template's ReplicaSet as the stable, so stable = spec.stable on the cluster and
+ *   the template = spec.candidate; the stable artifact is also recorded in annotations
+ *   (ml-gitops.dev/stable-version, -stable-uri) because the Rollout spec cannot name it.
+ * - Steps map one to one (setWeight, pause with its duration, analysis → the AnalysisTemplate
+ *   `<model>-analysis-<name>`), so `candidate.step` is Argo's `currentStepIndex`. Argo walks the
+ *   steps itself; a pause without duration waits for `ml-gitops advance`, which also records the
+ *   step in git. A new cluster must be rendered with `bootstrap` (see RenderContext).
+ * - `spec.drift.autoRollback` becomes a background analysis (`strategy.canary.analysis`,
+ *   template `<model>-drift`) that aborts the rollout by itself.
+ *
+ * Model loading: vLLM's own loader, not a storage-initializer init container. s3:// and gs://
+ * artifacts stream straight into GPU memory with the Run:ai model streamer
+ * (`--load-format=runai_streamer`, credentials from the storage ServiceAccount's IRSA role), so
+ * there is no second image to pin and no 140 GB emptyDir to size; hf:// artifacts use vLLM's Hub
+ * download pinned with `--revision=<commit>`.
+ *
+ * Traffic: the Gateway API traffic-router plugin (`argoproj-labs/gatewayAPI`, registered in the
+ * Argo Rollouts controller's `trafficRouterPlugins`) sets the weights of the HTTPRoute
+ * `<model>` (routing.ts). Replica-weighted canaries were rejected: with two 4-GPU replicas,
+ * "10%" would really be 33% or 50% of traffic.
+ */
+import type { Artifact, Analysis } from "../deployments/schema";
+import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
+
+export const VLLM_PORT = 8000;
+export const SERVICE_PORT = 80;
+export const GATEWAY_API_PLUGIN = "argoproj-labs/gatewayAPI";
+/** Argo copies the pod label rollouts-pod-template-hash; Prometheus must keep it (labelmap) as this label. */
+export const POD_HASH_METRIC_LABEL = "rollouts_pod_template_hash";
+const CANARY_HASH_ARG = "canary-hash";
+/** A 70B model takes 10–20 minutes to stream onto its GPUs; never give a pod less than this to start. */
+export const MIN_STARTUP_SECONDS = 30 * 60;
+const PROBE_PERIOD_SECONDS = 10;
+
+export const stableServiceName = (view: ModelView): string => `${view.name}-stable`;
+export const canaryServiceName = (view: ModelView): string => `${view.name}-canary`;
+/** The HTTPRoute the traffic-router plugin steers. */
+export const httpRouteName = (view: ModelView): string => view.name;
+export const analysisTemplateName = (view: ModelView, analysis: string): string => `${view.name}-analysis-${analysis}`;
+export const driftTemplateName = (view: ModelView): string => `${view.name}-drift`;
+
+/** vLLM arguments naming the model: where it is and how to load it. */
+export function modelArgs(uri: string): string[] {
+  if (uri.startsWith("hf://")) {
+    const rest = uri.slice("hf://".length).replace(/\/$/, "");
+    const colon = rest.lastIndexOf(":");
+    return colon === -1 ? [`--model=${rest}`] : [`--model=${rest.slice(0, colon)}`, `--revision=${rest.slice(colon + 1)}`];
+  }
+  return [`--model=${uri}`, "--load-format=runai_streamer"];
+}
+
+function container(view: ModelView, artifact: Artifact): Record<string, unknown> {
+  const { serving, model, rollout } = view.declaration.spec;
+  // The loader guarantees vllm settings and an image for this engine.
+  const vllm = serving.vllm!;
+  const health = (periodSeconds: number, failureThreshold: number, timeoutSeconds: number) => ({
+    failureThreshold,
+    httpGet: { path: "/health", port: "http" },
+    periodSeconds,
+    timeoutSeconds,
+  });
+  const startupSeconds = Math.max(MIN_STARTUP_SECONDS, rollout.progressDeadlineMinutes * 60);
+  const hf = artifact.uri.startsWith("hf://");
+  return {
+    name: "vllm",
+    image: artifact.image!,
+    args: [
+      ...modelArgs(view.uri(artifact)),
+      `--served-model-name=${model.servedName ?? view.name}`,
+      `--tensor-parallel-size=${vllm.tensorParallelSize}`,
+      `--max-model-len=${vllm.maxModelLen}`,
+      `--gpu-memory-utilization=${vllm.gpuMemoryUtilization}`,
+      `--dtype=${vllm.dtype}`,
+      `--port=${VLLM_PORT}`,
+      ...vllm.extraArgs,
+    ],
+    ...(hf ? { env: [{ name: "HF_HOME", value: "/hf-cache" }] } : {}),
+    ports: [{ containerPort: VLLM_PORT, name: "http", protocol: "TCP" }],
+    resources: view.resources,
+    // Weights take minutes to load: the startup probe holds liveness off for the whole progress
+    // deadline, and readiness keeps traffic away until /health answers.
+    startupProbe: health(PROBE_PERIOD_SECONDS, Math.ceil(startupSeconds / PROBE_PERIOD_SECONDS), 5),
+    readinessProbe: health(PROBE_PERIOD_SECONDS, 3, 5),
+    livenessProbe: health(30, 5, 10),
+    volumeMounts: [{ mountPath: "/dev/shm", name: "dshm" }, ...(hf ? [{ mountPath: "/hf-cache", name: "hf-cache" }] : [])],
+  };
+}
+
+function steps(view: ModelView): Record<string, unknown>[] {
+  const hashArg = [{ name: CANARY_HASH_ARG, valueFrom: { podTemplateHashValue: "Latest" } }];
+  return view.declaration.spec.rollout.steps.map((step) => {
+    if (step.setWeight !== undefined) return { setWeight: step.setWeight };
+    if (step.pause !== undefined) return { pause: step.pause.duration !== undefined ? { duration: step.pause.duration } : {} };
+    return { analysis: { args: hashArg, templates: [{ templateName: analysisTemplateName(view, step.analysis!) }] } };
+  });
+}
+
+function backgroundAnalysis(view: ModelView): Record<string, unknown> | undefined {
+  if (!view.declaration.spec.drift) return undefined;
+  // Start once the candidate takes traffic: before the first setWeight the queries have no data.
+  const first = view.declaration.spec.rollout.steps.findIndex((s) => s.setWeight !== undefined && s.setWeight > 0);
+  const startingStep = first + 1;
+  return {
+    args: [{ name: CANARY_HASH_ARG, valueFrom: { podTemplateHashValue: "Latest" } }],
+    ...(first !== -1 && startingStep < view.declaration.spec.rollout.steps.length ? { startingStep } : {}),
+    templates: [{ templateName: driftTemplateName(view) }],
+  };
+}
+
+function service(view: ModelView, name: string): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: view.namespace, labels: { ...view.labels } },
+    // Identical selectors: Argo adds rollouts-pod-template-hash to each, which is what splits them.
+    spec: { ports: [{ name: "http", port: SERVICE_PORT, protocol: "TCP", targetPort: "http" }], selector: { ...view.selector } },
+  };
+}
+
+function seconds(ms: number): string {
+  return String(ms / 1000);
+}
+
+/** The two SLO metrics, for the canary's pods only (selected by the canary pod-template hash). */
+function sloMetrics(view: ModelView, ctx: RenderContext, thresholds: { p99LatencyMs: number; errorRatePercent: number }, timing: Record<string, unknown>): Record<string, unknown>[] {
+  const served = view.declaration.spec.model.servedName ?? view.name;
+  const pods = `namespace="${view.namespace}",${POD_HASH_METRIC_LABEL}="{{args.${CANARY_HASH_ARG}}}"`;
+  const p99 = `histogram_quantile(0.99, sum(rate(vllm:e2e_request_latency_seconds_bucket{${pods},model_name="${served}"}[5m])) by (le))`;
+  // status=~"5.." matches both the instrumentator's grouped "5xx" and exact codes.
+  const errors = `sum(rate(http_requests_total{${pods},handler=~"/v1/.*",status=~"5.."}[5m])) / sum(rate(http_requests_total{${pods},handler=~"/v1/.*"}[5m]))`;
+  const limit = seconds(thresholds.p99LatencyMs);
+  const rate = String(thresholds.errorRatePercent / 100);
+  return [
+    { ...timing, failureCondition: `result[0] > ${limit}`, name: "p99-latency", provider: { prometheus: { address: ctx.prometheusUrl, query: p99 } }, successCondition: `result[0] <= ${limit}` },
+    { ...timing, failureCondition: `result[0] > ${rate}`, name: "error-rate", provider: { prometheus: { address: ctx.prometheusUrl, query: errors } }, successCondition: `result[0] <= ${rate}` },
+  ];
+}
+
+function analysisTemplate(view: ModelView, name: string, metrics: Record<string, unknown>[]): KubeObject {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AnalysisTemplate",
+    metadata: { name, namespace: view.namespace, labels: { ...view.labels } },
+    spec: { args: [{ name: CANARY_HASH_ARG }], metrics },
+  };
+}
+
+export function renderAnalysisTemplates(view: ModelView, ctx: RenderContext): KubeObject[] {
+  const { analysis } = view.declaration.spec.rollout;
+  const out = Object.keys(analysis)
+    .sort()
+    .map((key) => {
+      const a: Analysis = analysis[key]!;
+      return analysisTemplate(view, analysisTemplateName(view, key), sloMetrics(view, ctx, a, { count: a.count, failureLimit: a.failureLimit, interval: a.interval }));
+    });
+  const drift = view.declaration.spec.drift;
+  if (drift) {
+    // No count: a background analysis measures until the rollout completes; one tolerated failure
+    // keeps a single noisy scrape from aborting a multi-hour canary.
+    out.push(analysisTemplate(view, driftTemplateName(view), sloMetrics(view, ctx, drift.autoRollback, { failureLimit: 1, interval: drift.monitorInterval })));
+  }
+  return out;
+}
+
+/** The Rollout, its two Services and its AnalysisTemplates. */
+export function renderRollout(view: ModelView, ctx: RenderContext): KubeObject[] {
+  const d = view.declaration;
+  const template = view.candidate ?? view.stable;
+  const deadlineSeconds = d.spec.rollout.progressDeadlineMinutes * 60;
+  const analysis = backgroundAnalysis(view);
+  const hf = template.uri.startsWith("hf://");
+  const rollout: KubeObject = {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Rollout",
+    metadata: { name: view.name, namespace: view.namespace, labels: { ...view.labels }, annotations: { ...view.record } },
+    spec: {
+      replicas: Math.max(1, d.spec.serving.replicas.min),
+      revisionHistoryLimit: 3,
+      progressDeadlineSeconds: deadlineSeconds,
+      // A canary that cannot make progress (pods never ready) aborts back to the stable.
+      progressDeadlineAbort: true,
+      selector: { matchLabels: { ...view.selector } },
+      strategy: {
+        canary: {
+          ...(analysis ? { analysis } : {}),
+          canaryService: canaryServiceName(view),
+          stableService: stableServiceName(view),
+          steps: steps(view),
+          trafficRouting: { plugins: { [GATEWAY_API_PLUGIN]: { httpRoute: httpRouteName(view), namespace: view.namespace } } },
+        },
+      },
+      template: {
+        metadata: { labels: { ...view.labels } },
+        spec: {
+          containers: [container(view, template)],
+          serviceAccountName: ctx.storageServiceAccount,
+          terminationGracePeriodSeconds: 120,
+          ...view.placement,
+          volumes: [{ emptyDir: { medium: "Memory" }, name: "dshm" }, ...(hf ? [{ emptyDir: {}, name: "hf-cache" }] : [])],
+        },
+      },
+    },
+  };
+  return [rollout, service(view, stableServiceName(view)), service(view, canaryServiceName(view)), ...renderAnalysisTemplates(view, ctx)];
+}
