@@ -1,0 +1,229 @@
+/**
+ * KServe v0.20.0 on EKS: cert-manager, then the KServe CRDs, the controller and the
+ * ClusterServingRuntimes, each its own pinned Helm release in that order, plus the storage
+ * ServiceAccount models use to read weights from S3 through IRSA.
+ *
+ * Order matters: the controller's webhook certificate is a cert-manager Certificate (so
+ * cert-manager's CRDs and webhook must be up), and the runtime chart's ClusterServingRuntimes are
+ * admitted by the KServe webhook (so the controller must be ready, which atomic Helm waits for).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { CHARTS, chartRef, type ChartPin } from "../lib/versions";
+import { Problems, type Problem } from "../lib/errors";
+import type { KServeMode } from "../lib/predicates/kserve-mode";
+import {
+  AWS_REGION,
+  certManagerValues,
+  DEFAULT_STANDARD_INGRESS,
+  IAM_ROLE_ARN,
+  kserveControllerValues,
+  kserveRuntimeConfigValues,
+  storageServiceAccountAnnotations,
+  type KnativeNetworkingLayer,
+  type StandardIngress,
+} from "../lib/render/kserve-platform";
+
+/** Acknowledges what Knative mode needs and this component does not install. */
+export interface KnativeArgs {
+  /** Knative Serving is installed on the cluster. */
+  readonly servingInstalled: boolean;
+  /** The Knative networking layer in use. */
+  readonly networkingLayer: KnativeNetworkingLayer;
+}
+
+export interface ModelStorageArgs {
+  /** Region of the model bucket; the S3 endpoint is derived from it. */
+  readonly bucketRegion: string;
+  /** IAM role (IRSA) with read access to the model bucket. */
+  readonly roleArn: pulumi.Input<string>;
+  /** @default "kserve-storage" */
+  readonly serviceAccountName?: string;
+}
+
+export interface KServeArgs {
+  readonly storage: ModelStorageArgs;
+  /** Mode written to `kserve.controller.deploymentMode`. @default "Standard" */
+  readonly deploymentMode?: KServeMode;
+  /** Required for Knative mode: proof that Knative Serving and a networking layer are installed. */
+  readonly knative?: KnativeArgs;
+  /** Standard mode only: how models are exposed. @default { kind: "none" } (cluster-internal) */
+  readonly ingress?: StandardIngress;
+  /** Domain in InferenceService URLs. @default "cluster.local" */
+  readonly domain?: string;
+  /** Namespace models (and the storage ServiceAccount) live in; created here. @default "models" */
+  readonly modelsNamespace?: string;
+  /** @default "kserve" */
+  readonly namespace?: string;
+  /** Install cert-manager; turn off when the cluster already runs it (1.15+). @default true */
+  readonly installCertManager?: boolean;
+  /** @default "cert-manager" */
+  readonly certManagerNamespace?: string;
+  /** Helm wait per release. @default 10 min */
+  readonly helmTimeoutMinutes?: number;
+}
+
+export const KSERVE_DEFAULTS = {
+  deploymentMode: "Standard" as KServeMode,
+  domain: "cluster.local",
+  modelsNamespace: "models",
+  namespace: "kserve",
+  installCertManager: true,
+  certManagerNamespace: "cert-manager",
+  serviceAccountName: "kserve-storage",
+  helmTimeoutMinutes: 10,
+} as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const NAME_FIX = "Use lower-case letters, digits and '-', at most 63 characters.";
+
+export const KNATIVE_MISSING_MESSAGE = "Knative mode needs Knative Serving and a networking layer, which this component does not install";
+export const KNATIVE_MISSING_FIX =
+  'Install Knative Serving with Istio (recommended) or Kourier, then pass knative: { servingInstalled: true, networkingLayer: "istio" | "kourier" }; or use deploymentMode "Standard" (the default), which needs neither.';
+
+/** Every problem with the args, each with its path. */
+export function kserveArgsProblems(args: KServeArgs): Problem[] {
+  const problems: Problem[] = [];
+  const mode = args.deploymentMode ?? KSERVE_DEFAULTS.deploymentMode;
+  if (mode !== "Standard" && mode !== "Knative") {
+    problems.push({ path: "deploymentMode", value: mode, message: "is not a KServe deployment mode", fix: 'Use "Standard" (default) or "Knative".' });
+  }
+  if (mode === "Knative") {
+    if (args.knative?.servingInstalled !== true) {
+      problems.push({ path: "knative.servingInstalled", value: args.knative?.servingInstalled, message: KNATIVE_MISSING_MESSAGE, fix: KNATIVE_MISSING_FIX });
+    }
+    const layer = args.knative?.networkingLayer;
+    if (args.knative && layer !== "istio" && layer !== "kourier") {
+      problems.push({ path: "knative.networkingLayer", value: layer, message: "is not a supported Knative networking layer", fix: 'Use "istio" or "kourier".' });
+    }
+    if (args.ingress) {
+      problems.push({ path: "ingress", value: args.ingress.kind, message: "applies to Standard mode only", fix: "In Knative mode the networking layer routes traffic; remove ingress." });
+    }
+  }
+  const ingress = args.ingress ?? DEFAULT_STANDARD_INGRESS;
+  if (ingress.kind === "gatewayApi" && !/^[a-z0-9-]+\/[a-z0-9.-]+$/.test(ingress.gateway)) {
+    problems.push({ path: "ingress.gateway", value: ingress.gateway, message: "is not <namespace>/<name>", fix: "Name an existing Gateway, e.g. kserve/kserve-ingress-gateway." });
+  }
+  if (ingress.kind === "ingress" && !DNS_SUBDOMAIN.test(ingress.className)) {
+    problems.push({ path: "ingress.className", value: ingress.className, message: "is not an IngressClass name", fix: "Name an existing IngressClass, e.g. alb." });
+  }
+  const domain = args.domain ?? KSERVE_DEFAULTS.domain;
+  if (!DNS_SUBDOMAIN.test(domain)) {
+    problems.push({ path: "domain", value: domain, message: "is not a DNS domain", fix: "Use a lower-case domain such as models.example.com." });
+  }
+  const names: [string, string][] = [
+    ["modelsNamespace", args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace],
+    ["namespace", args.namespace ?? KSERVE_DEFAULTS.namespace],
+    ["certManagerNamespace", args.certManagerNamespace ?? KSERVE_DEFAULTS.certManagerNamespace],
+    ["storage.serviceAccountName", args.storage.serviceAccountName ?? KSERVE_DEFAULTS.serviceAccountName],
+  ];
+  for (const [path, value] of names) {
+    if (!DNS_LABEL.test(value)) problems.push({ path, value, message: "is not a valid Kubernetes name", fix: NAME_FIX });
+  }
+  if ((args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace) === (args.namespace ?? KSERVE_DEFAULTS.namespace)) {
+    problems.push({ path: "modelsNamespace", value: args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace, message: "is the KServe controller namespace", fix: "Keep models apart from the controller, e.g. models." });
+  }
+  if (!AWS_REGION.test(args.storage.bucketRegion)) {
+    problems.push({ path: "storage.bucketRegion", value: args.storage.bucketRegion, message: "is not an AWS region", fix: "Use the bucket's region code, e.g. us-east-1." });
+  }
+  // An Output is checked by the IAM role that produces it; a literal is checked here.
+  if (typeof args.storage.roleArn === "string" && !IAM_ROLE_ARN.test(args.storage.roleArn)) {
+    problems.push({ path: "storage.roleArn", value: args.storage.roleArn, message: "is not an IAM role ARN", fix: "Pass the model-reader role's arn, e.g. arn:aws:iam::123456789012:role/model-reader." });
+  }
+  const timeout = args.helmTimeoutMinutes ?? KSERVE_DEFAULTS.helmTimeoutMinutes;
+  if (!Number.isInteger(timeout) || timeout < 1) {
+    problems.push({ path: "helmTimeoutMinutes", value: timeout, message: "must be a whole number of minutes, at least 1", fix: "Omit it for the default 10." });
+  }
+  return problems;
+}
+
+export class KServe extends pulumi.ComponentResource {
+  readonly deploymentMode: pulumi.Output<KServeMode>;
+  readonly storageServiceAccountName: pulumi.Output<string>;
+  readonly modelsNamespace: pulumi.Output<string>;
+  /** The controller release; InferenceServices depend on it. */
+  readonly controller: k8s.helm.v3.Release;
+
+  constructor(name: string, args: KServeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ml-gitops:serving:KServe", name, args, opts);
+    const problems = new Problems();
+    problems.addAll(kserveArgsProblems(args));
+    problems.throwIfAny(`KServe ${name}`);
+
+    const mode = args.deploymentMode ?? KSERVE_DEFAULTS.deploymentMode;
+    const timeoutMinutes = args.helmTimeoutMinutes ?? KSERVE_DEFAULTS.helmTimeoutMinutes;
+    const release = (role: string, pin: ChartPin, releaseName: string, namespace: pulumi.Input<string>, values: pulumi.Inputs, dependsOn: pulumi.Resource[]) =>
+      new k8s.helm.v3.Release(
+        `${name}-${role}`,
+        {
+          ...chartRef(pin),
+          version: pin.version,
+          name: releaseName,
+          namespace,
+          createNamespace: false,
+          // atomic: each step gates the next (webhooks, CRDs); a half-installed step is rolled back
+          // rather than left for the next release to trip over.
+          atomic: true,
+          cleanupOnFail: true,
+          timeout: timeoutMinutes * 60,
+          values,
+        },
+        { parent: this, dependsOn, customTimeouts: { create: `${timeoutMinutes + 5}m`, update: `${timeoutMinutes + 5}m` } },
+      );
+
+    const before: pulumi.Resource[] = [];
+    if (args.installCertManager ?? KSERVE_DEFAULTS.installCertManager) {
+      const cmNamespace = new k8s.core.v1.Namespace(
+        `${name}-cert-manager-namespace`,
+        { metadata: { name: args.certManagerNamespace ?? KSERVE_DEFAULTS.certManagerNamespace } },
+        { parent: this },
+      );
+      before.push(release("cert-manager", CHARTS.certManager, "cert-manager", cmNamespace.metadata.name, certManagerValues(), []));
+    }
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: args.namespace ?? KSERVE_DEFAULTS.namespace } }, { parent: this });
+    const crds = release("crd", CHARTS.kserveCrd, "kserve-crd", namespace.metadata.name, {}, before);
+    this.controller = release(
+      "controller",
+      CHARTS.kserveResources,
+      "kserve",
+      namespace.metadata.name,
+      kserveControllerValues({
+        deploymentMode: mode,
+        ingress: args.ingress ?? DEFAULT_STANDARD_INGRESS,
+        networkingLayer: args.knative?.networkingLayer,
+        domain: args.domain ?? KSERVE_DEFAULTS.domain,
+      }),
+      [...before, crds],
+    );
+    release("runtimes", CHARTS.kserveRuntimeConfigs, "kserve-runtime-configs", namespace.metadata.name, kserveRuntimeConfigValues(), [crds, this.controller]);
+
+    const modelsNamespace = new k8s.core.v1.Namespace(
+      `${name}-models-namespace`,
+      { metadata: { name: args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace } },
+      { parent: this },
+    );
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-storage`,
+      {
+        metadata: {
+          name: args.storage.serviceAccountName ?? KSERVE_DEFAULTS.serviceAccountName,
+          namespace: modelsNamespace.metadata.name,
+          annotations: storageServiceAccountAnnotations({ region: args.storage.bucketRegion, roleArn: args.storage.roleArn }),
+        },
+      },
+      { parent: this },
+    );
+
+    this.deploymentMode = pulumi.output(mode);
+    this.storageServiceAccountName = serviceAccount.metadata.name;
+    this.modelsNamespace = modelsNamespace.metadata.name;
+    this.registerOutputs({
+      deploymentMode: this.deploymentMode,
+      storageServiceAccountName: this.storageServiceAccountName,
+      modelsNamespace: this.modelsNamespace,
+      controller: this.controller,
+    });
+  }
+}

@@ -1,0 +1,142 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { mockRuntime } from "../support/harness";
+import { CHARTS } from "../../lib/versions";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const ROLE = "arn:aws:iam::123456789012:role/model-reader";
+
+describe("KServe component", async () => {
+  const h = await mockRuntime();
+  const { KServe } = await import("../../components/kserve");
+
+  // GIVEN only the storage args WHEN the component is created
+  new KServe("kserve", { storage: { bucketRegion: "eu-west-1", roleArn: pulumi.output(ROLE) } });
+  // AND a Knative-mode platform whose operator acknowledged Knative Serving with Kourier
+  new KServe("kn", {
+    deploymentMode: "Knative",
+    knative: { servingInstalled: true, networkingLayer: "kourier" },
+    installCertManager: false,
+    storage: { bucketRegion: "us-east-1", roleArn: ROLE },
+  });
+  // AND a Standard-mode platform on Gateway API
+  new KServe("gw", {
+    ingress: { kind: "gatewayApi", gateway: "gateways/models" },
+    installCertManager: false,
+    storage: { bucketRegion: "us-east-1", roleArn: ROLE, serviceAccountName: "weights-reader" },
+    modelsNamespace: "llm",
+  });
+  await h.settle();
+
+  it("installs cert-manager, the CRDs, the controller and the runtimes from their pinned charts", () => {
+    const pins = [
+      ["kserve-cert-manager", CHARTS.certManager, "cert-manager", "cert-manager"],
+      ["kserve-crd", CHARTS.kserveCrd, "oci://ghcr.io/kserve/charts/kserve-crd", "kserve"],
+      ["kserve-controller", CHARTS.kserveResources, "oci://ghcr.io/kserve/charts/kserve-resources", "kserve"],
+      ["kserve-runtimes", CHARTS.kserveRuntimeConfigs, "oci://ghcr.io/kserve/charts/kserve-runtime-configs", "kserve"],
+    ] as const;
+    for (const [resource, pin, chart, namespace] of pins) {
+      const release = h.named(RELEASE, resource);
+      assert.equal(release.props.chart, chart, resource);
+      assert.equal(release.props.version, pin.version, resource);
+      assert.equal(release.props.namespace, namespace, resource);
+      assert.equal(release.props.atomic, true, resource);
+      assert.equal(release.props.timeout, 600, resource);
+      assert.deepEqual(release.options.customTimeouts, { create: "15m", update: "15m" }, resource);
+    }
+    assert.equal(h.named(RELEASE, "kserve-controller").props.version, "v0.20.0");
+    assert.deepEqual(h.named(RELEASE, "kserve-cert-manager").props.values, { crds: { enabled: true, keep: true } });
+  });
+
+  // The releases each one waits for (namespaces, also recorded as dependencies, are left out).
+  const releaseDeps = (name: string) => (h.named(RELEASE, name).options.dependsOn ?? []).filter((u) => u.includes("Release::")).sort();
+
+  it("orders the releases cert-manager → CRDs → controller → runtimes", () => {
+    const urn = (n: string) => h.named(RELEASE, n).urn;
+    assert.deepEqual(releaseDeps("kserve-cert-manager"), []);
+    assert.deepEqual(releaseDeps("kserve-crd"), [urn("kserve-cert-manager")]);
+    assert.deepEqual(releaseDeps("kserve-controller"), [urn("kserve-cert-manager"), urn("kserve-crd")].sort());
+    assert.deepEqual(releaseDeps("kserve-runtimes"), [urn("kserve-controller"), urn("kserve-crd")].sort());
+  });
+
+  it("writes Standard mode explicitly and keeps models cluster-internal by default", () => {
+    assert.deepEqual(h.named(RELEASE, "kserve-controller").props.values, {
+      kserve: {
+        controller: {
+          deploymentMode: "Standard",
+          gateway: { domain: "cluster.local", disableIngressCreation: true, ingressGateway: { enableGatewayApi: false, createGateway: false } },
+        },
+      },
+    });
+  });
+
+  it("enables ClusterServingRuntimes and leaves LLM configs off", () => {
+    assert.deepEqual(h.named(RELEASE, "kserve-runtimes").props.values, { kserve: { servingruntime: { enabled: true }, llmisvcConfigs: { enabled: false } } });
+  });
+
+  it("routes through the named Gateway when Gateway API is chosen", () => {
+    const values = h.named(RELEASE, "gw-controller").props.values as { kserve: { controller: { gateway: unknown } } };
+    assert.deepEqual(values.kserve.controller.gateway, {
+      domain: "cluster.local",
+      disableIngressCreation: false,
+      ingressGateway: { enableGatewayApi: true, createGateway: false, kserveGateway: "gateways/models" },
+    });
+  });
+
+  it("writes Knative mode with Kourier settings and skips cert-manager when told", () => {
+    const values = h.named(RELEASE, "kn-controller").props.values as { kserve: { controller: unknown } };
+    assert.deepEqual(values.kserve.controller, { deploymentMode: "Knative", gateway: { domain: "cluster.local", disableIstioVirtualHost: true } });
+    assert.equal(h.ofType(RELEASE).some((r) => r.name === "kn-cert-manager"), false);
+    assert.deepEqual(releaseDeps("kn-crd"), []);
+  });
+
+  it("creates the storage ServiceAccount in the models namespace with IRSA and regional S3 annotations", () => {
+    const sa = h.named("kubernetes:core/v1:ServiceAccount", "kserve-storage");
+    assert.deepEqual(sa.props.metadata, {
+      name: "kserve-storage",
+      namespace: "models",
+      annotations: {
+        "eks.amazonaws.com/role-arn": ROLE,
+        "serving.kserve.io/s3-endpoint": "s3.eu-west-1.amazonaws.com",
+        "serving.kserve.io/s3-region": "eu-west-1",
+        "serving.kserve.io/s3-usehttps": "1",
+        "serving.kserve.io/s3-verifyssl": "1",
+        "serving.kserve.io/s3-useanoncredential": "false",
+      },
+    });
+    assert.deepEqual(h.named("kubernetes:core/v1:Namespace", "kserve-models-namespace").props.metadata, { name: "models" });
+  });
+
+  it("exposes the mode, the storage ServiceAccount and the models namespace", () => {
+    assert.deepEqual(h.named("ml-gitops:serving:KServe", "kserve").outputs?.deploymentMode, "Standard");
+    const gw = h.named("ml-gitops:serving:KServe", "gw").outputs ?? {};
+    assert.equal(gw.storageServiceAccountName, "weights-reader");
+    assert.equal(gw.modelsNamespace, "llm");
+    assert.equal(h.named("ml-gitops:serving:KServe", "kn").outputs?.deploymentMode, "Knative");
+  });
+
+  it("parents every child to its component", () => {
+    const component = h.named("ml-gitops:serving:KServe", "kserve");
+    for (const child of h.resources.filter((r) => r.name.startsWith("kserve-"))) assert.equal(child.parent, component.urn, child.name);
+  });
+
+  it("refuses Knative mode without Knative Serving, saying what is missing and how to fix it", () => {
+    assert.throws(() => new KServe("nokn", { deploymentMode: "Knative", storage: { bucketRegion: "us-east-1", roleArn: ROLE } }), {
+      message:
+        "KServe nokn: 1 problem\n" +
+        "  - knative.servingInstalled: Knative mode needs Knative Serving and a networking layer, which this component does not install (got nothing). " +
+        'Install Knative Serving with Istio (recommended) or Kourier, then pass knative: { servingInstalled: true, networkingLayer: "istio" | "kourier" }; or use deploymentMode "Standard" (the default), which needs neither.',
+    });
+  });
+
+  it("refuses a bad region and a literal that is not a role ARN together", () => {
+    assert.throws(() => new KServe("bad", { storage: { bucketRegion: "europe", roleArn: "model-reader" } }), {
+      message: [
+        "KServe bad: 2 problems",
+        '  - storage.bucketRegion: is not an AWS region (got "europe"). Use the bucket\'s region code, e.g. us-east-1.',
+        '  - storage.roleArn: is not an IAM role ARN (got "model-reader"). Pass the model-reader role\'s arn, e.g. arn:aws:iam::123456789012:role/model-reader.',
+      ].join("\n"),
+    });
+  });
+});
