@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mockRuntime } from "../support/harness";
+import type { GpuAmiType } from "../../lib/gpu/catalogue";
 
 describe("NVIDIA device plugin", async () => {
   const h = await mockRuntime({ region: "us-east-1" });
@@ -35,7 +36,7 @@ describe("NVIDIA device plugin", async () => {
     ]);
   });
 
-  const cases: [Parameters<typeof needsDevicePlugin>[0], boolean][] = [
+  const cases: [GpuAmiType[], boolean][] = [
     [[], false],
     [["BOTTLEROCKET_x86_64_NVIDIA", "BOTTLEROCKET_ARM_64_NVIDIA"], false],
     [["AL2023_x86_64_NVIDIA"], true],

@@ -1,0 +1,135 @@
+/**
+ * Model artifacts in every serving region (issue 7): a primary ModelBucket where artifacts are
+ * published and a replica ModelBucket per serving region, with the same hardening, kept in step
+ * by S3 Cross-Region Replication. Model servers read from the bucket in their own region.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Problems } from "../lib/errors";
+import { serviceTrustPolicy } from "../lib/aws/policy-document";
+import { replicationPolicy } from "../lib/aws/replication-policy";
+import { checkModelBucketArgs, ModelBucket, type ModelBucketProtectionArgs } from "./model-bucket";
+
+export interface ArtifactStoreArgs extends ModelBucketProtectionArgs {
+  /** Region artifacts are published to. */
+  readonly primaryRegion: string;
+  /** Serving regions that get a replica; the primary region is not repeated here. */
+  readonly replicaRegions: readonly string[];
+  /** Bucket names become `<prefix>-<region>`. @default auto-named per bucket */
+  readonly bucketNamePrefix?: string;
+  /** S3 Replication Time Control: 99.99% of objects within 15 minutes, with metrics. Billed per GB. @default true */
+  readonly replicationTimeControl?: boolean;
+}
+
+export interface RegionalBucket {
+  readonly bucketName: pulumi.Output<string>;
+  readonly bucketArn: pulumi.Output<string>;
+  readonly kmsKeyArn: pulumi.Output<string>;
+}
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+export function checkArtifactStoreArgs(args: ArtifactStoreArgs): Problems {
+  const problems = new Problems();
+  const regions: [string, string][] = [["primaryRegion", args.primaryRegion], ...args.replicaRegions.map((r, i): [string, string] => [`replicaRegions[${i}]`, r])];
+  for (const [path, region] of regions) {
+    if (!REGION.test(region)) problems.add({ path, value: region, message: "is not an AWS region name", fix: "write it like us-east-1" });
+  }
+  args.replicaRegions.forEach((r, i) => {
+    if (r === args.primaryRegion) problems.add({ path: `replicaRegions[${i}]`, value: r, message: "is the primary region", fix: "list only the other serving regions" });
+    else if (args.replicaRegions.indexOf(r) !== i) problems.add({ path: `replicaRegions[${i}]`, value: r, message: "is listed twice", fix: "list each region once" });
+  });
+  problems.addAll(checkModelBucketArgs(args).list);
+  return problems;
+}
+
+export class ArtifactStore extends pulumi.ComponentResource {
+  /** Every bucket, primary included, by region. */
+  readonly buckets: Record<string, RegionalBucket>;
+  readonly primaryRegion: string;
+  readonly replicationRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ml-gitops:platform:ArtifactStore", name, args, opts);
+    checkArtifactStoreArgs(args).throwIfAny(`ArtifactStore ${name}`);
+    this.primaryRegion = args.primaryRegion;
+    const protection: ModelBucketProtectionArgs = {
+      objectLockMode: args.objectLockMode,
+      retentionDays: args.retentionDays,
+      noncurrentTransitionDays: args.noncurrentTransitionDays,
+      noncurrentExpirationDays: args.noncurrentExpirationDays,
+      abortIncompleteUploadDays: args.abortIncompleteUploadDays,
+      breakGlassPrincipalArns: args.breakGlassPrincipalArns,
+      tags: args.tags,
+    };
+
+    const regions = [args.primaryRegion, ...args.replicaRegions];
+    const providers = Object.fromEntries(regions.map((r) => [r, new aws.Provider(`${name}-provider-${r}`, { region: r as aws.Region }, { parent: this })]));
+    const buckets = Object.fromEntries(
+      regions.map((r) => [
+        r,
+        new ModelBucket(
+          `${name}-${r}`,
+          { ...protection, ...(args.bucketNamePrefix !== undefined && { bucketName: `${args.bucketNamePrefix}-${r}` }) },
+          { parent: this, provider: providers[r] },
+        ),
+      ]),
+    ) as Record<string, ModelBucket>;
+    const primary = buckets[args.primaryRegion]!;
+    const replicas = args.replicaRegions.map((r) => ({ region: r, bucket: buckets[r]! }));
+
+    const role = new aws.iam.Role(
+      `${name}-replication-role`,
+      { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("s3.amazonaws.com")), ...(args.tags && { tags: args.tags }) },
+      { parent: this },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-replication-policy`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([primary.bucketArn, primary.kmsKeyArn, pulumi.all(replicas.map((d) => pulumi.all([d.bucket.bucketArn, d.bucket.kmsKeyArn])))])
+          .apply(([sourceBucketArn, sourceKmsKeyArn, dests]) =>
+            JSON.stringify(replicationPolicy({ sourceBucketArn, sourceKmsKeyArn, destinations: dests.map(([bucketArn, kmsKeyArn]) => ({ bucketArn, kmsKeyArn })) })),
+          ),
+      },
+      { parent: this },
+    );
+
+    if (replicas.length > 0) {
+      const rtc = args.replicationTimeControl ?? true;
+      new aws.s3.BucketReplicationConfig(
+        `${name}-replication`,
+        {
+          bucket: primary.bucketName,
+          role: role.arn,
+          rules: replicas.map((d, i) => ({
+            id: `replicate-to-${d.region}`,
+            priority: i,
+            status: "Enabled",
+            filter: {},
+            // Deletes stay local: a delete marker in the primary must not hide the artifact everywhere.
+            deleteMarkerReplication: { status: "Disabled" },
+            sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+            destination: {
+              bucket: d.bucket.bucketArn,
+              encryptionConfiguration: { replicaKmsKeyId: d.bucket.kmsKeyArn },
+              ...(rtc && {
+                replicationTime: { status: "Enabled", time: { minutes: 15 } },
+                metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
+              }),
+            },
+          })),
+        },
+        // S3 refuses a replication configuration until versioning is on at both ends.
+        { parent: this, provider: providers[args.primaryRegion], dependsOn: [primary.versioning, ...replicas.map((d) => d.bucket.versioning), rolePolicy] },
+      );
+    }
+
+    this.buckets = Object.fromEntries(
+      regions.map((r) => [r, { bucketName: buckets[r]!.bucketName, bucketArn: buckets[r]!.bucketArn, kmsKeyArn: buckets[r]!.kmsKeyArn }]),
+    );
+    this.replicationRoleArn = role.arn;
+    this.registerOutputs({ buckets: this.buckets, primaryRegion: this.primaryRegion, replicationRoleArn: this.replicationRoleArn });
+  }
+}
