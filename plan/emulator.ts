@@ -117,7 +117,12 @@ export class ProviderEmulator implements pulumi.runtime.Mocks {
       case "aws:eks/nodeGroup:NodeGroup":
         return {
           id: `${String(inputs.clusterName)}:${name}`,
-          state: { ...state, arn: `arn:aws:eks:${region}:${ACCOUNT_ID}:nodegroup/${String(inputs.clusterName)}/${name}/${digest(name, 8)}`, status: "ACTIVE" },
+          state: {
+            ...state,
+            nodeGroupName: inputs.nodeGroupName ?? name,
+            arn: `arn:aws:eks:${region}:${ACCOUNT_ID}:nodegroup/${String(inputs.clusterName)}/${String(inputs.nodeGroupName ?? name)}/${digest(name, 8)}`,
+            status: "ACTIVE",
+          },
         };
       default:
         if (type.startsWith("aws:")) {
@@ -150,7 +155,9 @@ export class ProviderEmulator implements pulumi.runtime.Mocks {
       }
       case "aws:eks/getCluster:getCluster": {
         const clusterName = String(args.inputs.name);
-        return this.newResource({ type: "aws:eks/cluster:Cluster", name: clusterName, inputs: { name: clusterName }, custom: true }).state;
+        const state = this.newResource({ type: "aws:eks/cluster:Cluster", name: clusterName, inputs: { name: clusterName }, custom: true }).state;
+        // The invoke answers with a list of authorities where the resource has one.
+        return { ...state, id: clusterName, region, certificateAuthorities: [state.certificateAuthority] };
       }
       default:
         throw new Error(`the offline plan does not emulate the invoke ${args.token}; add it to plan/emulator.ts`);
