@@ -1,0 +1,126 @@
+/**
+ * Argo Rollouts, set up for Prometheus-driven canary analysis. The chart needs no setting for
+ * analysis itself (each AnalysisTemplate names its Prometheus), so the component's job is to pin
+ * one validated Prometheus address every rendered AnalysisTemplate uses, and to let that same
+ * Prometheus scrape the controller (failed analyses, stuck rollouts).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { CHARTS, chartRef } from "../lib/versions";
+import { Problems, type Problem } from "../lib/errors";
+import { argoRolloutsValues } from "../lib/render/kserve-platform";
+
+export interface ArgoRolloutsArgs {
+  /**
+   * Prometheus base URL AnalysisTemplates query (`provider.prometheus.address`), reachable from
+   * the controller, e.g. `http://kube-prometheus-stack-prometheus.monitoring:9090`.
+   */
+  readonly prometheusUrl: string;
+  /** @default "argo-rollouts" */
+  readonly namespace?: string;
+  /** Controller metrics Service on :8090. @default true */
+  readonly metrics?: boolean;
+  /** ServiceMonitor for the controller metrics; needs the Prometheus Operator CRDs. @default false */
+  readonly serviceMonitor?: boolean;
+  /** Labels your Prometheus selects ServiceMonitors by, e.g. `{ release: "kube-prometheus-stack" }`. @default none */
+  readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
+  /** Read-only dashboard. @default false */
+  readonly dashboard?: boolean;
+  /** Helm wait for the release. @default 10 min */
+  readonly helmTimeoutMinutes?: number;
+}
+
+export const ARGO_ROLLOUTS_DEFAULTS = {
+  namespace: "argo-rollouts",
+  metrics: true,
+  serviceMonitor: false,
+  dashboard: false,
+  helmTimeoutMinutes: 10,
+} as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** The address as AnalysisTemplates should carry it (no trailing slash), or the problem with it. */
+export function prometheusAddress(value: string): { address: string } | { problem: Problem } {
+  const problem = (message: string): { problem: Problem } => ({
+    problem: { path: "prometheusUrl", value, message, fix: "Give the Prometheus base URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090." },
+  });
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return problem("is not a URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return problem("must be an http or https URL");
+  if (url.username !== "" || url.password !== "") return problem("must not carry credentials");
+  if (url.search !== "" || url.hash !== "") return problem("must not have a query or fragment");
+  return { address: value.replace(/\/+$/, "") };
+}
+
+export function argoRolloutsArgsProblems(args: ArgoRolloutsArgs): Problem[] {
+  const problems: Problem[] = [];
+  const checked = prometheusAddress(args.prometheusUrl);
+  if ("problem" in checked) problems.push(checked.problem);
+  const namespace = args.namespace ?? ARGO_ROLLOUTS_DEFAULTS.namespace;
+  if (!DNS_LABEL.test(namespace)) {
+    problems.push({ path: "namespace", value: namespace, message: "is not a valid namespace name", fix: "Use lower-case letters, digits and '-', at most 63 characters." });
+  }
+  if (args.serviceMonitor === true && args.metrics === false) {
+    problems.push({ path: "serviceMonitor", value: true, message: "needs metrics", fix: "Leave metrics on (the default) or turn serviceMonitor off." });
+  }
+  const timeout = args.helmTimeoutMinutes ?? ARGO_ROLLOUTS_DEFAULTS.helmTimeoutMinutes;
+  if (!Number.isInteger(timeout) || timeout < 1) {
+    problems.push({ path: "helmTimeoutMinutes", value: timeout, message: "must be a whole number of minutes, at least 1", fix: "Omit it for the default 10." });
+  }
+  return problems;
+}
+
+export class ArgoRollouts extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  /** The address every AnalysisTemplate's `provider.prometheus.address` must use. */
+  readonly prometheusUrl: pulumi.Output<string>;
+  /** The Helm release; depend on it for anything that needs the Rollouts CRDs. */
+  readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: ArgoRolloutsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ml-gitops:serving:ArgoRollouts", name, args, opts);
+    const problems = new Problems();
+    problems.addAll(argoRolloutsArgsProblems(args));
+    problems.throwIfAny(`ArgoRollouts ${name}`);
+
+    const pin = CHARTS.argoRollouts;
+    const timeoutMinutes = args.helmTimeoutMinutes ?? ARGO_ROLLOUTS_DEFAULTS.helmTimeoutMinutes;
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: args.namespace ?? ARGO_ROLLOUTS_DEFAULTS.namespace } },
+      { parent: this },
+    );
+
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        ...chartRef(pin),
+        version: pin.version,
+        name: "argo-rollouts",
+        namespace: namespace.metadata.name,
+        createNamespace: false,
+        // atomic: Rollout objects synced by Argo CD need both the CRDs and a running controller.
+        atomic: true,
+        cleanupOnFail: true,
+        timeout: timeoutMinutes * 60,
+        values: argoRolloutsValues({
+          metrics: args.metrics ?? ARGO_ROLLOUTS_DEFAULTS.metrics,
+          serviceMonitor: args.serviceMonitor ?? ARGO_ROLLOUTS_DEFAULTS.serviceMonitor,
+          serviceMonitorLabels: args.serviceMonitorLabels ?? {},
+          dashboard: args.dashboard ?? ARGO_ROLLOUTS_DEFAULTS.dashboard,
+        }),
+      },
+      { parent: this, customTimeouts: { create: `${timeoutMinutes + 5}m`, update: `${timeoutMinutes + 5}m` } },
+    );
+
+    const checked = prometheusAddress(args.prometheusUrl);
+    this.namespace = namespace.metadata.name;
+    this.prometheusUrl = pulumi.output("address" in checked ? checked.address : args.prometheusUrl);
+    this.registerOutputs({ namespace: this.namespace, prometheusUrl: this.prometheusUrl, release: this.release });
+  }
+}
