@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
-import { Problems, ValidationError, type Problem } from "../errors";
+import { keyPath, Problems, ValidationError, type Problem } from "../errors";
 import { SourceMap } from "./positions";
 import { declarationSchema } from "./schema";
 import type { LoadedDeployment } from "./types";
@@ -36,17 +36,18 @@ function checkFile(file: string, text: string, context: DeploymentContext): Chec
     for (const e of doc.errors) {
       const where = source.offset(e.pos[0]);
       if (e.code === "DUPLICATE_KEY") {
-        const key = text.slice(e.pos[0], e.pos[1]).trim();
-        sink.problems.push({ ...where, path: key, message: `duplicate key "${key}": YAML keeps only one of them`, fix: "Remove one of the keys, or merge their values" });
+        const at = source.keyPathAt(e.pos[0]);
+        const key = at ? String(at[at.length - 1]) : (/^[^:\n]+/.exec(text.slice(e.pos[0]))?.[0] ?? "").trim();
+        sink.problems.push({ ...where, path: at ? keyPath(at) : key, message: `is written twice in the same mapping (key "${key}")`, fix: "Remove one of them, or merge their values." });
       } else {
-        sink.problems.push({ ...where, path: "(yaml)", message: `YAML syntax error: ${e.message.split("\n")[0]}`, fix: "Fix the YAML syntax at this position" });
+        sink.problems.push({ ...where, path: "(yaml)", message: `YAML syntax error: ${e.message.split("\n")[0]}`, fix: "Fix the YAML syntax at this position." });
       }
     }
     return { problems: sink.problems, source };
   }
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) {
-    sink.problems.push({ file, line: 1, column: 1, path: "(file)", message: "is empty", fix: "Declare a ModelDeployment, or delete the file" });
+    sink.problems.push({ file, line: 1, column: 1, path: "(file)", message: "is empty", fix: "Declare a ModelDeployment, or delete the file." });
     return { problems: sink.problems, source };
   }
   const parsed = declarationSchema.safeParse(data);
@@ -86,7 +87,7 @@ export function loadDeployments(root: string, environment: string, context: Depl
       path: "environment",
       value: environment,
       message: `has no directory ${dirRel}`,
-      fix: known.length > 0 ? `Use one of ${known.join(", ")}, or create ${dirRel}/` : `Create ${dirRel}/ with one <model>.yaml per model`,
+      fix: known.length > 0 ? `Use one of ${known.join(", ")}, or create ${dirRel}/.` : `Create ${dirRel}/ with one <model>.yaml per model.`,
     });
     problems.throwIfAny(`model deployments for ${environment}`);
   }
@@ -112,7 +113,7 @@ export function loadDeployments(root: string, environment: string, context: Depl
           path: "metadata.name",
           value: modelName,
           message: `is also declared in ${first.file}:${first.line}:${first.column}; a model name is unique within environment ${environment}`,
-          fix: `Rename one of them, or delete the older declaration`,
+          fix: "Rename one of them, or delete the older declaration.",
         });
       } else firstByName.set(modelName, here);
     }

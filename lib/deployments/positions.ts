@@ -3,7 +3,7 @@
  * every problem points at the offending node. A path that does not exist (a missing key) points
  * at the deepest mapping that does: that is where the key has to be added.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, visit, type Document, type Node } from "yaml";
 
 export interface Position {
   readonly file: string;
@@ -69,6 +69,25 @@ export class SourceMap {
   nameIfAny(): string | undefined {
     const found = find(this.doc, ["metadata", "name"]);
     return found.exists && isScalar(found.node) && typeof found.node.value === "string" ? found.node.value : undefined;
+  }
+
+  /** Key path of the mapping key written at `offset` (for duplicate-key errors), when there is one. */
+  keyPathAt(offset: number): PropertyKey[] | undefined {
+    let found: PropertyKey[] | undefined;
+    visit(this.doc, {
+      Pair: (_, pair, ancestors) => {
+        if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return undefined;
+        const segments: PropertyKey[] = [];
+        ancestors.forEach((a, i) => {
+          const next = ancestors[i + 1] ?? pair;
+          if (isPair(a) && isScalar(a.key)) segments.push(String(a.key.value));
+          else if (isSeq(a)) segments.push(a.items.indexOf(next as never));
+        });
+        found = [...segments, String(pair.key.value)];
+        return visit.BREAK;
+      },
+    });
+    return found;
   }
 
   /** Position of a byte offset, for YAML syntax errors. */

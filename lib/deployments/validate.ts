@@ -47,9 +47,10 @@ export class ProblemSink {
   }
 }
 
-/** Capitalised first letter: fixes follow "(got …). " in formatted problems. */
+/** A fix as a sentence: it follows "(got …). " in formatted problems. */
 function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.?!]$/.test(capital) ? capital : `${capital}.`;
 }
 
 /** Splits the shared predicates' "what is wrong; what to do" messages. */
@@ -193,8 +194,9 @@ export function schemaProblems(error: z.ZodError, data: unknown, sink: ProblemSi
       continue;
     }
     const value = valueAt(data, at);
-    if (issue.code === "invalid_type" && value === undefined) {
-      sink.add(at, "is required", `add ${String(at[at.length - 1] ?? "it")}: ${EXPECTED[issue.expected] ?? issue.expected}`);
+    if ((issue.code === "invalid_type" || issue.code === "invalid_value") && value === undefined) {
+      const what = issue.code === "invalid_type" ? (EXPECTED[issue.expected] ?? issue.expected) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      sink.add(at, "is required", `add ${String(at[at.length - 1] ?? "it")}: ${what}`);
       continue;
     }
     const { message, fix } = issueTexts(issue, value);

@@ -1,0 +1,133 @@
+/**
+ * One ModelDeployment declaration, served. The objects come from `renderModel` (pure); delivery
+ * decides who applies them:
+ * - `direct`: Pulumi creates each object as a child (`${name}-<kind>[-<suffix>]`).
+ * - `gitops`: nothing is created; the component exposes the manifests and one YAML file per
+ *   object for the CLI to commit (writing files is not a component's job).
+ * Both deliveries render the same objects. The component's inputs carry the declaration, so the
+ * policy pack judges the declared strategy (steps, artifacts) as well as the rendered objects.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { Document } from "yaml";
+import { Problems, type Problem } from "../lib/errors";
+import type { ModelDeploymentDeclaration } from "../lib/deployments/schema";
+import { MODEL_DEPLOYMENT_TYPE, type LoadedDeployment } from "../lib/deployments/types";
+import { renderModel, type KubeObject, type RenderContext } from "../lib/render/model-manifests";
+
+export type Delivery = { readonly mode: "direct" } | { readonly mode: "gitops"; /** @default `gitops/<environment>` */ readonly outputDir?: string };
+
+export interface ModelDeploymentArgs {
+  readonly declaration: ModelDeploymentDeclaration;
+  /** The declaration's file, relative to the project root; recorded on every object. */
+  readonly file: string;
+  readonly environment: string;
+  readonly render: RenderContext;
+  readonly delivery: Delivery;
+  /**
+   * What the objects need installed first (the KServe and Argo Rollouts releases). Direct
+   * delivery passes these, and any resources in `opts.dependsOn`, to every child. @default none
+   */
+  readonly dependsOn?: readonly pulumi.Resource[];
+}
+
+export interface ManifestFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** Where GitOps manifests go unless the delivery names a directory. */
+export function defaultOutputDir(environment: string): string {
+  return `gitops/${environment}`;
+}
+
+/** The child name of a rendered object: `${name}-<kind>` plus the object name past the model's. */
+export function childName(name: string, model: string, namespace: string, obj: KubeObject): string {
+  const kind = obj.kind.toLowerCase();
+  const objectName = obj.metadata.name;
+  const prefix = [`${namespace}-${model}-`, `${model}-`].find((p) => objectName.startsWith(p));
+  const suffix = objectName === model ? "" : prefix ? objectName.slice(prefix.length) : objectName;
+  return suffix === "" ? `${name}-${kind}` : `${name}-${kind}-${suffix}`;
+}
+
+/** One YAML file per object, under `<outputDir>/<namespace>/<model>/`, named by kind and name. */
+export function manifestFiles(objects: readonly KubeObject[], outputDir: string, source: string, namespace: string, model: string): ManifestFile[] {
+  return objects.map((obj) => {
+    const doc = new Document(obj);
+    doc.commentBefore = ` Rendered by ml-gitops from ${source}; edit the declaration, not this file.`;
+    return { path: `${outputDir}/${namespace}/${model}/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`, content: doc.toString({ lineWidth: 0 }) };
+  });
+}
+
+export function modelDeploymentArgsProblems(args: ModelDeploymentArgs): Problem[] {
+  const problems: Problem[] = [];
+  if (args.render.storageServiceAccount.trim() === "") {
+    problems.push({ path: "render.storageServiceAccount", value: args.render.storageServiceAccount, message: "is empty", fix: "Name the ServiceAccount that may read the model buckets, e.g. model-reader." });
+  }
+  if (!/^https?:\/\/\S+$/.test(args.render.prometheusUrl)) {
+    problems.push({ path: "render.prometheusUrl", value: args.render.prometheusUrl, message: "is not an http(s) URL", fix: "Give the Prometheus the analyses query, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090." });
+  }
+  if (args.delivery.mode === "gitops" && args.delivery.outputDir !== undefined) {
+    const dir = args.delivery.outputDir;
+    if (dir.trim() === "" || dir.startsWith("/") || dir.split("/").includes("..")) {
+      problems.push({ path: "delivery.outputDir", value: dir, message: "is not a directory inside the GitOps repository", fix: "Give a relative path without '..', e.g. gitops/production." });
+    }
+  }
+  return problems;
+}
+
+function resourcesIn(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Resource[] {
+  if (dependsOn === undefined) return [];
+  if (pulumi.Resource.isInstance(dependsOn)) return [dependsOn];
+  // An Output of resources cannot be inspected synchronously; children then rely on args.dependsOn.
+  return Array.isArray(dependsOn) ? dependsOn.filter((r): r is pulumi.Resource => pulumi.Resource.isInstance(r)) : [];
+}
+
+export class ModelDeployment extends pulumi.ComponentResource {
+  /** Every rendered object, canonical and sorted by kind and name. */
+  readonly manifests: pulumi.Output<KubeObject[]>;
+  /** The same objects as YAML files for the GitOps repository. */
+  readonly files: pulumi.Output<ManifestFile[]>;
+  /** Children created by direct delivery, by child name; empty for GitOps. */
+  readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
+
+  constructor(name: string, args: ModelDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The declaration is part of the component's inputs: the policy pack reads it there.
+    super(MODEL_DEPLOYMENT_TYPE, name, { declaration: args.declaration, file: args.file, environment: args.environment, delivery: args.delivery }, opts);
+    const problems = new Problems();
+    problems.addAll(modelDeploymentArgsProblems(args));
+    problems.throwIfAny(`ModelDeployment ${name}`);
+
+    const deployment: LoadedDeployment = { declaration: args.declaration, file: args.file, environment: args.environment };
+    const objects = renderModel(deployment, args.render);
+    const { name: model, namespace } = args.declaration.metadata;
+    const outputDir = args.delivery.mode === "gitops" ? (args.delivery.outputDir ?? defaultOutputDir(args.environment)) : defaultOutputDir(args.environment);
+    const files = manifestFiles(objects, outputDir, args.file, namespace, model);
+
+    const children: Record<string, pulumi.CustomResource> = {};
+    if (args.delivery.mode === "direct") {
+      const dependsOn = [...resourcesIn(opts?.dependsOn), ...(args.dependsOn ?? [])];
+      for (const obj of objects) {
+        const child = childName(name, model, namespace, obj);
+        children[child] = createObject(child, obj, model, { parent: this, dependsOn });
+      }
+    }
+
+    this.resources = children;
+    this.manifests = pulumi.output(objects);
+    this.files = pulumi.output(files);
+    this.registerOutputs({ manifests: this.manifests, files: this.files });
+  }
+}
+
+function createObject(name: string, obj: KubeObject, model: string, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const { apiVersion, kind, metadata, spec } = obj;
+  if (apiVersion === "v1" && kind === "Service") {
+    return new k8s.core.v1.Service(name, { metadata, spec: spec as k8s.types.input.core.v1.ServiceSpec }, opts);
+  }
+  // The Argo Rollouts Gateway API plugin owns the weights of the route it steers during a
+  // canary (the route named after the model, lib/render/routing.ts); a later `pulumi up` must
+  // not reset them mid-step.
+  const steered = kind === "HTTPRoute" && metadata.name === model;
+  return new k8s.apiextensions.CustomResource(name, { apiVersion, kind, metadata, spec }, steered ? { ...opts, ignoreChanges: ["spec.rules"] } : opts);
+}

@@ -1,0 +1,60 @@
+/** A valid declaration, line by line, so each test changes one line and knows its position. */
+import type { DeploymentContext } from "../../lib/deployments/loader";
+
+export const FILE = "deployments/production/llama.yaml";
+export const IMAGE = "vllm/vllm-openai:v0.28.0@sha256:61fc8a896b0a4fbbbdc063bc4b0dbc25ce98e02b5050c24aeb7830ac02039b14";
+export const URI_V1 = "s3://models/llama/sha256-1111111111111111111111111111111111111111111111111111111111111111/";
+export const URI_V2 = "s3://models/llama/sha256-2222222222222222222222222222222222222222222222222222222222222222/";
+
+export const VALID = `apiVersion: ml-gitops.dev/v1alpha1
+kind: ModelDeployment
+metadata:
+  name: llama
+spec:
+  model:
+    format: huggingface
+  serving:
+    engine: vllm
+    replicas: { min: 1, max: 2 }
+    gpu:
+      count: 4
+      types: [H100, A100]
+    resources: { cpu: "32", memory: 320Gi }
+    vllm:
+      tensorParallelSize: 4
+      maxModelLen: 8192
+      gpuMemoryUtilization: 0.9
+  stable:
+    version: v1
+    uri: ${URI_V1}
+    image: ${IMAGE}
+  candidate:
+    version: v2
+    uri: ${URI_V2}
+    image: ${IMAGE}
+    step: 2
+  rollout:
+    steps:
+      - setWeight: 10
+      - pause: { duration: 10m }
+      - analysis: slo
+      - setWeight: 50
+      - pause: {}
+      - setWeight: 100
+    analysis:
+      slo: { p99LatencyMs: 5000, errorRatePercent: 1 }
+`;
+
+export const CONTEXT: DeploymentContext = {
+  defaultKServeMode: "Standard",
+  gpuPools: [
+    { name: "gpu-h100", gpuModel: "H100", gpusPerNode: 8 },
+    { name: "gpu-l4", gpuModel: "L4", gpusPerNode: 1 },
+  ],
+};
+
+/** VALID with one line replaced (exact text match; fails loudly when the line is not there). */
+export function replaceLine(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`fixture has no line ${JSON.stringify(from)}`);
+  return text.replace(from, to);
+}

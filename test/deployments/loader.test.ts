@@ -1,0 +1,276 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { loadDeploymentFile, loadDeployments } from "../../lib/deployments/loader";
+import { formatProblem, ValidationError } from "../../lib/errors";
+import { CONTEXT, FILE, IMAGE, replaceLine, URI_V2, VALID } from "./fixture";
+
+/** The formatted problems of a text, or [] when it loads. */
+function problems(text: string, file = FILE, context = CONTEXT): string[] {
+  try {
+    loadDeploymentFile(file, text, context);
+    return [];
+  } catch (err) {
+    assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${String(err)}`);
+    return err.problems.map(formatProblem);
+  }
+}
+
+const F = FILE;
+
+describe("model declaration loader", () => {
+  it("loads a valid declaration with the schema's defaults", () => {
+    const loaded = loadDeploymentFile(FILE, VALID, CONTEXT);
+    assert.equal(loaded.environment, "production");
+    assert.equal(loaded.declaration.metadata.namespace, "models");
+    assert.equal(loaded.declaration.spec.rollout.progressDeadlineMinutes, 30);
+    assert.deepEqual(loaded.declaration.spec.rollout.analysis.slo, { interval: "1m", count: 5, failureLimit: 1, p99LatencyMs: 5000, errorRatePercent: 1 });
+  });
+
+  describe("YAML", () => {
+    it("reports a syntax error at its position", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "    engine: vllm", "    engine: [vllm")), [
+        `${F}:10:5: (yaml): YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]. Fix the YAML syntax at this position.`,
+      ]);
+    });
+
+    it("reports a duplicate key at the second occurrence, with its key path", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "  model:\n", "  model:\n    format: sklearn\n")), [
+        `${F}:8:5: spec.model.format: is written twice in the same mapping (key "format"). Remove one of them, or merge their values.`,
+      ]);
+    });
+  });
+
+  describe("schema", () => {
+    it("reports each unknown field at its key, with a suggestion when one is close", () => {
+      const text = replaceLine(replaceLine(VALID, "    format: huggingface", "    format: huggingface\n    fromat: x"), "  serving:\n", "  serving:\n    replica: 2\n    colour: red\n");
+      assert.deepEqual(problems(text), [
+        `${F}:8:5: spec.model.fromat: is not a field of spec.model. Did you mean "format"?`,
+        `${F}:10:5: spec.serving.replica: is not a field of spec.serving. Did you mean "replicas"?`,
+        `${F}:11:5: spec.serving.colour: is not a field of spec.serving. Remove it; the fields of spec.serving are engine, mode, runtime, replicas, gpu, resources, vllm, cache.`,
+      ]);
+    });
+
+    it("reports a wrong type at the value", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "      count: 4", '      count: "4"')), [
+        `${F}:12:14: spec.serving.gpu.count: must be a number (got "4"). Write a number, without quotes.`,
+      ]);
+    });
+
+    it("reports a missing key at the mapping it belongs in", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "    engine: vllm\n", "")), [
+        `${F}:9:5: spec.serving.engine: is required. Add engine: one of "vllm", "kserve".`,
+      ]);
+    });
+
+    it("reports a value outside an enum with the allowed values", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "    engine: vllm", "    engine: triton")), [
+        `${F}:9:13: spec.serving.engine: must be one of "vllm", "kserve" (got "triton"). Use one of "vllm", "kserve".`,
+      ]);
+    });
+
+    it("reports an unknown GPU model", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "      types: [H100, A100]", "      types: [H100, B200]")), [
+        `${F}:13:21: spec.serving.gpu.types[1]: must be one of "T4", "T4G", "A10G", "L4", "L40S", "A100", "A100-80GB", "H100", "H200" (got "B200"). Use one of "T4", "T4G", "A10G", "L4", "L40S", "A100", "A100-80GB", "H100", "H200".`,
+      ]);
+    });
+  });
+
+  describe("canary steps (the policy pack's rules)", () => {
+    it("refuses a weight outside 0–100", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "      - setWeight: 50", "      - setWeight: 150")), [
+        `${F}:33:20: spec.rollout.steps[3].setWeight: weight 150 is outside 0–100 (got 150). Use a percentage between 0 and 100.`,
+      ]);
+    });
+
+    it("refuses weights that do not strictly increase", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "      - setWeight: 50", "      - setWeight: 10")), [
+        `${F}:33:20: spec.rollout.steps[3].setWeight: weight 10 repeats the previous weight (got 10). Each setWeight must increase the candidate's share.`,
+      ]);
+      assert.deepEqual(problems(replaceLine(VALID, "      - setWeight: 50", "      - setWeight: 5")), [
+        `${F}:33:20: spec.rollout.steps[3].setWeight: weight 5 is lower than the previous weight 10 (got 5). Weights must not decrease.`,
+      ]);
+    });
+
+    it("refuses a first weight above maxInitialWeight, 25 by default", () => {
+      const text = replaceLine(VALID, "      - setWeight: 10", "      - setWeight: 40");
+      assert.deepEqual(problems(text), [
+        `${F}:30:20: spec.rollout.steps[0].setWeight: the first weight 40 is above maxInitialWeight 25 (got 40). Start at 25 or less.`,
+      ]);
+      assert.deepEqual(problems(text, FILE, { ...CONTEXT, canaryRules: { maxInitialWeight: 40 } }), []);
+    });
+
+    it("refuses a weight below 100 that is not followed by a pause or analysis", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "      - pause: {}\n", "")), [
+        `${F}:33:20: spec.rollout.steps[3].setWeight: weight 50 is not followed by a pause or analysis before the next setWeight (got 50). Add a pause or analysis step after it so the candidate is observed at this weight.`,
+      ]);
+    });
+
+    it("refuses steps without any analysis", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "      - analysis: slo\n", "")), [
+        `${F}:30:7: spec.rollout.steps: has no analysis step and there is no background analysis. Add an analysis step so a bad candidate is rolled back automatically.`,
+      ]);
+    });
+
+    it("refuses an analysis step that refers to nothing", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "      - analysis: slo", "      - analysis: quality")), [
+        `${F}:32:19: spec.rollout.steps[2].analysis: refers to analysis "quality", which spec.rollout.analysis does not define (got "quality"). Use one of "slo", or define "quality" under spec.rollout.analysis.`,
+      ]);
+    });
+
+    it("refuses a candidate step past the last step", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "    step: 2", "    step: 6")), [
+        `${F}:27:11: spec.candidate.step: is past the last step (spec.rollout.steps has 6, numbered 0–5) (got 6). Use a step between 0 and 5.`,
+      ]);
+    });
+  });
+
+  describe("GPUs and vLLM", () => {
+    it("refuses a GPU count no pool on the stack can satisfy, listing the pools", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "      types: [H100, A100]", "      types: [A100, L4]")), [
+        `${F}:12:7: spec.serving.gpu: needs 4 × A100 or L4 on one node, which no GPU pool on this stack has: gpu-h100 (H100 × 8), gpu-l4 (L4 × 1) (got {"count":4,"types":["A100","L4"]}). Add a GPU model the stack has to gpu.types, lower gpu.count, or add a pool with enough of these GPUs per node.`,
+      ]);
+    });
+
+    it("skips the GPU-fit check when the context has no pools", () => {
+      const text = replaceLine(VALID, "      types: [H100, A100]", "      types: [A100, L4]");
+      assert.deepEqual(problems(text, FILE, { defaultKServeMode: "Standard" }), []);
+      assert.deepEqual(problems(text, FILE, { defaultKServeMode: "Standard", gpuPools: [] }), []);
+    });
+
+    it("refuses GPUs without GPU types", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "      types: [H100, A100]\n", "")), [
+        `${F}:12:7: spec.serving.gpu.types: is required when gpu.count is 4. List the GPU models that can serve it, e.g. types: [H100, A100].`,
+      ]);
+    });
+
+    it("refuses the vllm engine without vllm settings", () => {
+      const text = replaceLine(VALID, "    vllm:\n      tensorParallelSize: 4\n      maxModelLen: 8192\n      gpuMemoryUtilization: 0.9\n", "");
+      assert.deepEqual(problems(text), [`${F}:9:5: spec.serving.vllm: is required for the vllm engine. Add vllm: {tensorParallelSize, maxModelLen, gpuMemoryUtilization}.`]);
+    });
+
+    it("refuses the vllm engine without a serving image", () => {
+      const text = replaceLine(VALID, `    image: ${IMAGE}\n  candidate:`, "  candidate:");
+      assert.deepEqual(problems(text), [
+        `${F}:20:5: spec.stable.image: is required for the vllm engine: the Rollout runs this image. Add image: ${IMAGE}.`,
+      ]);
+    });
+
+    it("refuses a tensor-parallel size that is not the GPU count", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "      tensorParallelSize: 4", "      tensorParallelSize: 2")), [
+        `${F}:16:27: spec.serving.vllm.tensorParallelSize: must equal spec.serving.gpu.count (4): vLLM shards the model over exactly that many GPUs of one replica (got 2). Set tensorParallelSize to 4, or gpu.count to 2.`,
+      ]);
+    });
+  });
+
+  describe("artifacts", () => {
+    it("refuses a mutable candidate URI with the shared predicate's words", () => {
+      assert.deepEqual(problems(replaceLine(VALID, `    uri: ${URI_V2}`, "    uri: s3://models/llama/latest/")), [
+        `${F}:25:10: spec.candidate.uri: the key has no sha256 content-digest segment (sha256-<64 lowercase hex>) (got "s3://models/llama/latest/"). Pin it as s3://models/llama/sha256-<64 hex>/ in an Object Lock bucket.`,
+      ]);
+    });
+
+    it("refuses an image pinned by tag only", () => {
+      const text = replaceLine(VALID, `    image: ${IMAGE}\n  candidate:`, "    image: vllm/vllm-openai:v0.28.0\n  candidate:");
+      assert.deepEqual(problems(text), [
+        `${F}:22:12: spec.stable.image: uses the tag :v0.28.0 without a digest, and tags can be pushed again (got "vllm/vllm-openai:v0.28.0"). Pin it by digest: vllm/vllm-openai:v0.28.0@sha256:<64 hex>.`,
+      ]);
+    });
+
+    it("refuses a candidate whose version is the stable version", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "    version: v2", "    version: v1")), [
+        `${F}:24:14: spec.candidate.version: is the stable version; a candidate is a new version (got "v1"). Give the candidate its own version label, or remove spec.candidate.`,
+      ]);
+    });
+
+    it("refuses a promotion record that does not end with the stable", () => {
+      const text = replaceLine(VALID, "  rollout:\n", `  releases:\n    - { version: v0, uri: ${URI_V2}, promotedAt: "2025-01-01T00:00:00Z" }\n  rollout:\n`);
+      assert.deepEqual(problems(text), [
+        `${F}:29:7: spec.releases[0]: the last release (v0) is not spec.stable (v1): the promotion record must end with what is served (got {"version":"v0","uri":"${URI_V2}"}). Append spec.stable to spec.releases with its promotedAt (ml-gitops promote does this).`,
+      ]);
+    });
+  });
+
+  it("refuses a file name that is not <metadata.name>.yaml", () => {
+    assert.deepEqual(problems(replaceLine(VALID, "  name: llama", "  name: llama-3")), [
+      `${F}:4:9: metadata.name: does not match the file name llama.yaml (got "llama-3"). Rename the file to deployments/production/llama-3.yaml, or change metadata.name.`,
+    ]);
+  });
+
+  describe("a directory of declarations", () => {
+    function project(files: Record<string, string>): string {
+      const root = mkdtempSync(path.join(tmpdir(), "ml-gitops-loader-"));
+      for (const [file, text] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        writeFileSync(path.join(root, file), text);
+      }
+      return root;
+    }
+
+    it("collects the problems of every file and throws once", () => {
+      const root = project({
+        "deployments/production/llama.yaml": replaceLine(VALID, "      count: 4", '      count: "4"'),
+        "deployments/production/other.yaml": replaceLine(VALID, "  name: llama", "  name: other").replace("    version: v2", "    version: v1"),
+      });
+      assert.throws(
+        () => loadDeployments(root, "production", CONTEXT),
+        (err: unknown) => {
+          assert.ok(err instanceof ValidationError);
+          assert.deepEqual(err.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.path}`), [
+            "deployments/production/llama.yaml:12:14: spec.serving.gpu.count",
+            "deployments/production/other.yaml:24:14: spec.candidate.version",
+          ]);
+          assert.match(err.message, /^model deployments for production: 2 problems\n/);
+          return true;
+        },
+      );
+    });
+
+    it("names both positions of a model declared twice", () => {
+      const root = project({
+        "deployments/production/llama.yaml": VALID,
+        "deployments/production/llama.yml": VALID,
+      });
+      assert.throws(
+        () => loadDeployments(root, "production", CONTEXT),
+        (err: unknown) => {
+          assert.ok(err instanceof ValidationError);
+          assert.deepEqual(err.problems.map(formatProblem), [
+            `deployments/production/llama.yml:4:9: metadata.name: does not match the file name llama.yml (got "llama"). Rename the file to deployments/production/llama.yaml, or change metadata.name.`,
+            `deployments/production/llama.yml:4:9: metadata.name: is also declared in deployments/production/llama.yaml:4:9; a model name is unique within environment production (got "llama"). Rename one of them, or delete the older declaration.`,
+          ]);
+          return true;
+        },
+      );
+    });
+
+    it("names the environments there are when one is missing", () => {
+      const root = project({ "deployments/production/llama.yaml": VALID });
+      assert.throws(() => loadDeployments(root, "prod", CONTEXT), {
+        message: 'model deployments for prod: 1 problem\n  - deployments/prod: environment: has no directory deployments/prod (got "prod"). Use one of production, or create deployments/prod/.',
+      });
+    });
+
+    it("loads every sample declaration of the repository against the sample stacks' pools", () => {
+      const root = path.resolve(__dirname, "../..");
+      const pools = {
+        production: [
+          { name: "gpu-h100", gpuModel: "H100", gpusPerNode: 8 },
+          { name: "gpu-l4", gpuModel: "L4", gpusPerNode: 1 },
+          { name: "gpu-a100", gpuModel: "A100", gpusPerNode: 8 },
+          { name: "gpu-a10g", gpuModel: "A10G", gpusPerNode: 1 },
+        ],
+        staging: [
+          { name: "gpu-l40s", gpuModel: "L40S", gpusPerNode: 4 },
+          { name: "gpu-a10g", gpuModel: "A10G", gpusPerNode: 1 },
+        ],
+      } as const;
+      for (const env of ["production", "staging"] as const) {
+        const loaded = loadDeployments(root, env, { defaultKServeMode: "Standard", gpuPools: pools[env] });
+        assert.deepEqual(loaded.map((d) => d.declaration.metadata.name), ["fraud-detector", "llama-3-70b-instruct", "mistral-7b-instruct"]);
+      }
+    });
+  });
+});
