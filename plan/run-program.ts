@@ -39,7 +39,51 @@ export async function runProgram(
   );
   pulumi.runtime.setAllConfig({ ...run.config }, [...(run.secretKeys ?? [])]);
   const resources = recordResources();
-  const outputs = (await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {})) as Record<string, unknown>;
-  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  return { resources, outputs: outputs ?? {} };
+  // An error thrown inside an apply surfaces as an unhandled rejection; under `pulumi up` it fails
+  // the update, so here it fails the stack's plan with the same message.
+  // A registration whose inputs failed never completes, so the stack would wait forever: the
+  // first failure ends the run.
+  const failures: unknown[] = [];
+  let fail: (reason: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined);
+  const onRejection = (reason: unknown) => {
+    failures.push(reason);
+    fail(reason);
+  };
+  process.on("unhandledRejection", onRejection);
+  try {
+    const outputs = (await Promise.race([
+      pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {}),
+      failed,
+    ])) as Record<string, unknown>;
+    await Promise.race([(pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(), failed]);
+    // Rejections are reported on the next turns of the event loop.
+    await new Promise((r) => setImmediate(r));
+    if (failures.length > 0) throw new ProgramError(run.stack, failures);
+    return { resources, outputs: outputs ?? {} };
+  } catch (err) {
+    if (err instanceof ProgramError) throw err;
+    throw new ProgramError(run.stack, [err, ...failures.filter((f) => f !== err)]);
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+}
+
+/** The program failed for a stack, as `pulumi up` would have; carries every distinct error. */
+export class ProgramError extends Error {
+  readonly causes: readonly unknown[];
+
+  constructor(stack: string, causes: readonly unknown[]) {
+    const messages = [...new Set(causes.map(describe))];
+    super(`stack ${stack}: the program failed:\n${messages.map((m) => `  ${m.replace(/\n/g, "\n  ")}`).join("\n")}`);
+    this.name = "ProgramError";
+    this.causes = causes;
+  }
+}
+
+/** Pulumi wraps errors from serialization ("error serializing property"); keep the cause's words. */
+function describe(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return message.replace(/^error serializing property "[^"]*": /, "");
 }

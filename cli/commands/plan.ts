@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { ValidationError } from "../../lib/errors";
 import { loadPackConfig, type PackConfig } from "../../lib/policy/evaluate";
 import { planStacks } from "../../plan/plan";
+import { ProgramError } from "../../plan/run-program";
 import { mandatoryCount, planDocument, summaryText, writePlan } from "../../plan/report";
 import { EXIT, type RegisterCommand } from "../exit";
 
@@ -50,7 +51,7 @@ export const registerPlan: RegisterCommand = (program: Command, setExit) => {
         if (!flags.json) out(mandatory === 0 ? `\nplan: ${plans.length} stacks, no mandatory violations` : `\nplan: ${mandatory} mandatory violation(s)`);
         setExit(mandatory === 0 ? EXIT.ok : EXIT.refused);
       } catch (err) {
-        if (err instanceof ValidationError) {
+        if (err instanceof ValidationError || err instanceof ProgramError) {
           process.stderr.write(`ml-gitops plan: ${err.message}\n`);
           setExit(EXIT.usage);
           return;

@@ -11,6 +11,18 @@ import { PROJECT, stackFile } from "./stack-config";
 
 export const SECRET_PLACEHOLDER = "[secret]";
 
+/**
+ * Offline stand-ins for secure values, shaped like the real thing where the program checks the
+ * shape (a bcrypt hash), so a plan exercises the same code as `pulumi up`. Never a real secret.
+ */
+const SHAPED_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  "ml-gitops:argocdAdminPasswordBcrypt": "$2a$10$offline.plan.placeholder.not.a.real.bcrypt.hash.00000",
+};
+
+export function secretPlaceholder(key: string): string {
+  return SHAPED_PLACEHOLDERS[key] ?? SECRET_PLACEHOLDER;
+}
+
 export interface StackFile {
   readonly stack: string;
   readonly file: string;
@@ -61,7 +73,7 @@ export function readStackFile(root: string, stack: string): StackFile {
       const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
       const value = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (isScalar(pair.value) ? pair.value.value : null);
       if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-        config[fullKey] = SECRET_PLACEHOLDER;
+        config[fullKey] = secretPlaceholder(fullKey);
         secretKeys.push(fullKey);
       } else if (typeof value === "string") {
         config[fullKey] = value;

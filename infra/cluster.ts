@@ -1,0 +1,170 @@
+/**
+ * A GPU cluster stack: the cluster, its GPU pools, the serving role for the model artifacts,
+ * KServe and Argo Rollouts, the GitOps controller, and one ModelDeployment per declaration of
+ * the environment the stack serves.
+ */
+import { resolve } from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgoCd } from "../components/argo-cd";
+import { ArgoRollouts } from "../components/argo-rollouts";
+import { ClusterAccess } from "../components/cluster-access";
+import { Flux } from "../components/flux";
+import { GpuNodePool } from "../components/gpu-node-pool";
+import { KServe } from "../components/kserve";
+import { ModelDeployment } from "../components/model-deployment";
+import { ModelReaderRole } from "../components/model-reader-role";
+import { needsDevicePlugin, NvidiaDevicePlugin } from "../components/nvidia-device-plugin";
+import type { ClusterStackConfig } from "../lib/config/stack-config";
+import { loadDeployments } from "../lib/deployments/loader";
+import { artifactBucket } from "./artifacts-source";
+import { secret } from "./config";
+
+/** The project root: declarations are read from <root>/deployments/<environment>/. */
+const ROOT = resolve(__dirname, "..");
+const STORAGE_SERVICE_ACCOUNT = "kserve-storage";
+
+function requiredSecret(key: string): pulumi.Output<string> {
+  const value = secret(key);
+  // parseStackConfig has already required the key; this guards the wiring, not the user.
+  if (!value) throw new Error(`config ${key} is required here`);
+  return value;
+}
+
+export async function clusterPlatform(config: ClusterStackConfig): Promise<Record<string, unknown>> {
+  // Declarations are validated against this stack's pools before anything is registered.
+  const deployments = loadDeployments(ROOT, config.environment, {
+    gpuPools: config.gpuPools.map((p) => ({ name: p.name, gpuModel: p.gpuModel, gpusPerNode: p.gpusPerNode })),
+    defaultKServeMode: config.kserve.mode,
+  });
+  const artifacts = await artifactBucket(config);
+  const tags = { "ml-gitops.dev/stack": config.stack, "ml-gitops.dev/environment": config.environment };
+
+  const cluster = new ClusterAccess(
+    "cluster",
+    config.cluster.mode === "create"
+      ? {
+          create: {
+            clusterName: config.cluster.name,
+            subnetIds: [...config.cluster.subnetIds],
+            kubernetesVersion: config.cluster.version,
+            endpointPublicAccess: config.cluster.endpointPublicAccess,
+            publicAccessCidrs: [...config.cluster.publicAccessCidrs],
+          },
+          tags,
+        }
+      : {
+          existing: {
+            clusterName: config.cluster.name,
+            oidcProviderArn: config.cluster.existingOidcProviderArn!,
+            nodeRoleArn: config.cluster.existingNodeRoleArn!,
+          },
+          tags,
+        },
+  );
+  const k8sOpts = { provider: cluster.provider };
+
+  const subnets = pulumi.all(
+    config.cluster.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }).apply((s) => ({ id, availabilityZone: s.availabilityZone }))),
+  );
+  const pools = config.gpuPools.map(
+    (pool) =>
+      new GpuNodePool(`gpu-${pool.name}`, {
+        clusterName: cluster.clusterName,
+        nodeRoleArn: cluster.nodeRoleArn,
+        subnets,
+        amiType: pool.amiType,
+        instanceTypes: [...pool.instanceTypes],
+        capacityType: pool.capacityType,
+        minSize: pool.minSize,
+        maxSize: pool.maxSize,
+        desiredSize: pool.desiredSize,
+        diskSizeGiB: pool.diskSizeGiB,
+        labels: { ...pool.labels },
+        tags,
+      }),
+  );
+  if (needsDevicePlugin(config.gpuPools.map((p) => p.amiType))) {
+    new NvidiaDevicePlugin("nvidia-device-plugin", {}, k8sOpts);
+  }
+
+  const reader = new ModelReaderRole("model-reader", {
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuer: cluster.oidcIssuer,
+    namespace: config.kserve.modelsNamespace,
+    serviceAccount: STORAGE_SERVICE_ACCOUNT,
+    bucketArn: artifacts.bucketArn,
+    kmsKeyArn: artifacts.kmsKeyArn,
+    prefix: artifacts.prefix,
+    tags,
+  });
+  const kserve = new KServe(
+    "kserve",
+    {
+      storage: { bucketRegion: config.region, roleArn: reader.roleArn, serviceAccountName: STORAGE_SERVICE_ACCOUNT },
+      deploymentMode: config.kserve.mode,
+      ...(config.kserve.knativeNetworkingLayer && {
+        knative: { servingInstalled: true, networkingLayer: config.kserve.knativeNetworkingLayer },
+      }),
+      modelsNamespace: config.kserve.modelsNamespace,
+    },
+    k8sOpts,
+  );
+  const rollouts = new ArgoRollouts("argo-rollouts", { prometheusUrl: config.prometheusUrl }, k8sOpts);
+
+  const gitops = config.gitops;
+  if (gitops.delivery === "argocd") {
+    new ArgoCd(
+      "argocd",
+      {
+        adminPasswordBcrypt: requiredSecret("argocdAdminPasswordBcrypt"),
+        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), targetRevision: gitops.revision, modelsPath: gitops.modelsPath },
+        modelNamespaces: [config.kserve.modelsNamespace],
+        syncTimeoutMinutes: gitops.syncTimeoutMinutes,
+      },
+      k8sOpts,
+    );
+  } else if (gitops.delivery === "flux") {
+    new Flux(
+      "flux",
+      {
+        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), branch: gitops.revision },
+        gpuInfrastructure: { path: gitops.infraPath, timeoutMinutes: gitops.syncTimeoutMinutes },
+      },
+      k8sOpts,
+    );
+  }
+
+  const models = deployments.map(
+    (d) =>
+      new ModelDeployment(
+        d.declaration.metadata.name,
+        {
+          declaration: d.declaration,
+          file: d.file,
+          environment: d.environment,
+          render: {
+            kserveMode: config.kserve.mode,
+            storageServiceAccount: STORAGE_SERVICE_ACCOUNT,
+            prometheusUrl: config.prometheusUrl,
+            rewriteUri: artifacts.rewriteUri,
+          },
+          delivery: gitops.delivery === "direct" ? { mode: "direct" } : { mode: "gitops", outputDir: gitops.modelsPath },
+          dependsOn: [kserve, rollouts],
+        },
+        k8sOpts,
+      ),
+  );
+
+  return {
+    clusterName: cluster.clusterName,
+    endpoint: cluster.endpoint,
+    oidcProviderArn: cluster.oidcProviderArn,
+    kubeconfig: cluster.kubeconfig,
+    gpuPools: Object.fromEntries(pools.map((p, i) => [config.gpuPools[i]!.name, { nodeGroupName: p.nodeGroupName, instanceTypes: p.instanceTypes, subnetIds: p.subnetIds }])),
+    modelBucket: artifacts.bucketName,
+    servingRoleArn: reader.roleArn,
+    kserveMode: kserve.deploymentMode,
+    models: models.map((m) => m.urn),
+  };
+}
