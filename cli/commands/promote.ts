@@ -1,0 +1,77 @@
+/**
+ * `ml-gitops promote MODEL --env ENV --version V --uri URI`: starts the canary of a new candidate
+ * at the first rollout step, after checking its artifacts, its evaluation results and its
+ * approvals. One commit (or, with --no-commit, a staged change for a pull request).
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import type { Command } from "commander";
+import { ValidationError } from "../../lib/errors";
+import { parseEvaluation } from "../../lib/promotion/evaluation-file";
+import { reportFailure } from "../../lib/promotion/outcome";
+import { planPromote } from "../../lib/promotion/transitions";
+import { runChange, type Applied } from "../../lib/promotion/workflow";
+import { EXIT, type RegisterCommand } from "../exit";
+
+interface PromoteOptions {
+  env: string;
+  version: string;
+  uri: string;
+  image?: string;
+  approvedBy: string[];
+  evaluation?: string;
+  commit: boolean;
+  json?: boolean;
+  root: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function readEvaluation(file: string, root: string): ReturnType<typeof parseEvaluation> {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(root, file), "utf8");
+  } catch (err) {
+    throw new ValidationError(`evaluation results ${file}`, [{ file, path: "--evaluation", value: file, message: `cannot be read: ${(err as Error).message}`, fix: "Pass the JSON file the evaluation job wrote" }]);
+  }
+  return parseEvaluation(text, file);
+}
+
+/** One line for people; `--json` prints the same facts as an object. */
+export function describeApplied(a: Applied): string {
+  const where = a.commit !== undefined ? `committed ${a.commit.slice(0, 12)}` : `staged ${a.file} (not committed)`;
+  return `${a.subject}\n${where}\n`;
+}
+
+export function printApplied(a: Applied, json: boolean | undefined): void {
+  process.stdout.write(json ? `${JSON.stringify(a, null, 2)}\n` : describeApplied(a));
+}
+
+export const registerPromote: RegisterCommand = (program: Command, setExit) => {
+  program
+    .command("promote")
+    .description("start the canary of a new model version at the first rollout step")
+    .argument("<model>", "model name (metadata.name)")
+    .requiredOption("--env <env>", "environment: the directory under deployments/")
+    .requiredOption("--version <version>", "version label of the candidate, e.g. v3.2.0")
+    .requiredOption("--uri <uri>", "immutable artifact URI (content digest, commit SHA or image digest)")
+    .option("--image <image>", "serving image pinned by digest (default: the stable's image)")
+    .option("--approved-by <name>", "an approver from spec.promotion.approvals.approvers (repeatable)", collect, [])
+    .option("--evaluation <file>", 'evaluation results JSON: { "metrics": { "<metric>": <number> } }')
+    .option("--no-commit", "write and stage the change without committing (for a pull request)")
+    .option("--json", "print the result as JSON")
+    .option("--root <dir>", "the git repository holding deployments/", process.cwd())
+    .action((model: string, opts: PromoteOptions) => {
+      try {
+        const evaluation = opts.evaluation !== undefined ? readEvaluation(opts.evaluation, opts.root) : undefined;
+        const now = new Date();
+        const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit }, (d) =>
+          planPromote(d, { version: opts.version, uri: opts.uri, ...(opts.image !== undefined ? { image: opts.image } : {}), approvedBy: opts.approvedBy, ...(evaluation !== undefined ? { evaluation } : {}) }, now),
+        );
+        printApplied(applied, opts.json);
+        setExit(EXIT.ok);
+      } catch (err) {
+        reportFailure("promote", err, setExit);
+      }
+    });
+};

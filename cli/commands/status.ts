@@ -1,0 +1,67 @@
+/** `ml-gitops status [--env ENV]`: every model, its stable version and its canary (step and traffic). */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
+import type { Command } from "commander";
+import { DEPLOYMENTS_DIR, loadDeployments } from "../../lib/deployments/loader";
+import { reportFailure } from "../../lib/promotion/outcome";
+import { weightAt } from "../../lib/promotion/steps";
+import { CLI_CONTEXT } from "../../lib/promotion/workflow";
+import { EXIT, type RegisterCommand } from "../exit";
+
+export interface ModelStatus {
+  environment: string;
+  model: string;
+  file: string;
+  stable: string;
+  canary?: {
+    version: string;
+    /** 1-based, as people count. */
+    step: number;
+    steps: number;
+    trafficPercent: number;
+  };
+}
+
+export function modelStatuses(root: string, environment?: string): ModelStatus[] {
+  const base = path.join(root, DEPLOYMENTS_DIR);
+  const environments =
+    environment !== undefined ? [environment] : existsSync(base) ? readdirSync(base).filter((e) => statSync(path.join(base, e)).isDirectory()).sort() : [];
+  return environments.flatMap((env) =>
+    loadDeployments(root, env, CLI_CONTEXT).map((d): ModelStatus => {
+      const { spec, metadata } = d.declaration;
+      const status: ModelStatus = { environment: env, model: metadata.name, file: d.file, stable: spec.stable.version };
+      if (spec.candidate) {
+        const steps = spec.rollout.steps;
+        status.canary = { version: spec.candidate.version, step: spec.candidate.step + 1, steps: steps.length, trafficPercent: weightAt(steps, spec.candidate.step) };
+      }
+      return status;
+    }),
+  );
+}
+
+function table(rows: readonly ModelStatus[]): string {
+  const cells = [
+    ["ENVIRONMENT", "MODEL", "STABLE", "CANARY", "STEP", "TRAFFIC"],
+    ...rows.map((r) => [r.environment, r.model, r.stable, r.canary?.version ?? "-", r.canary ? `${r.canary.step}/${r.canary.steps}` : "-", r.canary ? `${r.canary.trafficPercent}%` : "-"]),
+  ];
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");
+}
+
+export const registerStatus: RegisterCommand = (program: Command, setExit) => {
+  program
+    .command("status")
+    .description("every model: stable version, canary version, step and canary traffic")
+    .option("--env <env>", "only this environment (default: every environment)")
+    .option("--json", "print the statuses as JSON")
+    .option("--root <dir>", "the git repository holding deployments/", process.cwd())
+    .action((opts: { env?: string; json?: boolean; root: string }) => {
+      try {
+        const rows = modelStatuses(opts.root, opts.env);
+        process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${table(rows)}\n`);
+        setExit(EXIT.ok);
+      } catch (err) {
+        reportFailure("status", err, setExit);
+      }
+    });
+};

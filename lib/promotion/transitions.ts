@@ -1,0 +1,228 @@
+/**
+ * The promotion state machine, as pure functions from a loaded declaration to a change: the
+ * YAML edits, the commit subject and the trailers. Nothing here reads files or runs git.
+ *
+ *     (no candidate) --promote--> candidate at step 0 --advance--> ... step n-1 --advance--> complete:
+ *                                        |                                        stable = candidate,
+ *                                        +--abort--> (no candidate)               appended to releases
+ *     stable = releases[k] --rollback [--to V]--> stable = releases[k-1] (or V); releases unchanged
+ *
+ * Refusals are collected and thrown together as `PromotionRefused` (exit 1).
+ */
+import type { Artifact, LoadedDeployment, Release } from "../deployments/types";
+import { approvalRefusals, artifactRefusals, criteriaMisses, evaluationSummary, type Metrics } from "./checks";
+import { oneLine, type Action, type Trailers } from "./message";
+import { stepLabel, weightAt } from "./steps";
+import type { Edit } from "./yaml-edit";
+
+export class PromotionRefused extends Error {
+  readonly subject: string;
+  readonly reasons: readonly string[];
+  constructor(subject: string, reasons: readonly string[]) {
+    super(`${subject}: refused\n${reasons.map((r) => `  - ${r}`).join("\n")}`);
+    this.name = "PromotionRefused";
+    this.subject = subject;
+    this.reasons = reasons;
+  }
+}
+
+/** What a command does to one declaration. */
+export interface Change {
+  readonly action: Action;
+  readonly edits: readonly Edit[];
+  readonly subject: string;
+  readonly trailers: Trailers;
+  /** Traffic share of the candidate after the change (0 when none). */
+  readonly canaryWeightPercent: number;
+}
+
+const STABLE = ["spec", "stable"] as const;
+const CANDIDATE = ["spec", "candidate"] as const;
+
+/** Seconds precision: the schema's datetime and people reading the file need no milliseconds. */
+export function timestamp(now: Date): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function artifactOf(a: Artifact): Artifact {
+  return a.image !== undefined ? { version: a.version, uri: a.uri, image: a.image } : { version: a.version, uri: a.uri };
+}
+
+function who(d: LoadedDeployment): string {
+  return `${d.declaration.metadata.name} in ${d.environment}`;
+}
+
+function refuseIf(d: LoadedDeployment, action: Action, reasons: readonly string[]): void {
+  if (reasons.length > 0) throw new PromotionRefused(`${action} ${who(d)}`, reasons);
+}
+
+function canaryInProgress(d: LoadedDeployment): string | undefined {
+  const c = d.declaration.spec.candidate;
+  if (!c) return undefined;
+  const steps = d.declaration.spec.rollout.steps;
+  return `${c.version} is in canary at step ${stepLabel(c.step, steps.length)} (${weightAt(steps, c.step)}%)`;
+}
+
+export interface PromoteInput {
+  readonly version: string;
+  readonly uri: string;
+  /** @default the stable's image: a weights-only release keeps the serving image. */
+  readonly image?: string;
+  readonly approvedBy: readonly string[];
+  /** Results from `--evaluation`; absent means no metric was measured. */
+  readonly evaluation?: Metrics;
+}
+
+export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date): Change {
+  const { spec, metadata } = d.declaration;
+  const model = metadata.name;
+  const reasons: string[] = [];
+  const inCanary = canaryInProgress(d);
+  if (inCanary) reasons.push(`${inCanary}; advance it to completion or abort it before promoting another candidate`);
+  if (input.version === spec.stable.version) {
+    reasons.push(`${input.version} is already stable in ${d.environment}; promote a new version, or use ml-gitops rollback to return to an earlier one`);
+  } else {
+    const released = spec.releases.find((r) => r.version === input.version);
+    if (released) {
+      reasons.push(`${input.version} was already released (promoted ${released.promotedAt}); to serve it again use ml-gitops rollback ${model} --env ${d.environment} --to ${input.version}`);
+    }
+  }
+  const image = input.image ?? spec.stable.image;
+  reasons.push(...artifactRefusals(input.uri, image));
+  const metrics = input.evaluation ?? {};
+  reasons.push(...criteriaMisses(spec.promotion.criteria, metrics));
+  reasons.push(...approvalRefusals(spec.promotion.approvals, input.approvedBy));
+  refuseIf(d, "promote", reasons);
+
+  const approvedBy = [...new Set(input.approvedBy)];
+  const candidate: Record<string, unknown> = { version: input.version, uri: input.uri };
+  if (image !== undefined) candidate.image = image;
+  candidate.step = 0;
+  candidate.startedAt = timestamp(now);
+  candidate.approvedBy = approvedBy;
+  if (input.evaluation !== undefined) candidate.evaluation = { ...input.evaluation };
+  const steps = spec.rollout.steps;
+  const weight = weightAt(steps, 0);
+  return {
+    action: "promote",
+    edits: [{ op: "set", path: CANDIDATE, value: candidate, after: "stable" }],
+    subject: `promote ${model} ${spec.stable.version} -> ${input.version} (${d.environment}, canary ${weight}%)`,
+    trailers: {
+      model,
+      environment: d.environment,
+      action: "promote",
+      fromVersion: spec.stable.version,
+      toVersion: input.version,
+      step: stepLabel(0, steps.length),
+      approvedBy,
+      ...(input.evaluation !== undefined ? { evaluation: evaluationSummary(input.evaluation) } : {}),
+    },
+    canaryWeightPercent: weight,
+  };
+}
+
+/** The next step, or after the last one: the candidate becomes stable and is recorded as a release. */
+export function planAdvance(d: LoadedDeployment, now: Date): Change {
+  const { spec, metadata } = d.declaration;
+  const model = metadata.name;
+  const candidate = spec.candidate;
+  if (!candidate) {
+    throw new PromotionRefused(`advance ${who(d)}`, [`no canary in progress (stable is ${spec.stable.version}); start one with ml-gitops promote`]);
+  }
+  const steps = spec.rollout.steps;
+  const base = { model, environment: d.environment, fromVersion: spec.stable.version, toVersion: candidate.version };
+  const next = candidate.step + 1;
+  if (next < steps.length) {
+    const weight = weightAt(steps, next);
+    return {
+      action: "advance",
+      edits: [{ op: "set", path: [...CANDIDATE, "step"], value: next }],
+      subject: `advance ${model} ${candidate.version} to step ${stepLabel(next, steps.length)} (${d.environment}, ${weight}%)`,
+      trailers: { ...base, action: "advance", step: stepLabel(next, steps.length) },
+      canaryWeightPercent: weight,
+    };
+  }
+  const release: Release = { ...artifactOf(candidate), promotedAt: timestamp(now) };
+  return {
+    action: "complete",
+    edits: [
+      { op: "set", path: STABLE, value: artifactOf(candidate) },
+      { op: "append", path: ["spec", "releases"], value: release, after: "candidate" },
+      { op: "delete", path: CANDIDATE },
+    ],
+    subject: `complete ${model} ${candidate.version} (${d.environment})`,
+    trailers: { ...base, action: "complete" },
+    canaryWeightPercent: 0,
+  };
+}
+
+export function planAbort(d: LoadedDeployment, reason: string): Change {
+  const { spec, metadata } = d.declaration;
+  const candidate = spec.candidate;
+  const why = oneLine(reason);
+  const reasons: string[] = [];
+  if (!candidate) reasons.push(`no canary in progress (stable is ${spec.stable.version}); there is nothing to abort`);
+  if (why === "") reasons.push("--reason is empty; say why the canary is aborted, it is kept in the audit log");
+  refuseIf(d, "abort", reasons);
+  const c = candidate!;
+  const steps = spec.rollout.steps;
+  return {
+    action: "abort",
+    edits: [{ op: "delete", path: CANDIDATE }],
+    subject: `abort ${metadata.name} ${c.version} (${d.environment}): ${why}`,
+    trailers: {
+      model: metadata.name,
+      environment: d.environment,
+      action: "abort",
+      fromVersion: c.version,
+      toVersion: spec.stable.version,
+      step: stepLabel(c.step, steps.length),
+      reason: why,
+    },
+    canaryWeightPercent: 0,
+  };
+}
+
+/** The release a rollback returns to: `to`, or the one promoted before the current stable. */
+export function rollbackTarget(d: LoadedDeployment, to: string | undefined): Release {
+  const { spec, metadata } = d.declaration;
+  const reasons: string[] = [];
+  const inCanary = canaryInProgress(d);
+  if (inCanary) reasons.push(`${inCanary}; abort it first with ml-gitops abort ${metadata.name} --env ${d.environment} --reason TEXT`);
+  const versions = spec.releases.map((r) => r.version);
+  const listed = versions.length > 0 ? versions.join(", ") : "none";
+  let target: Release | undefined;
+  if (to !== undefined) {
+    target = spec.releases.find((r) => r.version === to);
+    if (!target) reasons.push(`${to} is not a promoted release (releases: ${listed}); roll back to one of them`);
+    else if (to === spec.stable.version) reasons.push(`${to} is already stable; nothing to roll back`);
+  } else {
+    const at = spec.releases.findIndex((r) => r.version === spec.stable.version);
+    if (at === -1) reasons.push(`stable ${spec.stable.version} is not in releases (${listed}), so there is no "previous" release; name one with --to`);
+    else if (at === 0) reasons.push(`there is no release before ${spec.stable.version} (releases: ${listed}); nothing to roll back to`);
+    else target = spec.releases[at - 1];
+  }
+  refuseIf(d, "rollback", reasons);
+  return target!;
+}
+
+/** `reverts`: the commit that made the current stable stable, found in history by the caller. */
+export function planRollback(d: LoadedDeployment, target: Release, options: { reverts?: string; reason?: string } = {}): Change {
+  const { spec, metadata } = d.declaration;
+  const why = options.reason !== undefined ? oneLine(options.reason) : "";
+  return {
+    action: "rollback",
+    edits: [{ op: "set", path: STABLE, value: artifactOf(target) }],
+    subject: `rollback ${metadata.name} ${spec.stable.version} -> ${target.version} (${d.environment})`,
+    trailers: {
+      model: metadata.name,
+      environment: d.environment,
+      action: "rollback",
+      fromVersion: spec.stable.version,
+      toVersion: target.version,
+      ...(why !== "" ? { reason: why } : {}),
+      ...(options.reverts !== undefined ? { reverts: options.reverts } : {}),
+    },
+    canaryWeightPercent: 0,
+  };
+}
