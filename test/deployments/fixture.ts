@@ -58,3 +58,37 @@ export function replaceLine(text: string, from: string, to: string): string {
   if (!text.includes(from)) throw new Error(`fixture has no line ${JSON.stringify(from)}`);
   return text.replace(from, to);
 }
+
+export const KSERVE_FILE = "deployments/staging/mistral.yaml";
+export const HF_V1 = "hf://mistralai/Mistral-7B-Instruct-v0.3:1111111111111111111111111111111111111111";
+export const HF_V2 = "hf://mistralai/Mistral-7B-Instruct-v0.3:2222222222222222222222222222222222222222";
+
+/** A small LLM on one GPU via KServe, with a candidate on step 4 (the pause at 25%). */
+export const VALID_KSERVE = `apiVersion: ml-gitops.dev/v1alpha1
+kind: ModelDeployment
+metadata:
+  name: mistral
+  team: bots
+spec:
+  model:
+    format: huggingface
+  serving:
+    engine: kserve
+    runtime: kserve-huggingfaceserver
+    replicas: { min: 1, max: 3 }
+    gpu: { count: 1, types: [L4] }
+    resources: { cpu: "6", memory: 24Gi }
+    cache: { size: 16Gi }
+  stable: { version: v1.0, uri: "${HF_V1}" }
+  candidate: { version: v1.1, uri: "${HF_V2}", step: 4 }
+  rollout:
+    steps:
+      - setWeight: 10
+      - pause: { duration: 10m }
+      - analysis: slo
+      - setWeight: 25
+      - pause: {}
+      - setWeight: 100
+    analysis:
+      slo: { p99LatencyMs: 2000, errorRatePercent: 1 }
+`;

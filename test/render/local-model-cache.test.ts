@@ -1,0 +1,33 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { loadDeploymentFile } from "../../lib/deployments/loader";
+import { renderModel, type RenderContext } from "../../lib/render/model-manifests";
+import { CONTEXT, HF_V1, HF_V2, KSERVE_FILE, replaceLine, VALID_KSERVE } from "../deployments/fixture";
+
+const CTX: RenderContext = { kserveMode: "Standard", storageServiceAccount: "model-reader", prometheusUrl: "http://prometheus:9090" };
+
+function caches(text: string, ctx: RenderContext = CTX) {
+  return renderModel(loadDeploymentFile(KSERVE_FILE, text, CONTEXT), ctx).filter((o) => o.kind === "LocalModelCache");
+}
+
+describe("LocalModelCache renderer", () => {
+  it("caches the stable and the candidate, on the GPU pools' node groups", () => {
+    const objs = caches(VALID_KSERVE);
+    assert.deepEqual(
+      objs.map((o) => [o.apiVersion, o.metadata.name, o.metadata.namespace, o.spec]),
+      [
+        ["serving.kserve.io/v1alpha1", "models-mistral-v1-0", undefined, { modelSize: "16Gi", nodeGroups: ["gpu-l4"], sourceModelUri: HF_V1 }],
+        ["serving.kserve.io/v1alpha1", "models-mistral-v1-1", undefined, { modelSize: "16Gi", nodeGroups: ["gpu-l4"], sourceModelUri: HF_V2 }],
+      ],
+    );
+  });
+
+  it("names node groups with ctx.localModelNodeGroup", () => {
+    const [obj] = caches(replaceLine(VALID_KSERVE, "types: [L4]", "types: [L4, A10G]"), { ...CTX, localModelNodeGroup: (g) => `cache-${g.toLowerCase()}` });
+    assert.deepEqual((obj!.spec as { nodeGroups: string[] }).nodeGroups, ["cache-a10g", "cache-l4"]);
+  });
+
+  it("renders nothing without serving.cache", () => {
+    assert.deepEqual(caches(replaceLine(VALID_KSERVE, "    cache: { size: 16Gi }\n", "")), []);
+  });
+});
