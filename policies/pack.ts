@@ -11,6 +11,7 @@ import { modelArtifactImmutable } from "./rules/model-artifact-immutable";
 import { modelBucketHardened } from "./rules/model-bucket-hardened";
 import { modelCanaryRequired } from "./rules/model-canary-required";
 import { servingImageDigest } from "./rules/serving-image-digest";
+import { stableRequiresCanary } from "./rules/stable-requires-canary";
 
 export const PACK_NAME = "ml-gitops";
 /** The pack's default; each policy sets its own level, which wins over this. */
@@ -25,4 +26,5 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   helmReleasePinned,
   argocdAppSyncSafe,
   fluxGpuTimeout,
+  stableRequiresCanary,
 ];
