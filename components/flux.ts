@@ -50,9 +50,19 @@ export interface GpuInfrastructureArgs {
   readonly retryIntervalMinutes?: number;
 }
 
+/** The model manifests ml-gitops renders into the repository (delivery: flux). */
+export interface FluxModelsArgs {
+  /** Directory of the rendered model manifests, e.g. `clusters/prod/models`. */
+  readonly path: string;
+  /** Apply plus health checks of the model workloads; GPU model pods take 10+ minutes. At least 30. @default 45 min */
+  readonly timeoutMinutes?: number;
+}
+
 export interface FluxArgs {
   readonly repo: FluxRepoArgs;
   readonly gpuInfrastructure: GpuInfrastructureArgs;
+  /** Sync the rendered model manifests too, after the GPU infrastructure is ready. @default not synced */
+  readonly models?: FluxModelsArgs;
   /** @default "flux-system" */
   readonly namespace?: string;
   /** PodMonitor for the controllers; needs the Prometheus Operator CRDs. @default false */
@@ -88,18 +98,20 @@ export function fluxArgsProblems(args: FluxArgs): Problem[] {
   if (!/^https:\/\/[^/\s]+\/\S+$/.test(args.repo.url)) {
     problems.push({ path: "repo.url", value: args.repo.url, message: "is not an HTTPS repository URL", fix: "Token authentication needs an HTTPS URL, e.g. https://github.com/acme/gitops.git." });
   }
-  const infraPath = args.gpuInfrastructure.path;
-  if (infraPath.trim() === "" || infraPath.startsWith("/") || infraPath.split("/").includes("..")) {
-    problems.push({ path: "gpuInfrastructure.path", value: infraPath, message: "is not a directory inside the repository", fix: "Give a relative path without '..', e.g. clusters/prod/gpu." });
-  }
-  const timeout = args.gpuInfrastructure.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes;
-  if (!Number.isInteger(timeout) || timeout < MIN_KUSTOMIZATION_TIMEOUT_MINUTES) {
-    problems.push({
-      path: "gpuInfrastructure.timeoutMinutes",
-      value: timeout,
-      message: `must be a whole number of minutes, at least ${MIN_KUSTOMIZATION_TIMEOUT_MINUTES}`,
-      fix: "GPU nodes take 15-25 minutes to turn healthy from cold; a shorter timeout fails healthy syncs. Omit it for the default 45.",
-    });
+  const synced = [["gpuInfrastructure", args.gpuInfrastructure, "clusters/prod/gpu"], ...(args.models ? [["models", args.models, "clusters/prod/models"] as const] : [])] as const;
+  for (const [key, sync, example] of synced) {
+    if (sync.path.trim() === "" || sync.path.startsWith("/") || sync.path.split("/").includes("..")) {
+      problems.push({ path: `${key}.path`, value: sync.path, message: "is not a directory inside the repository", fix: `Give a relative path without '..', e.g. ${example}.` });
+    }
+    const timeout = sync.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes;
+    if (!Number.isInteger(timeout) || timeout < MIN_KUSTOMIZATION_TIMEOUT_MINUTES) {
+      problems.push({
+        path: `${key}.timeoutMinutes`,
+        value: timeout,
+        message: `must be a whole number of minutes, at least ${MIN_KUSTOMIZATION_TIMEOUT_MINUTES}`,
+        fix: "GPU nodes take 15-25 minutes to turn healthy from cold; a shorter timeout fails healthy syncs. Omit it for the default 45.",
+      });
+    }
   }
   problems.push(
     wholeMinutes("gpuInfrastructure.intervalMinutes", args.gpuInfrastructure.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes, 1, "Omit it for the default 10."),
@@ -190,6 +202,22 @@ export class Flux extends pulumi.ComponentResource {
       parent: this,
       dependsOn: [this.release, gitRepository],
     });
+
+    if (args.models) {
+      // Models wait for the GPU infrastructure: a model pod scheduled before the device plugin
+      // runs stays Pending, and its health check would burn the timeout for nothing.
+      const modelsObject = buildKustomization({
+        name: "models",
+        namespace: namespaceName,
+        sourceName: gitRepositoryObject.metadata.name,
+        path: args.models.path,
+        intervalMinutes: infra.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes,
+        retryIntervalMinutes: infra.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes,
+        timeoutMinutes: args.models.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes,
+        dependsOn: [kustomizationObject.metadata.name],
+      });
+      new k8s.apiextensions.CustomResource(`${name}-models`, modelsObject, { parent: this, dependsOn: [this.release, gitRepository] });
+    }
 
     this.namespace = namespace.metadata.name;
     this.gitRepositoryName = gitRepository.metadata.name;

@@ -3,7 +3,6 @@
  * KServe and Argo Rollouts, the GitOps controller, and one ModelDeployment per declaration of
  * the environment the stack serves.
  */
-import { resolve } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoCd } from "../components/argo-cd";
@@ -20,8 +19,6 @@ import { loadDeployments } from "../lib/deployments/loader";
 import { artifactBucket } from "./artifacts-source";
 import { secret } from "./config";
 
-/** The project root: declarations are read from <root>/deployments/<environment>/. */
-const ROOT = resolve(__dirname, "..");
 const STORAGE_SERVICE_ACCOUNT = "kserve-storage";
 
 function requiredSecret(key: string): pulumi.Output<string> {
@@ -33,7 +30,8 @@ function requiredSecret(key: string): pulumi.Output<string> {
 
 export async function clusterPlatform(config: ClusterStackConfig): Promise<Record<string, unknown>> {
   // Declarations are validated against this stack's pools before anything is registered.
-  const deployments = loadDeployments(ROOT, config.environment, {
+  // Declarations live beside Pulumi.yaml: <project root>/deployments/<environment>/.
+  const deployments = loadDeployments(pulumi.runtime.getRootDirectory(), config.environment, {
     gpuPools: config.gpuPools.map((p) => ({ name: p.name, gpuModel: p.gpuModel, gpusPerNode: p.gpusPerNode })),
     defaultKServeMode: config.kserve.mode,
   });
@@ -130,6 +128,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
       {
         repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), branch: gitops.revision },
         gpuInfrastructure: { path: gitops.infraPath, timeoutMinutes: gitops.syncTimeoutMinutes },
+        models: { path: gitops.modelsPath, timeoutMinutes: gitops.syncTimeoutMinutes },
       },
       k8sOpts,
     );

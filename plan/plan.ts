@@ -10,6 +10,8 @@ import { listStacks, readStackFile, type StackFile } from "../lib/config/stack-f
 import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "../lib/policy/evaluate";
 import { parseDurationSeconds } from "../lib/predicates/canary-steps";
 import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/deployments/types";
+import { parseManifests } from "../lib/manifests/read";
+import { toPolicyResource as manifestPolicyResource } from "../lib/manifests/resources";
 import type { RecordedResource } from "./capture";
 import { runProgram } from "./run-program";
 
@@ -154,6 +156,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
     const config = parseStackConfig(file.config, file, file.secretKeys);
     const result = await runProgram(
       {
+        root: options.root,
         stack: file.stack,
         config: file.config,
         secretKeys: file.secretKeys,
@@ -164,7 +167,13 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
     );
     stackOutputs.set(file.stack, result.outputs);
     const resources = [...result.resources].sort(byUrn);
-    const violations = evaluatePolicies(resources.map(toPolicyResource), options.packConfig ?? {}).sort(
+    const gitopsFiles = gitopsFilesOf(resources);
+    // What Argo CD or Flux will apply is checked too, as `ml-gitops check` checks the GitOps repo.
+    const gitopsObjects = gitopsFiles.flatMap((f) => parseManifests(f.content, f.path).objects).map(manifestPolicyResource);
+    const violations = [
+      ...evaluatePolicies(resources.map(toPolicyResource), options.packConfig ?? {}),
+      ...evaluatePolicies(gitopsObjects, options.packConfig ?? {}),
+    ].sort(
       (a, b) => byUrn(a, b) || (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0) || (a.message < b.message ? -1 : 1),
     );
     const plan: StackPlan = {
@@ -175,7 +184,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
       outputs: result.outputs,
       violations,
       manifests: resources.filter(isKubeObject).map((r) => r.props as KubeObject),
-      gitopsFiles: gitopsFilesOf(resources),
+      gitopsFiles,
       models: modelsOf(resources),
     };
     plans.push(plan);

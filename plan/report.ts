@@ -86,7 +86,11 @@ export function summaryText(plan: StackPlan): string {
   const lines = [`stack ${plan.stack} (${plan.role}): ${plan.resources.length} resources, ${plan.manifests.length} Kubernetes objects, ${plan.models.length} models`];
   for (const [type, n] of countsByType(plan)) lines.push(`  ${String(n).padStart(4)}  ${type}`);
   if (plan.violations.length === 0) lines.push("  policy: no violations");
-  for (const v of plan.violations) lines.push(`  ${v.level.toUpperCase()} ${v.policy}: ${v.name} (${v.type}): ${v.message}`);
+  const declaredIn = new Map(plan.models.map((m) => [m.urn, m.file]));
+  for (const v of plan.violations) {
+    const file = declaredIn.get(v.urn);
+    lines.push(`  ${v.level.toUpperCase()} ${v.policy}: ${v.name} (${v.type}${file ? `, declared in ${file}` : ""}): ${v.message}`);
+  }
   return lines.join("\n");
 }
 

@@ -10,6 +10,8 @@ import { ProviderEmulator } from "./emulator";
 export const PROJECT = "ml-gitops";
 
 export interface ProgramRun {
+  /** Project root (where Pulumi.yaml is), as the language host tells the program. */
+  readonly root: string;
   readonly stack: string;
   /** Config as the CLI hands it to the language host: `project:key` → string (objects as JSON). */
   readonly config: Readonly<Record<string, string>>;
@@ -38,6 +40,7 @@ export async function runProgram(
     run.preview ?? true,
   );
   pulumi.runtime.setAllConfig({ ...run.config }, [...(run.secretKeys ?? [])]);
+  setRootDirectory(run.root);
   const resources = recordResources();
   // An error thrown inside an apply surfaces as an unhandled rejection; under `pulumi up` it fails
   // the update, so here it fails the stack's plan with the same message.
@@ -68,6 +71,15 @@ export async function runProgram(
   } finally {
     process.off("unhandledRejection", onRejection);
   }
+}
+
+/**
+ * The language host passes the project root in PULUMI_NODEJS_ROOT_DIRECTORY, read once when the
+ * runtime's store is created; the SDK has no setter, so set the store's option as the host would.
+ */
+function setRootDirectory(root: string): void {
+  const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { options: { rootDirectory?: string } } } };
+  state.getStore().settings.options.rootDirectory = root;
 }
 
 /** The program failed for a stack, as `pulumi up` would have; carries every distinct error. */

@@ -168,7 +168,7 @@ export const CONFIG_KEYS = {
   syncTimeoutMinutes: {
     type: "integer",
     description: "How long GitOps waits for model workloads to become healthy; GPU pods take 10+ minutes.",
-    schema: z.number().int().min(30).max(240).default(45),
+    schema: z.number().int().min(30).max(180).default(45),
     default: 45,
   },
   kserveDeploymentMode: {

@@ -82,6 +82,8 @@ export interface KustomizationInput {
   readonly timeoutMinutes: number;
   /** @default none: every applied object is health-checked (`wait: true`) */
   readonly healthChecks?: readonly HealthCheck[];
+  /** Kustomizations (same namespace) that must be ready first. @default none */
+  readonly dependsOn?: readonly string[];
 }
 
 /**
@@ -109,6 +111,7 @@ export function buildKustomization(input: KustomizationInput): Kustomization {
       // every applied object is checked.
       wait: healthChecks.length === 0,
       ...(healthChecks.length > 0 ? { healthChecks: healthChecks.map((c) => ({ ...c })) } : {}),
+      ...(input.dependsOn && input.dependsOn.length > 0 ? { dependsOn: input.dependsOn.map((name) => ({ name })) } : {}),
     },
   };
 }

@@ -104,4 +104,14 @@ describe("Flux component", async () => {
       },
     );
   });
+  it("syncs the rendered model manifests after the GPU infrastructure, with a GPU-sized timeout", async () => {
+    new Flux("flux-delivery", { ...validArgs(), models: { path: "clusters/prod/models" } });
+    await h.settle();
+    const models = h.named("kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization", "flux-delivery-models");
+    const spec = models.props.spec as Record<string, unknown>;
+    assert.equal(spec.path, "./clusters/prod/models");
+    assert.equal(spec.timeout, "45m");
+    assert.equal(spec.prune, true);
+    assert.deepEqual(spec.dependsOn, [{ name: "gpu-infrastructure" }]);
+  });
 });
