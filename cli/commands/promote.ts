@@ -27,10 +27,10 @@ interface PromoteOptions {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-function readEvaluation(file: string, root: string): ReturnType<typeof parseEvaluation> {
+function readEvaluation(file: string): ReturnType<typeof parseEvaluation> {
   let text: string;
   try {
-    text = readFileSync(path.resolve(root, file), "utf8");
+    text = readFileSync(path.resolve(file), "utf8");
   } catch (err) {
     throw new ValidationError(`evaluation results ${file}`, [{ file, path: "--evaluation", value: file, message: `cannot be read: ${(err as Error).message}`, fix: "Pass the JSON file the evaluation job wrote" }]);
   }
@@ -63,7 +63,7 @@ export const registerPromote: RegisterCommand = (program: Command, setExit) => {
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
     .action((model: string, opts: PromoteOptions) => {
       try {
-        const evaluation = opts.evaluation !== undefined ? readEvaluation(opts.evaluation, opts.root) : undefined;
+        const evaluation = opts.evaluation !== undefined ? readEvaluation(opts.evaluation) : undefined;
         const now = new Date();
         const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit }, (d) =>
           planPromote(d, { version: opts.version, uri: opts.uri, ...(opts.image !== undefined ? { image: opts.image } : {}), approvedBy: opts.approvedBy, ...(evaluation !== undefined ? { evaluation } : {}) }, now),
