@@ -267,13 +267,14 @@ function artifactProblems(d: ModelDeploymentDeclaration, context: DeploymentCont
       );
     }
   }
-  const last = releases[releases.length - 1];
-  if (last && (last.version !== stable.version || last.uri !== stable.uri)) {
+  // The stable is normally the last release; after a rollback it is an earlier one. Either way
+  // it must be in the record, or the history no longer says where what is served came from.
+  if (releases.length > 0 && !releases.some((r) => r.version === stable.version && r.uri === stable.uri)) {
     sink.add(
-      ["spec", "releases", releases.length - 1],
-      `the last release (${last.version}) is not spec.stable (${stable.version}): the promotion record must end with what is served`,
+      ["spec", "stable"],
+      `is not in spec.releases (${releases.map((r) => r.version).join(", ")}): the promotion record must include what is served`,
       "append spec.stable to spec.releases with its promotedAt (ml-gitops promote does this)",
-      { value: { version: last.version, uri: last.uri } },
+      { value: { version: stable.version, uri: stable.uri } },
     );
   }
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadDeploymentFile, loadDeployments } from "../../lib/deployments/loader";
 import { formatProblem, ValidationError } from "../../lib/errors";
-import { CONTEXT, FILE, IMAGE, replaceLine, URI_V2, VALID } from "./fixture";
+import { CONTEXT, FILE, IMAGE, KSERVE_FILE, replaceLine, URI_V1, URI_V2, VALID, VALID_KSERVE } from "./fixture";
 
 /** The formatted problems of a text, or [] when it loads. */
 function problems(text: string, file = FILE, context = CONTEXT): string[] {
@@ -165,6 +165,43 @@ describe("model declaration loader", () => {
     });
   });
 
+  describe("engine-specific fields", () => {
+    const K = KSERVE_FILE;
+    it("refuses A/B routing on the kserve engine", () => {
+      const text = replaceLine(VALID_KSERVE, "  rollout:\n", "  routing: { header: x-variant, value: b, candidateWeight: 50 }\n  rollout:\n");
+      assert.deepEqual(problems(text, K), [
+        `${K}:18:12: spec.routing: is rendered only for the vllm engine, whose stable and canary Services ml-gitops owns (got {"header":"x-variant","value":"b","candidateWeight":50}). Remove spec.routing, or serve the model with engine: vllm.`,
+      ]);
+    });
+
+    it("refuses vllm settings on the kserve engine", () => {
+      const text = replaceLine(VALID_KSERVE, "    cache: { size: 16Gi }\n", "    vllm: { tensorParallelSize: 1, maxModelLen: 4096, gpuMemoryUtilization: 0.9 }\n");
+      assert.deepEqual(problems(text, K), [
+        `${K}:15:11: spec.serving.vllm: only applies to the vllm engine (got {"tensorParallelSize":1,"maxModelLen":4096,"gpuMemoryUtilization":0.9,"dtype":"auto","extraArgs":[]}). Remove it, or set engine: vllm.`,
+      ]);
+    });
+
+    it("refuses a local model cache for the vllm engine and for CPU models", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "    vllm:\n", "    cache: { size: 200Gi }\n    vllm:\n")), [
+        `${F}:15:12: spec.serving.cache: is only consumed by KServe InferenceServices; the vllm engine streams the model with vLLM's own loader (got {"size":"200Gi"}). Remove it, or serve the model with engine: kserve.`,
+      ]);
+      assert.deepEqual(problems(replaceLine(VALID_KSERVE, "    gpu: { count: 1, types: [L4] }\n", ""), K), [
+        `${K}:14:12: spec.serving.cache: needs a GPU model: local model caches live on the GPU pools' LocalModelNodeGroups (got {"size":"16Gi"}). Remove it; CPU models are small enough to download at start.`,
+      ]);
+    });
+
+    it("refuses an artifact vLLM's own loader cannot read", () => {
+      const oci = "oci://ghcr.io/acme/llama@sha256:61fc8a896b0a4fbbbdc063bc4b0dbc25ce98e02b5050c24aeb7830ac02039b14";
+      assert.deepEqual(problems(replaceLine(VALID, `    uri: ${URI_V2}`, `    uri: ${oci}`)), [
+        `${F}:25:10: spec.candidate.uri: uses a scheme vLLM's own loader cannot read (the vllm engine has no storage initializer) (got "${oci}"). Publish the model to s3://, gs:// or hf:// and pin it there.`,
+      ]);
+    });
+
+    it("loads the KServe fixture", () => {
+      assert.deepEqual(problems(VALID_KSERVE, K), []);
+    });
+  });
+
   describe("artifacts", () => {
     it("refuses a mutable candidate URI with the shared predicate's words", () => {
       assert.deepEqual(problems(replaceLine(VALID, `    uri: ${URI_V2}`, "    uri: s3://models/llama/latest/")), [
@@ -185,11 +222,16 @@ describe("model declaration loader", () => {
       ]);
     });
 
-    it("refuses a promotion record that does not end with the stable", () => {
+    it("refuses a promotion record that does not include the stable", () => {
       const text = replaceLine(VALID, "  rollout:\n", `  releases:\n    - { version: v0, uri: ${URI_V2}, promotedAt: "2025-01-01T00:00:00Z" }\n  rollout:\n`);
       assert.deepEqual(problems(text), [
-        `${F}:29:7: spec.releases[0]: the last release (v0) is not spec.stable (v1): the promotion record must end with what is served (got {"version":"v0","uri":"${URI_V2}"}). Append spec.stable to spec.releases with its promotedAt (ml-gitops promote does this).`,
+        `${F}:20:5: spec.stable: is not in spec.releases (v0): the promotion record must include what is served (got {"version":"v1","uri":"${URI_V1}"}). Append spec.stable to spec.releases with its promotedAt (ml-gitops promote does this).`,
       ]);
+    });
+
+    it("accepts a stable that is an earlier release, as after a rollback", () => {
+      const releases = `  releases:\n    - { version: v1, uri: ${URI_V1}, promotedAt: "2025-01-01T00:00:00Z" }\n    - { version: v0, uri: ${URI_V2}, promotedAt: "2025-02-01T00:00:00Z" }\n`;
+      assert.deepEqual(problems(replaceLine(VALID, "  rollout:\n", `${releases}  rollout:\n`)), []);
     });
   });
 
