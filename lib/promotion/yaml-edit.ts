@@ -152,8 +152,18 @@ export function renderScalar(value: unknown, style?: Scalar["type"]): string {
   if (style === "QUOTE_DOUBLE") return JSON.stringify(s);
   if (style === "QUOTE_SINGLE") return `'${s.replace(/'/g, "''")}'`;
   // Timestamps are quoted: YAML 1.1 readers (PyYAML, Go yaml.v2) would turn them into dates.
-  const plain = /^[A-Za-z0-9_./@+$~-][^\s,[\]{}#"'`]*$/.test(s) && !s.endsWith(":") && !s.startsWith("- ") && !ISO_DATETIME.test(s);
-  return plain && parse(s) === s ? s : JSON.stringify(s);
+  // Conservative: no indicator first, nothing that ends a scalar inside [..] or {..}, and it must
+  // read back as the same string in block and flow context alike (so "0.8", "true", "~" are quoted).
+  const plain = /^[A-Za-z0-9_./+$~][^\s,[\]{}#"'`]*$/.test(s) && !s.endsWith(":") && !ISO_DATETIME.test(s);
+  return plain && readsBack(s) ? s : JSON.stringify(s);
+}
+
+function readsBack(s: string): boolean {
+  try {
+    return parse(`k: ${s}`)?.k === s && (parse(`[${s}]`) as unknown[])[0] === s;
+  } catch {
+    return false;
+  }
 }
 
 function isScalarValue(v: unknown): boolean {
