@@ -55,20 +55,6 @@ const withRelease = (text: string) => text.replace(`      promotedAt: "2025-05-0
 const withStable = (text: string, version: string, uri: string) =>
   text.replace(/ {2}stable:\n {4}version: .*\n {4}uri: .*\n/, `  stable:\n    version: ${version}\n    uri: ${uri}\n`);
 
-/**
- * A rollback leaves spec.releases as it is (the record of completed canaries) and points stable at
- * an earlier release. The loader currently requires the last release to be stable, so it refuses
- * that state and every rollback with it; these tests run once it accepts any release.
- */
-const ROLLBACK_BLOCKED = (() => {
-  try {
-    loadDeploymentFile(FILE, withStable(DECLARATION, "v3.0.0", URI_A), CLI_CONTEXT);
-    return false;
-  } catch {
-    return "lib/deployments/validate.ts requires the last release to be spec.stable, so a rolled-back declaration does not load";
-  }
-})();
-
 describe("promotion flow", () => {
   it("promotes, advances through every step, completes, rolls back, and records each step in history", async (t) => {
     // GIVEN a repository whose stable is v3.1.0
@@ -144,7 +130,7 @@ describe("promotion flow", () => {
     const text = await cli("history", "llama-3-8b", "--root", r.root);
     assert.match(text.stdout.split("\n").at(-2)!, /^\S+ {2}Test Promoter {2}production {2}promote {2}v3\.1\.0 -> v3\.2\.0 {2}step 1\/6 {2}approved by dana\.ml-lead, sam\.platform {2}evaluation mmlu=0\.81, toxicity=0\.01 {2}commit [0-9a-f]{12}$/);
 
-    await t.test("rolls back to the previous release as a new commit that names what it reverts", { skip: ROLLBACK_BLOCKED }, async () => {
+    await t.test("rolls back to the previous release as a new commit that names what it reverts", async () => {
       // WHEN it is rolled back THEN stable is v3.1.0 again, in a new commit that names what it reverts
       const rolledBack = await cli("rollback", "llama-3-8b", "--env", "production", "--root", r.root);
       assert.equal(rolledBack.code, 0, rolledBack.stderr);
@@ -171,6 +157,16 @@ describe("promotion flow", () => {
       assert.equal(subjectOf(r), "rollback llama-3-8b v3.0.0 -> v3.2.0 (production)");
       assert.equal(masked(r.read()), withRelease(withStable(DECLARATION, "v3.2.0", URI_C)));
     });
+  });
+
+  it("rolls back a stable that predates ml-gitops, without a Reverts trailer and with a warning", async () => {
+    const r = repo();
+    const res = await cli("rollback", "llama-3-8b", "--env", "production", "--reason", "regression in eval", "--root", r.root);
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stderr, "ml-gitops rollback: warning: no promotion commit for v3.1.0 found in history (it predates ml-gitops); the commit has no Reverts trailer\n");
+    assert.deepEqual(trailersOf(r), ["Model: llama-3-8b", "Environment: production", "Action: rollback", "From-Version: v3.1.0", "To-Version: v3.0.0", "Reason: regression in eval"]);
+    assert.equal(r.read(), withStable(DECLARATION, "v3.0.0", URI_A));
+    assertLoads(r);
   });
 
   it("aborts a canary: the candidate is dropped and the file is as before the promotion", async () => {
