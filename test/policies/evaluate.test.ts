@@ -53,20 +53,6 @@ describe("evaluatePolicies", () => {
       ["stack-probe", "mandatory", "child", "stack finding"],
     ]);
   });
-
-  it("checks 50,000 simple resources per second", () => {
-    const many: PolicyResource[] = Array.from({ length: 50_000 }, (_, i) => ({ urn: `urn:${i}`, type: "kubernetes:core/v1:ConfigMap", name: `c${i}`, props: { data: { a: "b" } } }));
-    // Best of three after a warm-up: the runner executes test files in parallel, so one
-    // measurement can include another process's CPU time.
-    evaluatePolicies(many);
-    let seconds = Infinity;
-    for (let i = 0; i < 3; i++) {
-      const start = performance.now();
-      evaluatePolicies(many);
-      seconds = Math.min(seconds, (performance.now() - start) / 1000);
-    }
-    assert.ok(seconds < 1, `took ${seconds.toFixed(2)}s for 50,000 resources`);
-  });
 });
 
 describe("loadPackConfig", () => {
