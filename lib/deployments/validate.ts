@@ -9,9 +9,8 @@ import type { z } from "zod";
 import type { Problem } from "../errors";
 import { keyPath } from "../errors";
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
-import { artifactSchemeOf, checkArtifactUri, type ArtifactUriOptions } from "../predicates/artifact-uri";
+import { artifactSchemeOf } from "../predicates/artifact-uri";
 import { DEFAULT_CANARY_RULES, fromArgoRolloutSteps, validateCanarySteps } from "../predicates/canary-steps";
-import { checkImageRef } from "../predicates/image-ref";
 import { IMAGES } from "../versions";
 import type { KeyPath, SourceMap } from "./positions";
 import { declarationSchema, type ModelDeploymentDeclaration } from "./schema";
@@ -29,8 +28,6 @@ export interface DeploymentContext {
   readonly defaultKServeMode: "Standard" | "Knative";
   /** @default { maxInitialWeight: 25, requireAnalysis: true } — the policy pack's defaults. */
   readonly canaryRules?: { readonly maxInitialWeight: number; readonly requireAnalysis?: boolean };
-  /** Passed to `checkArtifactUri`, e.g. the stack's model buckets. @default any bucket */
-  readonly artifactRules?: ArtifactUriOptions;
 }
 
 /** Schemes vLLM's own loader reads (s3/gs through the Run:ai model streamer, hf natively). */
@@ -232,13 +229,17 @@ function stepProblems(d: ModelDeploymentDeclaration, context: DeploymentContext,
   });
 }
 
-function artifactProblems(d: ModelDeploymentDeclaration, context: DeploymentContext, sink: ProblemSink): void {
+/**
+ * Structure only. Whether an artifact or image is pinned, and whether the stable went through a
+ * canary, are the policy pack's calls (model-artifact-immutable, serving-image-digest,
+ * stable-requires-canary): the pack is configurable per cluster, and a declaration that breaks
+ * them must fail `plan` and `pulumi preview` as a named policy violation, not as a load error.
+ */
+function artifactProblems(d: ModelDeploymentDeclaration, sink: ProblemSink): void {
   const vllm = d.spec.serving.engine === "vllm";
   const artifacts = [["stable", d.spec.stable] as const, ...(d.spec.candidate ? [["candidate", d.spec.candidate] as const] : [])];
   for (const [role, artifact] of artifacts) {
-    const verdict = checkArtifactUri(artifact.uri, context.artifactRules);
-    if (!verdict.immutable) sink.add(["spec", role, "uri"], verdict.reason, verdict.fix, { value: artifact.uri });
-    else if (vllm && !(VLLM_URI_SCHEMES as readonly string[]).includes(artifactSchemeOf(artifact.uri))) {
+    if (vllm && !(VLLM_URI_SCHEMES as readonly string[]).includes(artifactSchemeOf(artifact.uri))) {
       sink.add(
         ["spec", role, "uri"],
         "uses a scheme vLLM's own loader cannot read (the vllm engine has no storage initializer)",
@@ -246,14 +247,11 @@ function artifactProblems(d: ModelDeploymentDeclaration, context: DeploymentCont
         { value: artifact.uri },
       );
     }
-    if (artifact.image !== undefined) {
-      const image = checkImageRef(artifact.image);
-      if (!image.pinned) sink.add(["spec", role, "image"], image.reason, image.fix, { value: artifact.image });
-    } else if (vllm) {
+    if (artifact.image === undefined && vllm) {
       sink.add(["spec", role, "image"], "is required for the vllm engine: the Rollout runs this image", `add image: ${IMAGES.vllm}`);
     }
   }
-  const { candidate, stable, releases, rollout } = d.spec;
+  const { candidate, stable, rollout } = d.spec;
   if (candidate) {
     if (candidate.version === stable.version) {
       sink.add(["spec", "candidate", "version"], "is the stable version; a candidate is a new version", "give the candidate its own version label, or remove spec.candidate", { value: candidate.version });
@@ -266,16 +264,6 @@ function artifactProblems(d: ModelDeploymentDeclaration, context: DeploymentCont
         { value: candidate.step },
       );
     }
-  }
-  // The stable is normally the last release; after a rollback it is an earlier one. Either way
-  // it must be in the record, or the history no longer says where what is served came from.
-  if (releases.length > 0 && !releases.some((r) => r.version === stable.version && r.uri === stable.uri)) {
-    sink.add(
-      ["spec", "stable"],
-      `is not in spec.releases (${releases.map((r) => r.version).join(", ")}): the promotion record must include what is served`,
-      "append spec.stable to spec.releases with its promotedAt (ml-gitops promote does this)",
-      { value: { version: stable.version, uri: stable.uri } },
-    );
   }
 }
 
@@ -334,7 +322,7 @@ export function declarationProblems(d: ModelDeploymentDeclaration, file: string,
     sink.add(["metadata", "name"], `does not match the file name ${path.basename(file)}`, `rename the file to ${path.join(path.dirname(file), expected)}, or change metadata.name`, { value: d.metadata.name });
   }
   stepProblems(d, context, sink);
-  artifactProblems(d, context, sink);
+  artifactProblems(d, sink);
   servingProblems(d, context, sink);
 }
 

@@ -1,6 +1,6 @@
 /** Every container image a workload or model-serving resource runs, with its field path. */
 import { isObj, type Obj } from "./known";
-import { isKind } from "./k8s";
+import { isKind, MODEL_DEPLOYMENT_TYPE } from "./k8s";
 import {
   containersOf, FRAMEWORK_FIELDS, inferenceServiceComponents, isServingRuntime, llmInferenceServicePodSpecs, workloadKind, workloadPodSpec, type At,
 } from "./workloads";
@@ -13,7 +13,7 @@ function imagesOfContainers(containers: At<Obj>[]): At<string>[] {
 
 /** Cheap pre-check so resources of other types are never copied. */
 export function carriesImages(type: string): boolean {
-  return workloadKind(type) || isKind(type, "inferenceService") || isServingRuntime(type) || isKind(type, "llmInferenceService");
+  return workloadKind(type) || isKind(type, "inferenceService") || isServingRuntime(type) || isKind(type, "llmInferenceService") || type === MODEL_DEPLOYMENT_TYPE;
 }
 
 export function containerImages(type: string, props: Obj): At<string>[] {
@@ -36,6 +36,16 @@ export function containerImages(type: string, props: Obj): At<string>[] {
   }
   if (isKind(type, "llmInferenceService")) {
     return llmInferenceServicePodSpecs(props).flatMap((p) => imagesOfContainers(containersOf(p)));
+  }
+  if (type === MODEL_DEPLOYMENT_TYPE) {
+    // With GitOps delivery the rendered Rollout never reaches the engine: the declaration is
+    // what `pulumi preview --policy-pack` sees.
+    const declaration = props.declaration;
+    const spec = isObj(declaration) && isObj(declaration.spec) ? declaration.spec : {};
+    return (["stable", "candidate"] as const).flatMap((role) => {
+      const artifact = spec[role];
+      return isObj(artifact) && typeof artifact.image === "string" ? [{ path: `declaration.spec.${role}.image`, value: artifact.image }] : [];
+    });
   }
   return [];
 }

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
 import { DIGEST, fixture, messages, resourceOf, violations, withField } from "./helpers";
 
 const POLICY = "serving-image-digest";
@@ -38,5 +39,19 @@ describe("serving-image-digest", () => {
     assert.deepEqual(check(runtime), ['spec.containers[0].image "kserve/sklearnserver:latest" uses the :latest tag, which moves with every push; pin it by digest: kserve/sklearnserver@sha256:<64 hex>.']);
     const cron = { apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "c" }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: "c", image: "eval" }] } } } } } };
     assert.deepEqual(check(cron), ['spec.jobTemplate.spec.template.spec.containers[0].image "eval" has no tag or digest, so it pulls whatever :latest is at the time; pin it by digest: eval@sha256:<64 hex>.']);
+  });
+
+  it("checks the stable and candidate images of a ModelDeployment declaration, which GitOps delivery keeps from the engine", () => {
+    const pinned = `vllm/vllm-openai:v0.28.0@sha256:${DIGEST}`;
+    const md = (candidateImage: string) => ({
+      urn: "urn:md",
+      type: MODEL_DEPLOYMENT_TYPE,
+      name: "llama",
+      props: { declaration: { spec: { stable: { uri: "s3://m/k", image: pinned }, candidate: { uri: "s3://m/k2", image: candidateImage } } } },
+    });
+    assert.deepEqual(messages(POLICY, [md(pinned)]), []);
+    assert.deepEqual(messages(POLICY, [md("vllm/vllm-openai:v0.29.0")]), [
+      'declaration.spec.candidate.image "vllm/vllm-openai:v0.29.0" uses the tag :v0.29.0 without a digest, and tags can be pushed again; pin it by digest: vllm/vllm-openai:v0.29.0@sha256:<64 hex>.',
+    ]);
   });
 });
