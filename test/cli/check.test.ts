@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "../../cli/main";
+import { cli as runCli } from "../support/cli";
 import { readManifests } from "../../lib/manifests/read";
 import { toPolicyResource } from "../../lib/manifests/resources";
 import { evaluatePolicies } from "../../lib/policy/evaluate";
@@ -12,17 +12,8 @@ const FIXTURES = join(__dirname, "../fixtures/policies");
 
 /** Runs the CLI in-process, capturing stdout and stderr. */
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await run(argv), out, err };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
+  const { code, stdout, stderr } = await runCli(argv);
+  return { code, out: stdout, err: stderr };
 }
 
 function tempDir(files: Record<string, string>): string {

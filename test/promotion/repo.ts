@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { run } from "../../cli/main";
+import { cli as runCli, type CliResult } from "../support/cli";
 
 process.env.GIT_CONFIG_NOSYSTEM = "1";
 process.env.GIT_CONFIG_GLOBAL = path.join(tmpdir(), "ml-gitops-test-no-global-gitconfig");
@@ -114,27 +114,11 @@ export function makeRepo(declaration = DECLARATION, options: { identity?: boolea
   return repo;
 }
 
-export interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { CliResult };
 
 /** Runs the CLI in-process and captures what it prints. */
-export async function cli(...argv: string[]): Promise<CliResult> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await run(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+export function cli(...argv: string[]): Promise<CliResult> {
+  return runCli(argv);
 }
 
 /** `Key: value` trailers of a commit, as git parses them. */

@@ -1,0 +1,147 @@
+import { before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { crdsAvailable, validateAgainstCrds } from "../../lib/k8s/crd-schema";
+import { planStacks, type StackPlan } from "../../plan/plan";
+import { countsByType, writePlan } from "../../plan/report";
+import { PROJECT_ROOT } from "../support/project-copy";
+
+const CRDS = crdsAvailable() ? false : "../shared/crds not found: CRD validation of the plan skipped";
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((e) => (statSync(join(dir, e)).isDirectory() ? files(join(dir, e)) : [join(dir, e)]));
+}
+
+/** Resource counts of every sample stack, by type: a change to what a stack creates shows here. */
+const CLUSTER_COMMON = {
+  "aws:ec2/launchTemplate:LaunchTemplate": 2,
+  "aws:eks/cluster:Cluster": 1,
+  "aws:eks/nodeGroup:NodeGroup": 2,
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
+  "aws:iam/role:Role": 3,
+  "aws:iam/rolePolicy:RolePolicy": 1,
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
+  "aws:kms/key:Key": 1,
+  "kubernetes:core/v1:Namespace": 5,
+  "kubernetes:core/v1:Secret": 1,
+  "kubernetes:core/v1:ServiceAccount": 1,
+  "ml-gitops:platform:ClusterAccess": 1,
+  "ml-gitops:platform:GpuNodePool": 2,
+  "ml-gitops:platform:ModelReaderRole": 1,
+  "ml-gitops:serving:ArgoRollouts": 1,
+  "ml-gitops:serving:KServe": 1,
+  "ml-gitops:serving:ModelDeployment": 3,
+  "pulumi:providers:kubernetes": 1,
+  "pulumi:pulumi:Stack": 1,
+};
+const ARGOCD = {
+  "kubernetes:argoproj.io/v1alpha1:AppProject": 1,
+  "kubernetes:argoproj.io/v1alpha1:Application": 1,
+  "kubernetes:helm.sh/v3:Release": 7,
+  "ml-gitops:gitops:ArgoCd": 1,
+  "ml-gitops:platform:NvidiaDevicePlugin": 1,
+};
+const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
+  artifacts: {
+    "aws:iam/role:Role": 1,
+    "aws:iam/rolePolicy:RolePolicy": 1,
+    "aws:kms/alias:Alias": 3,
+    "aws:kms/key:Key": 3,
+    "aws:s3/bucket:Bucket": 3,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 3,
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": 3,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 3,
+    "aws:s3/bucketPolicy:BucketPolicy": 3,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 3,
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 1,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 3,
+    "aws:s3/bucketVersioning:BucketVersioning": 3,
+    "ml-gitops:platform:ArtifactStore": 1,
+    "ml-gitops:platform:ModelBucket": 3,
+    "pulumi:providers:aws": 3,
+    "pulumi:pulumi:Stack": 1,
+  },
+  "prod-eu-west-1": { ...CLUSTER_COMMON, ...ARGOCD },
+  "prod-us-east-1": { ...CLUSTER_COMMON, ...ARGOCD },
+  "staging-us-west-2": {
+    ...CLUSTER_COMMON,
+    "kubernetes:helm.sh/v3:Release": 6,
+    "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 2,
+    "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": 1,
+    "ml-gitops:gitops:Flux": 1,
+  },
+};
+
+describe("offline plan of the sample stacks", () => {
+  let plans: StackPlan[];
+  const plan = (stack: string) => plans.find((p) => p.stack === stack)!;
+  before(async () => {
+    plans = await planStacks({ root: PROJECT_ROOT });
+  });
+
+  it("plans the artifact store first, then every cluster that references it", () => {
+    assert.deepEqual(plans.map((p) => p.stack), ["artifacts", "prod-eu-west-1", "prod-us-east-1", "staging-us-west-2"]);
+  });
+
+  it("registers the expected resources per type on every stack", () => {
+    for (const p of plans) {
+      assert.deepEqual(Object.fromEntries(countsByType(p)), EXPECTED_COUNTS[p.stack], p.stack);
+    }
+  });
+
+  it("finds no mandatory policy violation", () => {
+    const mandatory = plans.flatMap((p) => p.violations.filter((v) => v.level === "mandatory").map((v) => `${p.stack}: ${v.policy}: ${v.message}`));
+    assert.deepEqual(mandatory, []);
+  });
+
+  it("renders the environment's declarations on each cluster", () => {
+    assert.deepEqual(plan("prod-us-east-1").models.map((m) => m.declaration.metadata.name).sort(), ["fraud-detector", "llama-3-70b-instruct", "mistral-7b-instruct"]);
+    assert.ok(plan("staging-us-west-2").models.every((m) => m.file.startsWith("deployments/staging/")));
+  });
+
+  it("serves each cluster from its region's replica of the artifact store", () => {
+    for (const [stack, region] of [["prod-eu-west-1", "eu-west-1"], ["staging-us-west-2", "us-west-2"], ["prod-us-east-1", "us-east-1"]] as const) {
+      const policy = plan(stack).resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy")!;
+      const document = JSON.parse(String(policy.props.policy)) as { Statement: { Resource: string | string[] }[] };
+      const buckets = new Set(document.Statement.flatMap((s) => [s.Resource].flat()).filter((r) => r.startsWith("arn:aws:s3:::")).map((r) => r.split("/")[0]));
+      assert.deepEqual([...buckets], [`arn:aws:s3:::acme-ml-models-${region}`], stack);
+      const uris = plan(stack).gitopsFiles.flatMap((f) => [...f.content.matchAll(/s3:\/\/([a-z0-9.-]+)\//g)].map((m) => m[1]));
+      assert.ok(uris.length > 0, `${stack} renders s3 URIs`);
+      assert.deepEqual([...new Set(uris)], [`acme-ml-models-${region}`], stack);
+    }
+  });
+
+  it("places each GPU pool only in zones that offer its instance types", () => {
+    const pool = plan("prod-us-east-1").resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name.startsWith("gpu-h100"))!;
+    // p5.48xlarge is offered in us-east-1a, 1c and 1d, not in 1b.
+    assert.deepEqual(pool.props.subnetIds, ["subnet-0e1a5c0de0000001a", "subnet-0e1a5c0de0000001c", "subnet-0e1a5c0de0000001d"]);
+    const a100 = plan("prod-eu-west-1").resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name.startsWith("gpu-a100"))!;
+    assert.deepEqual(a100.props.subnetIds, ["subnet-0e0e5c0de0000002a", "subnet-0e0e5c0de0000002c"]);
+  });
+
+  it("renders custom resources that validate strictly against the upstream CRDs", { skip: CRDS }, () => {
+    const objects = plans.flatMap((p) => [
+      ...p.manifests.map((o) => ({ where: `${p.stack} ${o.kind}/${o.metadata.name}`, object: o })),
+      ...p.gitopsFiles.flatMap((f) => parseAllDocuments(f.content).map((d) => ({ where: `${p.stack} ${f.path}`, object: d.toJSON() as { apiVersion: string; kind: string } }))),
+    ]);
+    const custom = objects.filter(({ object }) => object.apiVersion.includes(".") && !object.apiVersion.startsWith("gateway.networking.k8s.io/"));
+    assert.ok(custom.length >= 20, `expected the sample stacks to render custom resources, found ${custom.length}`);
+    const errors = custom.flatMap(({ where, object }) => validateAgainstCrds(object).map((e) => `${where}: ${e}`));
+    assert.deepEqual(errors, []);
+  });
+
+  it("is deterministic: two plans write byte-identical files", async () => {
+    const again = await planStacks({ root: PROJECT_ROOT });
+    const [a, b] = [mkdtempSync(join(tmpdir(), "plan-a-")), mkdtempSync(join(tmpdir(), "plan-b-"))];
+    writePlan(a, plans);
+    writePlan(b, again);
+    const listA = files(a).map((f) => relative(a, f)).sort();
+    assert.deepEqual(files(b).map((f) => relative(b, f)).sort(), listA);
+    assert.ok(listA.includes("prod-us-east-1/plan.json") && listA.includes("summary.md"));
+    for (const f of listA) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${f} differs between runs`);
+    assert.ok(existsSync(join(a, "staging-us-west-2", "manifests")));
+  });
+});
