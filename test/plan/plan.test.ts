@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { crdsAvailable, validateAgainstCrds } from "../../lib/k8s/crd-schema";
+import { loadPackConfig } from "../../lib/policy/evaluate";
 import { planStacks, type StackPlan } from "../../plan/plan";
 import { countsByType, writePlan } from "../../plan/report";
 import { PROJECT_ROOT } from "../support/project-copy";
@@ -95,6 +96,11 @@ describe("offline plan of the sample stacks", () => {
   it("finds no mandatory policy violation", () => {
     const mandatory = plans.flatMap((p) => p.violations.filter((v) => v.level === "mandatory").map((v) => `${p.stack}: ${v.policy}: ${v.message}`));
     assert.deepEqual(mandatory, []);
+  });
+
+  it("passes the project's pack config, which makes every hygiene rule mandatory", async () => {
+    const strict = await planStacks({ root: PROJECT_ROOT, packConfig: loadPackConfig(join(PROJECT_ROOT, "policies/config.json")) });
+    assert.deepEqual(strict.flatMap((p) => p.violations.map((v) => `${p.stack}: ${v.level} ${v.policy}: ${v.message}`)), []);
   });
 
   it("renders the environment's declarations on each cluster", () => {
