@@ -3,12 +3,17 @@
  * analysis itself (each AnalysisTemplate names its Prometheus), so the component's job is to pin
  * one validated Prometheus address every rendered AnalysisTemplate uses, and to let that same
  * Prometheus scrape the controller (failed analyses, stuck rollouts).
+ *
+ * It also registers the Gateway API traffic-router plugin the vLLM Rollouts name
+ * (lib/render/rollout.ts): without the registration the controller refuses such a Rollout
+ * ("plugin argoproj-labs/gatewayAPI not configured"), and without the RBAC here it cannot move
+ * the HTTPRoute weights.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CHARTS, chartRef } from "../lib/versions";
+import { CHARTS, chartRef, ROLLOUTS_PLUGINS } from "../lib/versions";
 import { Problems, type Problem } from "../lib/errors";
-import { argoRolloutsValues } from "../lib/render/kserve-platform";
+import { ARGO_ROLLOUTS_SERVICE_ACCOUNT, argoRolloutsValues, gatewayApiPluginRules } from "../lib/render/kserve-platform";
 
 export interface ArgoRolloutsArgs {
   /**
@@ -26,15 +31,24 @@ export interface ArgoRolloutsArgs {
   readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
   /** Read-only dashboard. @default false */
   readonly dashboard?: boolean;
+  /**
+   * Register the pinned Gateway API traffic-router plugin (ROLLOUTS_PLUGINS.gatewayApi) and grant
+   * the controller what it needs on HTTPRoutes. The rendered vLLM Rollouts need it. @default true
+   */
+  readonly gatewayApiPlugin?: boolean;
   /** Helm wait for the release. @default 10 min */
   readonly helmTimeoutMinutes?: number;
 }
+
+/** Cluster-scoped RBAC is named once per cluster; the release name is fixed too. */
+export const GATEWAY_API_PLUGIN_RBAC_NAME = "argo-rollouts-gateway-api-plugin";
 
 export const ARGO_ROLLOUTS_DEFAULTS = {
   namespace: "argo-rollouts",
   metrics: true,
   serviceMonitor: false,
   dashboard: false,
+  gatewayApiPlugin: true,
   helmTimeoutMinutes: 10,
 } as const;
 
@@ -90,6 +104,7 @@ export class ArgoRollouts extends pulumi.ComponentResource {
 
     const pin = CHARTS.argoRollouts;
     const timeoutMinutes = args.helmTimeoutMinutes ?? ARGO_ROLLOUTS_DEFAULTS.helmTimeoutMinutes;
+    const gatewayApiPlugin = args.gatewayApiPlugin ?? ARGO_ROLLOUTS_DEFAULTS.gatewayApiPlugin;
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
       { metadata: { name: args.namespace ?? ARGO_ROLLOUTS_DEFAULTS.namespace } },
@@ -113,10 +128,30 @@ export class ArgoRollouts extends pulumi.ComponentResource {
           serviceMonitor: args.serviceMonitor ?? ARGO_ROLLOUTS_DEFAULTS.serviceMonitor,
           serviceMonitorLabels: args.serviceMonitorLabels ?? {},
           dashboard: args.dashboard ?? ARGO_ROLLOUTS_DEFAULTS.dashboard,
+          trafficRouterPlugins: gatewayApiPlugin ? [ROLLOUTS_PLUGINS.gatewayApi] : [],
         }),
       },
       { parent: this, customTimeouts: { create: `${timeoutMinutes + 5}m`, update: `${timeoutMinutes + 5}m` } },
     );
+
+    if (gatewayApiPlugin) {
+      // The plugin runs inside the controller process, so it acts as the controller's
+      // ServiceAccount; HTTPRoutes live in model namespaces, hence a ClusterRole.
+      const role = new k8s.rbac.v1.ClusterRole(
+        `${name}-gateway-api-plugin`,
+        { metadata: { name: GATEWAY_API_PLUGIN_RBAC_NAME }, rules: gatewayApiPluginRules() },
+        { parent: this },
+      );
+      new k8s.rbac.v1.ClusterRoleBinding(
+        `${name}-gateway-api-plugin`,
+        {
+          metadata: { name: GATEWAY_API_PLUGIN_RBAC_NAME },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+          subjects: [{ kind: "ServiceAccount", name: ARGO_ROLLOUTS_SERVICE_ACCOUNT, namespace: namespace.metadata.name }],
+        },
+        { parent: this },
+      );
+    }
 
     const checked = prometheusAddress(args.prometheusUrl);
     this.namespace = namespace.metadata.name;

@@ -43,3 +43,36 @@ export const IMAGES = {
   /** vLLM OpenAI-compatible server v0.28.0. */
   vllm: "vllm/vllm-openai:v0.28.0@sha256:61fc8a896b0a4fbbbdc063bc4b0dbc25ce98e02b5050c24aeb7830ac02039b14",
 } as const;
+
+/** A binary the Argo Rollouts controller downloads at start-up and runs as a go-plugin. */
+export interface RolloutsPluginPin {
+  /** The name Rollouts look the plugin up by (`trafficRouting.plugins.<name>`); fixed by the plugin. */
+  readonly name: string;
+  readonly version: string;
+  /**
+   * The linux-amd64 release asset. The controller does not tolerate the GPU taint, so it runs on
+   * the cluster's other nodes, assumed x86; an arm64 system pool needs the -linux-arm64 asset.
+   */
+  readonly location: string;
+  /** Checksum the controller verifies before running the binary; absent when none is published. */
+  readonly sha256?: string;
+}
+
+/**
+ * Argo Rollouts Gateway API traffic router, argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi
+ * v0.17.0 (newest release found; built against argo-rollouts v1.8 and gateway-api v1.4, which the
+ * v1.9 controller's plugin RPC accepts).
+ *
+ * No sha256: upstream's release workflow uploads the bare binaries without a checksum file, so
+ * there is no published checksum to pin. Third-party guides quote
+ * 1904ca787d33107c140521899d61fff030ee75d99908bd175fca5a4647759061 for this asset; it is NOT
+ * pinned until someone downloads the asset and confirms it (`curl -sL <location> | sha256sum`),
+ * because a wrong value stops the controller from starting.
+ */
+export const ROLLOUTS_PLUGINS = {
+  gatewayApi: {
+    name: "argoproj-labs/gatewayAPI",
+    version: "v0.17.0",
+    location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-amd64",
+  },
+} as const satisfies Record<string, RolloutsPluginPin>;

@@ -3,6 +3,7 @@
  * Rollouts), as pure functions so the choices are tested without a Pulumi runtime.
  */
 import type { KServeMode } from "../predicates/kserve-mode";
+import type { RolloutsPluginPin } from "../versions";
 
 export type KnativeNetworkingLayer = "istio" | "kourier";
 
@@ -94,24 +95,61 @@ export interface ArgoRolloutsValuesInput {
   /** Extra labels the Prometheus Operator selects ServiceMonitors by, e.g. `release: kube-prometheus-stack`. */
   readonly serviceMonitorLabels: Readonly<Record<string, string>>;
   readonly dashboard: boolean;
+  /** Traffic router plugins registered in `argo-rollouts-config` (`trafficRouterPlugins`). */
+  readonly trafficRouterPlugins: readonly RolloutsPluginPin[];
 }
+
+/**
+ * The controller's ServiceAccount, named explicitly: the plugin's ClusterRoleBinding binds it by
+ * name, and the chart would otherwise derive it from the release's full name.
+ */
+export const ARGO_ROLLOUTS_SERVICE_ACCOUNT = "argo-rollouts";
 
 /**
  * Values for `argo-rollouts` 2.41.1 (v1.9.1). Prometheus analysis needs no chart setting (the
  * AnalysisTemplate names the address); the controller's own metrics and ServiceMonitor let the
  * same Prometheus alert on failed analyses and stuck rollouts.
+ *
+ * `controller.trafficRouterPlugins` is a list the chart writes, as YAML, under the
+ * `trafficRouterPlugins` key of the `argo-rollouts-config` ConfigMap
+ * (argo-helm templates/controller/configmap.yaml); each item is `{name, location, sha256?}`
+ * (Argo Rollouts docs, features/traffic-management/plugins.md). Older charts took a map holding
+ * the raw ConfigMap string instead; 2.41.x takes the list.
  */
 export function argoRolloutsValues(input: ArgoRolloutsValuesInput) {
   return {
     installCRDs: true,
     keepCRDs: true,
+    serviceAccount: { create: true, name: ARGO_ROLLOUTS_SERVICE_ACCOUNT },
     controller: {
       metrics: {
         enabled: input.metrics,
         serviceMonitor: { enabled: input.metrics && input.serviceMonitor, additionalLabels: { ...input.serviceMonitorLabels } },
       },
+      trafficRouterPlugins: input.trafficRouterPlugins.map((p) => ({ name: p.name, location: p.location, ...(p.sha256 !== undefined ? { sha256: p.sha256 } : {}) })),
     },
     // Read-only: promotion goes through git, so the dashboard must not be a second way to promote.
     dashboard: { enabled: input.dashboard, readonly: true },
   };
+}
+
+export interface PolicyRule {
+  readonly apiGroups: string[];
+  readonly resources: string[];
+  readonly verbs: string[];
+}
+
+/**
+ * What the Gateway API plugin does with the controller's identity: read and rewrite the weights
+ * of HTTPRoutes (it uses update; patch is granted as the plugin's own example ClusterRole does),
+ * and keep its record of managed routes in a ConfigMap (`argo-gatewayapi-configmap`) in the
+ * Rollout's namespace, which it creates on first use. The chart's own core rules grant ConfigMaps
+ * read only, and its `providerRBAC.providers.gatewayAPI` rule omits patch, so the platform grants
+ * exactly this itself instead of depending on chart defaults that moved between versions.
+ */
+export function gatewayApiPluginRules(): PolicyRule[] {
+  return [
+    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ["get", "list", "watch", "update", "patch"] },
+    { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch", "create", "update", "patch"] },
+  ];
 }

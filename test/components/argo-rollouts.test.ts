@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mockRuntime } from "../support/harness";
-import { CHARTS } from "../../lib/versions";
+import { CHARTS, ROLLOUTS_PLUGINS } from "../../lib/versions";
+import { gatewayApiPluginRules } from "../../lib/render/kserve-platform";
 
 const PROMETHEUS = "http://kube-prometheus-stack-prometheus.monitoring:9090";
 
@@ -13,6 +14,8 @@ describe("ArgoRollouts component", async () => {
   new ArgoRollouts("rollouts", { prometheusUrl: `${PROMETHEUS}/`, serviceMonitor: true, serviceMonitorLabels: { release: "kube-prometheus-stack" } });
   // AND one with every default
   new ArgoRollouts("plain", { prometheusUrl: "https://prometheus.example.com" });
+  // AND one without the Gateway API plugin, in its own namespace
+  new ArgoRollouts("noplugin", { prometheusUrl: "https://prometheus.example.com", namespace: "rollouts-b", gatewayApiPlugin: false });
   await h.settle();
 
   it("installs the pinned argo-rollouts chart into its own namespace, atomically", () => {
@@ -50,6 +53,29 @@ describe("ArgoRollouts component", async () => {
     assert.equal(component.outputs?.prometheusUrl, PROMETHEUS);
     assert.equal(component.outputs?.namespace, "argo-rollouts");
     for (const child of h.resources.filter((r) => r.name.startsWith("rollouts-"))) assert.equal(child.parent, component.urn, child.name);
+  });
+
+  it("registers the pinned Gateway API plugin with the controller by default", () => {
+    const values = h.named("kubernetes:helm.sh/v3:Release", "plain-release").props.values as { controller: { trafficRouterPlugins: unknown }; serviceAccount: unknown };
+    assert.deepEqual(values.controller.trafficRouterPlugins, [{ name: ROLLOUTS_PLUGINS.gatewayApi.name, location: ROLLOUTS_PLUGINS.gatewayApi.location }]);
+    assert.deepEqual(values.serviceAccount, { create: true, name: "argo-rollouts" });
+  });
+
+  it("lets the controller's ServiceAccount rewrite HTTPRoutes through a deterministically named ClusterRole", () => {
+    const role = h.named("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "plain-gateway-api-plugin");
+    assert.equal((role.props.metadata as { name: string }).name, "argo-rollouts-gateway-api-plugin");
+    assert.deepEqual(role.props.rules, gatewayApiPluginRules());
+    const binding = h.named("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "plain-gateway-api-plugin");
+    assert.deepEqual(binding.props.metadata, { name: "argo-rollouts-gateway-api-plugin" });
+    assert.deepEqual(binding.props.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "argo-rollouts-gateway-api-plugin" });
+    assert.deepEqual(binding.props.subjects, [{ kind: "ServiceAccount", name: "argo-rollouts", namespace: "argo-rollouts" }]);
+    assert.equal(binding.parent, h.named("ml-gitops:serving:ArgoRollouts", "plain").urn);
+  });
+
+  it("registers no plugin and grants nothing when the plugin is turned off", () => {
+    const values = h.named("kubernetes:helm.sh/v3:Release", "noplugin-release").props.values as { controller: { trafficRouterPlugins: unknown } };
+    assert.deepEqual(values.controller.trafficRouterPlugins, []);
+    assert.equal(h.resources.filter((r) => r.name === "noplugin-gateway-api-plugin").length, 0);
   });
 
   it("refuses a Prometheus address that is not an http(s) URL", () => {

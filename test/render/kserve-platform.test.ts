@@ -1,6 +1,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { argoRolloutsValues, kserveControllerValues, s3Endpoint, storageServiceAccountAnnotations } from "../../lib/render/kserve-platform";
+import {
+  ARGO_ROLLOUTS_SERVICE_ACCOUNT,
+  argoRolloutsValues,
+  gatewayApiPluginRules,
+  kserveControllerValues,
+  s3Endpoint,
+  storageServiceAccountAnnotations,
+} from "../../lib/render/kserve-platform";
+import { GATEWAY_API_PLUGIN } from "../../lib/render/rollout";
+import { ROLLOUTS_PLUGINS } from "../../lib/versions";
 
 describe("KServe platform values", () => {
   it("always writes the deployment mode, since the chart defaults to Knative", () => {
@@ -40,10 +49,55 @@ describe("model storage annotations", () => {
 
 describe("Argo Rollouts values", () => {
   it("creates a ServiceMonitor only when metrics are on", () => {
-    const off = argoRolloutsValues({ metrics: false, serviceMonitor: true, serviceMonitorLabels: {}, dashboard: false });
+    const off = argoRolloutsValues({ metrics: false, serviceMonitor: true, serviceMonitorLabels: {}, dashboard: false, trafficRouterPlugins: [] });
     assert.equal(off.controller.metrics.serviceMonitor.enabled, false);
-    const on = argoRolloutsValues({ metrics: true, serviceMonitor: true, serviceMonitorLabels: { release: "kps" }, dashboard: true });
+    const on = argoRolloutsValues({ metrics: true, serviceMonitor: true, serviceMonitorLabels: { release: "kps" }, dashboard: true, trafficRouterPlugins: [] });
     assert.deepEqual(on.controller.metrics, { enabled: true, serviceMonitor: { enabled: true, additionalLabels: { release: "kps" } } });
     assert.deepEqual(on.dashboard, { enabled: true, readonly: true });
+  });
+});
+
+describe("Gateway API traffic-router plugin", () => {
+  it("registers the pinned plugin under the name the rendered Rollouts use", () => {
+    // GIVEN the pinned plugin WHEN the chart values are built
+    const values = argoRolloutsValues({ metrics: true, serviceMonitor: false, serviceMonitorLabels: {}, dashboard: false, trafficRouterPlugins: [ROLLOUTS_PLUGINS.gatewayApi] });
+    // THEN the controller gets one {name, location} item, and the name is the Rollouts' plugin key
+    assert.deepEqual(values.controller.trafficRouterPlugins, [
+      {
+        name: "argoproj-labs/gatewayAPI",
+        location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-amd64",
+      },
+    ]);
+    assert.equal(ROLLOUTS_PLUGINS.gatewayApi.name, GATEWAY_API_PLUGIN);
+  });
+
+  it("pins an exact release, and its asset, never latest", () => {
+    const pin = ROLLOUTS_PLUGINS.gatewayApi;
+    assert.match(pin.version, /^v\d+\.\d+\.\d+$/);
+    assert.ok(pin.location.includes(`/releases/download/${pin.version}/`), pin.location);
+    assert.ok(!pin.location.includes("latest"), pin.location);
+  });
+
+  it("passes a checksum through when one is pinned", () => {
+    const values = argoRolloutsValues({
+      metrics: true,
+      serviceMonitor: false,
+      serviceMonitorLabels: {},
+      dashboard: false,
+      trafficRouterPlugins: [{ name: "acme/router", version: "v1.0.0", location: "https://example.com/router", sha256: "ab".repeat(32) }],
+    });
+    assert.deepEqual(values.controller.trafficRouterPlugins, [{ name: "acme/router", location: "https://example.com/router", sha256: "ab".repeat(32) }]);
+  });
+
+  it("names the controller's ServiceAccount explicitly, so the plugin's binding cannot miss it", () => {
+    const values = argoRolloutsValues({ metrics: true, serviceMonitor: false, serviceMonitorLabels: {}, dashboard: false, trafficRouterPlugins: [] });
+    assert.deepEqual(values.serviceAccount, { create: true, name: ARGO_ROLLOUTS_SERVICE_ACCOUNT });
+  });
+
+  it("grants HTTPRoute weight changes and the plugin's ConfigMap, nothing cluster-wide beyond them", () => {
+    assert.deepEqual(gatewayApiPluginRules(), [
+      { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ["get", "list", "watch", "update", "patch"] },
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch", "create", "update", "patch"] },
+    ]);
   });
 });
