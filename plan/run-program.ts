@@ -64,12 +64,13 @@ export async function runProgram(
     // Rejections are reported on the next turns of the event loop.
     await new Promise((r) => setImmediate(r));
     if (failures.length > 0) throw new ProgramError(run.stack, failures);
+    process.off("unhandledRejection", onRejection);
     return { resources, outputs: outputs ?? {} };
   } catch (err) {
+    // A failed run leaves registrations that reject later, one by one, with the same cause; the
+    // listener stays to absorb them, as the plan stops at the first failed stack.
     if (err instanceof ProgramError) throw err;
     throw new ProgramError(run.stack, [err, ...failures.filter((f) => f !== err)]);
-  } finally {
-    process.off("unhandledRejection", onRejection);
   }
 }
 

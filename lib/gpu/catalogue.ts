@@ -7,7 +7,7 @@
 export type Architecture = "x86_64" | "arm64";
 export type GpuVendor = "nvidia";
 
-/** GPU models by the name ML engineers use in declarations (`spec.serving.gpu.type`). */
+/** GPU models by the name ML engineers use in declarations (`spec.serving.gpu.types`). */
 export const GPU_MODELS = ["T4", "T4G", "A10G", "L4", "L40S", "A100", "A100-80GB", "H100", "H200"] as const;
 export type GpuModel = (typeof GPU_MODELS)[number];
 

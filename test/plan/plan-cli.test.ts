@@ -1,14 +1,26 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { cli } from "../support/cli";
-import { copyProject } from "../support/project-copy";
+import { copyProject, PROJECT_ROOT } from "../support/project-copy";
 
 /** Runs `ml-gitops plan` in a copy of the project. */
 async function plan(root: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const { code, stdout, stderr } = await cli(["plan", ...args], { cwd: root });
   return { code, out: stdout, err: stderr };
+}
+
+/**
+ * Runs `ml-gitops plan` as its own process, for failures of the program itself: as under
+ * pulumi up they surface as rejections inside the runtime, which the test runner would claim.
+ */
+function planProcess(root: string, ...args: string[]): { code: number | null; err: string } {
+  const tsx = pathToFileURL(join(PROJECT_ROOT, "node_modules/tsx/dist/loader.mjs")).href;
+  const result = spawnSync(process.execPath, ["--import", tsx, join(PROJECT_ROOT, "cli/main.ts"), "plan", ...args], { cwd: root, encoding: "utf8" });
+  return { code: result.status, err: result.stderr };
 }
 
 function edit(root: string, file: string, from: string | RegExp, to: string): void {
@@ -56,6 +68,25 @@ describe("ml-gitops plan", () => {
     const { code, err } = await plan(root);
     assert.equal(code, 2);
     assert.match(err, /stacks\/Pulumi\.prod-eu-west-1\.yaml: ml-gitops:clustername: unknown config key \(got "ml-prod-euw1"\)\. Did you mean ml-gitops:clusterName\?/);
+  });
+
+  it("exits 2 for a cluster in a region the artifact store does not replicate to, naming the region and the artifact stack", () => {
+    const root = copyProject();
+    edit(root, "stacks/Pulumi.artifacts.yaml", "    - eu-west-1\n", "");
+    const { code, err } = planProcess(root);
+    assert.equal(code, 2);
+    assert.match(err, /stack prod-eu-west-1: the program failed:\n  artifact store acme\/ml-gitops\/artifacts has no replica in eu-west-1 \(it serves us-east-1, us-west-2\): add eu-west-1 to ml-gitops:replicaRegions of acme\/ml-gitops\/artifacts/);
+  });
+
+  it("exits 2 when no preferred instance type of a pool is offered in the region", () => {
+    const root = copyProject();
+    edit(root, "stacks/Pulumi.prod-eu-west-1.yaml", "instanceTypes: [p4d.24xlarge]", "instanceTypes: [p5.48xlarge]");
+    const { code, err } = planProcess(root, "--stack", "prod-eu-west-1");
+    assert.equal(code, 2, err);
+    assert.match(
+      err,
+      /stack prod-eu-west-1: the program failed:\n  GpuNodePool gpu-a100: none of the instance types p5\.48xlarge is offered in eu-west-1 in the zones of the given subnets \(eu-west-1a, eu-west-1b, eu-west-1c\)/,
+    );
   });
 
   it("exits 2 for a stack that does not exist", async () => {

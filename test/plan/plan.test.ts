@@ -122,6 +122,17 @@ describe("offline plan of the sample stacks", () => {
     }
   });
 
+  it("replicates the primary bucket to one replica per serving region, each hardened", () => {
+    const artifacts = plan("artifacts");
+    const buckets = artifacts.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.props.bucket).sort();
+    assert.deepEqual(buckets, ["acme-ml-models-eu-west-1", "acme-ml-models-us-east-1", "acme-ml-models-us-west-2"]);
+    const [replication] = artifacts.resources.filter((r) => r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+    const rules = replication!.props.rules as { destination: { bucket: string }; deleteMarkerReplication: { status: string } }[];
+    assert.deepEqual(rules.map((r) => r.destination.bucket).sort(), ["arn:aws:s3:::acme-ml-models-eu-west-1", "arn:aws:s3:::acme-ml-models-us-west-2"]);
+    assert.ok(rules.every((r) => r.deleteMarkerReplication.status === "Disabled"));
+    assert.deepEqual(Object.keys((artifacts.outputs.store as { buckets: object }).buckets).sort(), ["eu-west-1", "us-east-1", "us-west-2"]);
+  });
+
   it("places each GPU pool only in zones that offer its instance types", () => {
     const pool = plan("prod-us-east-1").resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name.startsWith("gpu-h100"))!;
     // p5.48xlarge is offered in us-east-1a, 1c and 1d, not in 1b.
