@@ -55,6 +55,25 @@ export interface SyncRetry {
   readonly maxBackoffSeconds: number;
 }
 
+/**
+ * The HTTPRoute weights the Argo Rollouts Gateway API plugin owns during a canary. It rewrites the
+ * `backendRefs[].weight` of the route it steers (`<model>`, lib/render/routing.ts) at every
+ * setWeight step; with selfHeal, Argo CD would write git's weights back mid-step.
+ *
+ * A jq path rather than the JSON pointer `/spec/rules`: a pointer cannot address "every weight"
+ * (no array wildcard), so it would have to hide the whole rules list, and a git change to a
+ * route's matches or backends would then neither show as a diff nor, with
+ * RespectIgnoreDifferences, be synced to an existing route. The Application CRD (v3.5.1) accepts
+ * `jqPathExpressions`. The select keeps the header-matched rules of the `<model>-ab` route, which
+ * the plugin never touches and whose weights (spec.routing.candidateWeight) git must keep owning;
+ * it is structural, so it does not depend on route names.
+ */
+export const PLUGIN_OWNED_ROUTE_WEIGHTS = {
+  group: "gateway.networking.k8s.io",
+  kind: "HTTPRoute",
+  jqPathExpressions: [".spec.rules[] | select(all(.matches[]?; .headers == null)) | .backendRefs[]?.weight"],
+} as const;
+
 export const DEFAULT_SYNC_RETRY: SyncRetry = { limit: 5, backoffDurationSeconds: 30, factor: 2, maxBackoffSeconds: 600 };
 
 /**
@@ -63,7 +82,8 @@ export const DEFAULT_SYNC_RETRY: SyncRetry = { limit: 5, backoffDurationSeconds:
  *   client-side apply, which stores the whole object in the `last-applied-configuration`
  *   annotation (262144-byte limit), and fails with "metadata.annotations: Too long".
  * - RespectIgnoreDifferences: without it `ignoreDifferences` only hides the diff; a sync would
- *   still write `spec.replicas` back over the autoscaler.
+ *   still write `spec.replicas` back over the autoscaler, and route weights over the Rollouts
+ *   plugin mid-canary.
  * - CreateNamespace: model namespaces exist before anything in them syncs.
  */
 export const MODEL_SYNC_OPTIONS: readonly string[] = ["ServerSideApply=true", "RespectIgnoreDifferences=true", "CreateNamespace=true"];
@@ -118,6 +138,13 @@ export function buildModelAppProject(input: ModelAppProjectInput): AppProject {
   };
 }
 
+export interface IgnoreDifference {
+  readonly group: string;
+  readonly kind: string;
+  readonly jsonPointers?: string[];
+  readonly jqPathExpressions?: string[];
+}
+
 export interface Application {
   readonly apiVersion: "argoproj.io/v1alpha1";
   readonly kind: "Application";
@@ -126,7 +153,7 @@ export interface Application {
     readonly project: string;
     readonly source: { repoURL: string; targetRevision: string; path: string };
     readonly destination: { server: string; namespace: string };
-    readonly ignoreDifferences: { group: string; kind: string; jsonPointers: string[] }[];
+    readonly ignoreDifferences: IgnoreDifference[];
     readonly syncPolicy: {
       automated: { prune: boolean; selfHeal: boolean };
       syncOptions: string[];
@@ -161,11 +188,10 @@ export function buildModelApplication(input: ModelApplicationInput): Application
       project: input.project,
       source: { repoURL: input.repoUrl, targetRevision: input.targetRevision, path: input.path },
       destination: { server: IN_CLUSTER_SERVER, namespace: input.destinationNamespace },
-      ignoreDifferences: uniqueGroupKinds(input.autoscaledKinds ?? AUTOSCALED_KINDS).map(({ group, kind }) => ({
-        group,
-        kind,
-        jsonPointers: ["/spec/replicas"],
-      })),
+      ignoreDifferences: [
+        ...uniqueGroupKinds(input.autoscaledKinds ?? AUTOSCALED_KINDS).map(({ group, kind }) => ({ group, kind, jsonPointers: ["/spec/replicas"] })),
+        { ...PLUGIN_OWNED_ROUTE_WEIGHTS, jqPathExpressions: [...PLUGIN_OWNED_ROUTE_WEIGHTS.jqPathExpressions] },
+      ],
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
         syncOptions: [...MODEL_SYNC_OPTIONS],

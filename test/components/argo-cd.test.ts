@@ -96,6 +96,7 @@ describe("ArgoCd component", async () => {
     assert.deepEqual(spec.ignoreDifferences, [
       { group: "argoproj.io", kind: "Rollout", jsonPointers: ["/spec/replicas"] },
       { group: "apps", kind: "Deployment", jsonPointers: ["/spec/replicas"] },
+      { group: "gateway.networking.k8s.io", kind: "HTTPRoute", jqPathExpressions: [".spec.rules[] | select(all(.matches[]?; .headers == null)) | .backendRefs[]?.weight"] },
     ]);
     const deps = app.options.dependsOn ?? [];
     for (const needed of [

@@ -8,8 +8,13 @@ import {
   buildModelApplication,
   buildModelAppProject,
   MODEL_NAMESPACE_RESOURCES,
+  PLUGIN_OWNED_ROUTE_WEIGHTS,
 } from "../../lib/render/argocd";
 import { validateAgainstCrds } from "../../lib/k8s/crd-schema";
+import { spawnSync } from "node:child_process";
+import { loadDeploymentFile } from "../../lib/deployments/loader";
+import { renderModel, type KubeObject } from "../../lib/render/model-manifests";
+import { CONTEXT, FILE, replaceLine, VALID } from "../deployments/fixture";
 
 const SHARED = path.resolve(__dirname, "../../../shared");
 const needsShared = { skip: existsSync(SHARED) ? false : "../shared not found: CRD validation skipped" };
@@ -88,5 +93,56 @@ describe("admin password", () => {
     assert.ok(problem);
     assert.equal("value" in problem, false);
     assert.equal(problem.message, "is not a bcrypt hash");
+  });
+});
+
+// Argo CD evaluates jqPathExpressions with gojq as `del(<expression>)`; the jq CLI speaks the same
+// language for this expression, so it stands in for Argo CD here.
+const JQ = spawnSync("jq", ["--version"]).status === 0 ? false : "jq not found: the HTTPRoute jq path is not evaluated";
+
+describe("Argo CD and the Rollouts-owned route weights", () => {
+  it("ignores the HTTPRoute weights with a jq path, beside the autoscaled replicas", () => {
+    // GIVEN the default model Application
+    const { ignoreDifferences } = application().spec;
+    // THEN the replicas entries stay and one HTTPRoute entry scopes the plugin's weights
+    assert.deepEqual(ignoreDifferences, [
+      { group: "argoproj.io", kind: "Rollout", jsonPointers: ["/spec/replicas"] },
+      { group: "apps", kind: "Deployment", jsonPointers: ["/spec/replicas"] },
+      {
+        group: "gateway.networking.k8s.io",
+        kind: "HTTPRoute",
+        jqPathExpressions: [".spec.rules[] | select(all(.matches[]?; .headers == null)) | .backendRefs[]?.weight"],
+      },
+    ]);
+    // AND RespectIgnoreDifferences makes a sync keep the live weights, not only hide the diff
+    assert.ok(application().spec.syncPolicy.syncOptions.includes("RespectIgnoreDifferences=true"));
+  });
+
+  it("still validates against the Argo CD v3.5.1 Application CRD with the jq path", needsShared, () => {
+    assert.deepEqual(validateAgainstCrds(application()), []);
+  });
+
+  it("drops only the steered route's weights, leaving the A/B route and every other field to git", { skip: JQ }, () => {
+    // GIVEN the routes a declaration with A/B routing renders
+    const routing = "  routing: { header: x-ml-variant, value: candidate, candidateWeight: 30 }\n";
+    const declaration = replaceLine(VALID, "  rollout:\n", `${routing}  rollout:\n`);
+    const routes = renderModel(loadDeploymentFile(FILE, declaration, CONTEXT), { kserveMode: "Standard", storageServiceAccount: "model-reader", prometheusUrl: "http://prometheus:9090" })
+      .filter((o: KubeObject) => o.kind === "HTTPRoute");
+    assert.deepEqual(routes.map((r) => r.metadata.name), ["llama", "llama-ab"]);
+    // WHEN Argo CD's normalisation (del of the path) runs over each
+    const [expression] = PLUGIN_OWNED_ROUTE_WEIGHTS.jqPathExpressions;
+    const normalised = routes.map((r) => {
+      const out = spawnSync("jq", ["-c", `del(${expression})`], { input: JSON.stringify(r), encoding: "utf8" });
+      assert.equal(out.status, 0, out.stderr);
+      return JSON.parse(out.stdout) as { spec: { rules: { backendRefs: Record<string, unknown>[]; matches: unknown[] }[] } };
+    });
+    type Rule = { backendRefs: Record<string, unknown>[]; matches: unknown[] };
+    const rule = (r: KubeObject) => (r.spec as { rules: Rule[] }).rules[0]!;
+    // THEN the steered route loses exactly its weights
+    const steered = normalised[0]!.spec.rules[0]!;
+    assert.deepEqual(steered.backendRefs, rule(routes[0]!).backendRefs.map(({ weight: _weight, ...rest }) => rest));
+    assert.deepEqual(steered.matches, rule(routes[0]!).matches);
+    // AND the header-matched A/B route is untouched: its weights are candidateWeight, owned by git
+    assert.deepEqual(normalised[1], routes[1]);
   });
 });
