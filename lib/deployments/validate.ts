@@ -5,6 +5,7 @@
  * the loader accepts is never refused at `pulumi preview` for the same reason.
  */
 import * as path from "node:path";
+import { closest, valueAt } from "../zod-problems";
 import type { z } from "zod";
 import type { Problem } from "../errors";
 import { keyPath } from "../errors";
@@ -97,38 +98,6 @@ export function fieldsAt(at: KeyPath, schema: z.ZodType = declarationSchema): st
   return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The closest allowed field, when it is close enough to be a typo. */
-export function didYouMean(key: string, allowed: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of allowed) {
-    const distance = name.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key.toLowerCase(), name.toLowerCase());
-    if (!best || distance < best.distance) best = { name, distance };
-  }
-  return best && best.distance <= Math.max(1, Math.floor(key.length / 3)) ? best.name : undefined;
-}
-
-function valueAt(data: unknown, at: KeyPath): unknown {
-  let v = data;
-  for (const s of at) {
-    if (typeof v !== "object" || v === null) return undefined;
-    v = (v as Record<PropertyKey, unknown>)[s as string];
-  }
-  return v;
-}
 
 const EXPECTED: Record<string, string> = {
   number: "a number",
@@ -178,7 +147,7 @@ export function schemaProblems(error: z.ZodError, data: unknown, sink: ProblemSi
     if (issue.code === "unrecognized_keys") {
       const allowed = fieldsAt(at);
       for (const key of issue.keys) {
-        const suggestion = didYouMean(key, allowed);
+        const suggestion = closest(key, allowed);
         const parent = keyPath(at) || "the top level";
         sink.add(
           [...at, key],
