@@ -6,6 +6,10 @@
  * Order matters: the controller's webhook certificate is a cert-manager Certificate (so
  * cert-manager's CRDs and webhook must be up), and the runtime chart's ClusterServingRuntimes are
  * admitted by the KServe webhook (so the controller must be ready, which atomic Helm waits for).
+ *
+ * With `localModelNodeGroups`, the local model cache is switched on and one LocalModelNodeGroup
+ * per GPU model is created (lib/render/local-model-node-group.ts), so the LocalModelCaches the
+ * model renderer writes have node groups to land on.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -23,6 +27,7 @@ import {
   type KnativeNetworkingLayer,
   type StandardIngress,
 } from "../lib/render/kserve-platform";
+import { buildLocalModelNodeGroup, localModelNodeGroupProblems, type LocalModelNodeGroupInput } from "../lib/render/local-model-node-group";
 
 /** Acknowledges what Knative mode needs and this component does not install. */
 export interface KnativeArgs {
@@ -59,6 +64,13 @@ export interface KServeArgs {
   readonly installCertManager?: boolean;
   /** @default "cert-manager" */
   readonly certManagerNamespace?: string;
+  /**
+   * LocalModelNodeGroups for LocalModelCaches, one per GPU model (`gpu-<label>`, the names the
+   * caches reference). Given and non-empty, the local model cache is turned on in the controller
+   * (`kserve.localmodel.enabled`) and the groups are created after the CRDs. Empty or absent:
+   * the feature stays off and nothing is created. @default none (feature off)
+   */
+  readonly localModelNodeGroups?: readonly LocalModelNodeGroupInput[];
   /** Helm wait per release. @default 10 min */
   readonly helmTimeoutMinutes?: number;
 }
@@ -131,6 +143,7 @@ export function kserveArgsProblems(args: KServeArgs): Problem[] {
   if (typeof args.storage.roleArn === "string" && !IAM_ROLE_ARN.test(args.storage.roleArn)) {
     problems.push({ path: "storage.roleArn", value: args.storage.roleArn, message: "is not an IAM role ARN", fix: "Pass the model-reader role's arn, e.g. arn:aws:iam::123456789012:role/model-reader." });
   }
+  problems.push(...localModelNodeGroupProblems(args.localModelNodeGroups ?? [], "localModelNodeGroups"));
   const timeout = args.helmTimeoutMinutes ?? KSERVE_DEFAULTS.helmTimeoutMinutes;
   if (!Number.isInteger(timeout) || timeout < 1) {
     problems.push({ path: "helmTimeoutMinutes", value: timeout, message: "must be a whole number of minutes, at least 1", fix: "Omit it for the default 10." });
@@ -142,6 +155,8 @@ export class KServe extends pulumi.ComponentResource {
   readonly deploymentMode: pulumi.Output<KServeMode>;
   readonly storageServiceAccountName: pulumi.Output<string>;
   readonly modelsNamespace: pulumi.Output<string>;
+  /** Names of the LocalModelNodeGroups created, which LocalModelCaches may reference. */
+  readonly localModelNodeGroups: pulumi.Output<string[]>;
   /** The controller release; InferenceServices depend on it. */
   readonly controller: k8s.helm.v3.Release;
 
@@ -152,6 +167,7 @@ export class KServe extends pulumi.ComponentResource {
     problems.throwIfAny(`KServe ${name}`);
 
     const mode = args.deploymentMode ?? KSERVE_DEFAULTS.deploymentMode;
+    const nodeGroups = args.localModelNodeGroups ?? [];
     const timeoutMinutes = args.helmTimeoutMinutes ?? KSERVE_DEFAULTS.helmTimeoutMinutes;
     const release = (role: string, pin: ChartPin, releaseName: string, namespace: pulumi.Input<string>, values: pulumi.Inputs, dependsOn: pulumi.Resource[]) =>
       new k8s.helm.v3.Release(
@@ -194,10 +210,18 @@ export class KServe extends pulumi.ComponentResource {
         ingress: args.ingress ?? DEFAULT_STANDARD_INGRESS,
         networkingLayer: args.knative?.networkingLayer,
         domain: args.domain ?? KSERVE_DEFAULTS.domain,
+        localModel: nodeGroups.length > 0,
       }),
       [...before, crds],
     );
     release("runtimes", CHARTS.kserveRuntimeConfigs, "kserve-runtime-configs", namespace.metadata.name, kserveRuntimeConfigValues(), [crds, this.controller]);
+
+    // Cluster-scoped, so the child name carries the group's name rather than an index: adding a
+    // pool never renames (and replaces) another pool's group.
+    for (const group of nodeGroups) {
+      const object = buildLocalModelNodeGroup(group);
+      new k8s.apiextensions.CustomResource(`${name}-local-model-node-group-${group.name}`, object, { parent: this, dependsOn: [crds] });
+    }
 
     const modelsNamespace = new k8s.core.v1.Namespace(
       `${name}-models-namespace`,
@@ -217,12 +241,14 @@ export class KServe extends pulumi.ComponentResource {
     );
 
     this.deploymentMode = pulumi.output(mode);
+    this.localModelNodeGroups = pulumi.output(nodeGroups.map((g) => g.name));
     this.storageServiceAccountName = serviceAccount.metadata.name;
     this.modelsNamespace = modelsNamespace.metadata.name;
     this.registerOutputs({
       deploymentMode: this.deploymentMode,
       storageServiceAccountName: this.storageServiceAccountName,
       modelsNamespace: this.modelsNamespace,
+      localModelNodeGroups: this.localModelNodeGroups,
       controller: this.controller,
     });
   }

@@ -16,6 +16,7 @@ import { ModelReaderRole } from "../components/model-reader-role";
 import { needsDevicePlugin, NvidiaDevicePlugin } from "../components/nvidia-device-plugin";
 import type { ClusterStackConfig } from "../lib/config/stack-config";
 import { loadDeployments } from "../lib/deployments/loader";
+import { nodeGroupsForPools } from "../lib/render/local-model-node-group";
 import { artifactBucket } from "./artifacts-source";
 import { secret } from "./config";
 
@@ -105,6 +106,8 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
         knative: { servingInstalled: true, networkingLayer: config.kserve.knativeNetworkingLayer },
       }),
       modelsNamespace: config.kserve.modelsNamespace,
+      // The cache (and its node groups) only where a declaration of this environment asks for one.
+      ...(deployments.some((d) => d.declaration.spec.serving.cache !== undefined) && { localModelNodeGroups: nodeGroupsForPools(config.gpuPools) }),
     },
     k8sOpts,
   );

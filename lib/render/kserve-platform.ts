@@ -31,6 +31,13 @@ export interface KServeControllerValuesInput {
   readonly networkingLayer?: KnativeNetworkingLayer;
   /** Domain for InferenceService URLs. */
   readonly domain: string;
+  /**
+   * Turn on KServe's local model cache (`kserve.localmodel.enabled`, which the chart writes to
+   * `localModel.enabled` in the inferenceservice-config ConfigMap; default off). Without it the
+   * controller ignores LocalModelCaches and pods download their weights as if none existed.
+   * @default false
+   */
+  readonly localModel?: boolean;
 }
 
 /**
@@ -52,7 +59,7 @@ export function kserveControllerValues(input: KServeControllerValuesInput) {
     // Kourier has no Istio VirtualService; KServe must not try to create one.
     gateway.disableIstioVirtualHost = input.networkingLayer === "kourier";
   }
-  return { kserve: { controller: { deploymentMode: input.deploymentMode, gateway } } };
+  return { kserve: { controller: { deploymentMode: input.deploymentMode, gateway }, localmodel: { enabled: input.localModel ?? false } } };
 }
 
 /** `kserve-runtime-configs` v0.20.0: the ClusterServingRuntimes (off by default), no LLM configs. */

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { mockRuntime } from "../support/harness";
 import { CHARTS } from "../../lib/versions";
+import { buildLocalModelNodeGroup } from "../../lib/render/local-model-node-group";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROLE = "arn:aws:iam::123456789012:role/model-reader";
@@ -26,6 +27,17 @@ describe("KServe component", async () => {
     installCertManager: false,
     storage: { bucketRegion: "us-east-1", roleArn: ROLE, serviceAccountName: "weights-reader" },
     modelsNamespace: "llm",
+  });
+  // AND a platform whose models ask for a local model cache, on L4 and H100 pools
+  new KServe("cache", {
+    installCertManager: false,
+    namespace: "kserve-cache",
+    modelsNamespace: "cached",
+    storage: { bucketRegion: "us-east-1", roleArn: ROLE },
+    localModelNodeGroups: [
+      { name: "gpu-l4", gpuModelLabel: "l4", storageLimitGiB: 150 },
+      { name: "gpu-h100", gpuModelLabel: "h100", storageLimitGiB: 500 },
+    ],
   });
   await h.settle();
 
@@ -67,6 +79,7 @@ describe("KServe component", async () => {
           deploymentMode: "Standard",
           gateway: { domain: "cluster.local", disableIngressCreation: true, ingressGateway: { enableGatewayApi: false, createGateway: false } },
         },
+        localmodel: { enabled: false },
       },
     });
   });
@@ -114,6 +127,45 @@ describe("KServe component", async () => {
     assert.equal(gw.storageServiceAccountName, "weights-reader");
     assert.equal(gw.modelsNamespace, "llm");
     assert.equal(h.named("ml-gitops:serving:KServe", "kn").outputs?.deploymentMode, "Knative");
+  });
+
+  it("creates one LocalModelNodeGroup per GPU model after the CRDs, and turns the cache on", () => {
+    // THEN each group is the builder's object, named by the group so adding a pool renames nothing
+    const groups = h.ofType("kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup");
+    assert.deepEqual(groups.map((g) => g.name).sort(), ["cache-local-model-node-group-gpu-h100", "cache-local-model-node-group-gpu-l4"]);
+    const l4 = h.named("kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup", "cache-local-model-node-group-gpu-l4");
+    assert.deepEqual(l4.props.metadata, buildLocalModelNodeGroup({ name: "gpu-l4", gpuModelLabel: "l4", storageLimitGiB: 150 }).metadata);
+    assert.deepEqual(l4.props.spec, buildLocalModelNodeGroup({ name: "gpu-l4", gpuModelLabel: "l4", storageLimitGiB: 150 }).spec);
+    assert.deepEqual(l4.options.dependsOn, [h.named(RELEASE, "cache-crd").urn]);
+    assert.equal(l4.parent, h.named("ml-gitops:serving:KServe", "cache").urn);
+    // AND the controller reads LocalModelCaches
+    const values = h.named(RELEASE, "cache-controller").props.values as { kserve: { localmodel: unknown } };
+    assert.deepEqual(values.kserve.localmodel, { enabled: true });
+    assert.deepEqual(h.named("ml-gitops:serving:KServe", "cache").outputs?.localModelNodeGroups, ["gpu-l4", "gpu-h100"]);
+  });
+
+  it("creates no node group and leaves the cache off when none is asked for", () => {
+    assert.equal(h.resources.filter((r) => r.type.endsWith(":LocalModelNodeGroup") && !r.name.startsWith("cache-")).length, 0);
+    assert.deepEqual(h.named("ml-gitops:serving:KServe", "kserve").outputs?.localModelNodeGroups, []);
+  });
+
+  it("refuses a duplicated node group and a limit that is not whole GiB, together", () => {
+    assert.throws(
+      () =>
+        new KServe("dup", {
+          storage: { bucketRegion: "us-east-1", roleArn: ROLE },
+          localModelNodeGroups: [
+            { name: "gpu-l4", gpuModelLabel: "l4", storageLimitGiB: 150 },
+            { name: "gpu-l4", gpuModelLabel: "l4", storageLimitGiB: 0.5 },
+          ],
+        }),
+      {
+        message:
+          "KServe dup: 2 problems\n" +
+          "  - localModelNodeGroups[1].name: duplicates localModelNodeGroups[0].name (got \"gpu-l4\"). Declare one node group per GPU model; pools of the same model share it.\n" +
+          "  - localModelNodeGroups[1].storageLimitGiB: must be a whole number of GiB, at least 1 (got 0.5). Give the cache's share of the pool's disk, e.g. half of diskSizeGiB.",
+      },
+    );
   });
 
   it("parents every child to its component", () => {

@@ -47,6 +47,8 @@ const ARGOCD = {
   "ml-gitops:gitops:ArgoCd": 1,
   "ml-gitops:platform:NvidiaDevicePlugin": 1,
 };
+/** Production declares a LocalModelCache: one LocalModelNodeGroup per GPU model of the stack's pools. */
+const LOCAL_MODEL_CACHE = { "kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup": 2 };
 const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   artifacts: {
     "aws:iam/role:Role": 1,
@@ -67,8 +69,8 @@ const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
     "pulumi:providers:aws": 3,
     "pulumi:pulumi:Stack": 1,
   },
-  "prod-eu-west-1": { ...CLUSTER_COMMON, ...ARGOCD },
-  "prod-us-east-1": { ...CLUSTER_COMMON, ...ARGOCD },
+  "prod-eu-west-1": { ...CLUSTER_COMMON, ...ARGOCD, ...LOCAL_MODEL_CACHE },
+  "prod-us-east-1": { ...CLUSTER_COMMON, ...ARGOCD, ...LOCAL_MODEL_CACHE },
   "staging-us-west-2": {
     ...CLUSTER_COMMON,
     "kubernetes:helm.sh/v3:Release": 6,

@@ -34,6 +34,15 @@ describe("KServe platform values", () => {
   });
 });
 
+describe("KServe local model cache switch", () => {
+  it("is off unless asked for, and written either way", () => {
+    const off = kserveControllerValues({ deploymentMode: "Standard", ingress: { kind: "none" }, domain: "d" });
+    assert.deepEqual(off.kserve.localmodel, { enabled: false });
+    const on = kserveControllerValues({ deploymentMode: "Standard", ingress: { kind: "none" }, domain: "d", localModel: true });
+    assert.deepEqual(on.kserve.localmodel, { enabled: true });
+  });
+});
+
 describe("model storage annotations", () => {
   it("derives the regional endpoint, including China regions", () => {
     assert.equal(s3Endpoint("us-west-2"), "s3.us-west-2.amazonaws.com");
