@@ -17,6 +17,7 @@ import {
   type PolicyProviderResource,
   type PolicyResource as CrossGuardResource,
   type PolicyResourceOptions,
+  type ReportViolation,
   type ResourceValidation,
   type ResourceValidationArgs,
   type ResourceValidationPolicy,
@@ -85,6 +86,15 @@ function prepare(policyList: readonly AnyPolicy[], config: PackConfig): Prepared
   });
 }
 
+/** What policies see of a resource besides its identity: the same for resource and stack policies. */
+interface View {
+  props: Record<string, unknown>;
+  opts: PolicyResourceOptions;
+  provider: PolicyProviderResource | undefined;
+  isType: (cls: unknown) => boolean;
+  asType: <T>(cls: unknown) => T | undefined;
+}
+
 function isResourcePolicy(p: AnyPolicy): p is ResourceValidationPolicy {
   return "validateResource" in p && p.validateResource !== undefined;
 }
@@ -143,6 +153,9 @@ export function evaluatePolicies(
   const resourcePolicies = prepared.filter((p) => isResourcePolicy(p.policy));
   const stackPolicies = prepared.filter((p) => isStackPolicy(p.policy));
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  // One proxy per resource, shared by resource and stack policies (and as a provider's props),
+  // so what a policy copies out of it (policies/lib/policy.ts propsOf) is copied once.
+  const proxies = new Map(resources.map((r) => [r, unknownCheckingProxy(r.props) as Record<string, unknown>]));
   const violations: Violation[] = [];
   const stackTags: ReadonlyMap<string, string> = new Map();
   const report = (p: Prepared, fallback: PolicyResource | undefined) => (message: string, urn?: string) => {
@@ -152,20 +165,30 @@ export function evaluatePolicies(
   const providerOf = (r: PolicyResource): PolicyProviderResource | undefined => {
     const p = r.provider ?? r.opts?.provider;
     const res = p === undefined ? undefined : byUrn.get(p);
-    return res && { type: res.type, props: unknownCheckingProxy(res.props), urn: res.urn, name: res.name };
+    return res && { type: res.type, props: proxies.get(res)!, urn: res.urn, name: res.name };
   };
+  // Read-only for policies, so resource and stack policies share them.
+  const views: View[] = resources.map((r) => {
+    const props = proxies.get(r)!;
+    return {
+      props,
+      opts: optionsOf(r),
+      provider: providerOf(r),
+      isType: (cls) => isTypeOf(r.type, cls as ResourceClass),
+      asType: <T>(cls: unknown) => (isTypeOf(r.type, cls as ResourceClass) ? (props as T) : undefined),
+    };
+  });
 
-  for (const r of resources) {
-    const props = unknownCheckingProxy(r.props) as Record<string, unknown>;
-    const opts = optionsOf(r);
-    const provider = providerOf(r);
-    for (const p of resourcePolicies) {
-      const policy = p.policy as ResourceValidationPolicy;
-      const validations: ResourceValidation[] = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
-      if (validations.length === 1) {
-        const only = pulumiTypeOf(validations[0]);
-        if (only !== undefined && only !== r.type) continue;
-      }
+  // What does not depend on the resource is worked out once per policy, not once per resource.
+  const checks = resourcePolicies.map((p) => {
+    const policy = p.policy as ResourceValidationPolicy;
+    const validations: ResourceValidation[] = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
+    return { p, validations, only: validations.length === 1 ? pulumiTypeOf(validations[0]) : undefined };
+  });
+  resources.forEach((r, i) => {
+    const { props, opts, provider, isType, asType } = views[i]!;
+    for (const { p, validations, only } of checks) {
+      if (only !== undefined && only !== r.type) continue;
       const args: ResourceValidationArgs = {
         type: r.type,
         props,
@@ -173,18 +196,19 @@ export function evaluatePolicies(
         name: r.name,
         opts,
         stackTags,
-        isType: (cls) => isTypeOf(r.type, cls as unknown as ResourceClass),
-        asType: <T>(cls: unknown) => (isTypeOf(r.type, cls as ResourceClass) ? (props as T) : undefined),
+        isType,
+        asType,
         getConfig: p.getConfig,
         notApplicable,
       };
       if (provider) args.provider = provider;
-      for (const validate of validations) runOne(p, () => validate(args, report(p, r)), violations, r);
+      const reportViolation = report(p, r);
+      for (const validate of validations) runValidation(p, validate, args, reportViolation, violations, r);
     }
-  }
+  });
 
   if (stackPolicies.length > 0) {
-    const stackResources = toStackResources(resources, providerOf);
+    const stackResources = toStackResources(resources, views);
     for (const p of stackPolicies) {
       const policy = p.policy as StackValidationPolicy;
       const only = pulumiTypeOf(policy.validateStack);
@@ -196,38 +220,40 @@ export function evaluatePolicies(
   return violations;
 }
 
+function runValidation(p: Prepared, validate: ResourceValidation, args: ResourceValidationArgs, reportViolation: ReportViolation, violations: Violation[], r: PolicyResource): void {
+  try {
+    settle(validate(args, reportViolation), p.policy.name);
+  } catch (err) {
+    failed(p, err, violations, r);
+  }
+}
+
 function runOne(p: Prepared, call: () => unknown, violations: Violation[], r: PolicyResource | undefined): void {
   try {
     settle(call(), p.policy.name);
   } catch (err) {
-    if (err instanceof NotApplicable) return;
-    if (err instanceof UnknownValueError) {
-      violations.push({ policy: p.policy.name, level: "advisory", urn: r?.urn ?? "", name: r?.name ?? "", type: r?.type ?? "", message: cantRun(p.policy.name, err) });
-      return;
-    }
-    const where = r ? ` on ${r.urn}` : "";
-    throw new Error(`policy ${p.policy.name} failed${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    failed(p, err, violations, r);
   }
+}
+
+/** A policy's exception, as CrossGuard treats it: not applicable, can't run (unknowns), or a failure. */
+function failed(p: Prepared, err: unknown, violations: Violation[], r: PolicyResource | undefined): void {
+  if (err instanceof NotApplicable) return;
+  if (err instanceof UnknownValueError) {
+    violations.push({ policy: p.policy.name, level: "advisory", urn: r?.urn ?? "", name: r?.name ?? "", type: r?.type ?? "", message: cantRun(p.policy.name, err) });
+    return;
+  }
+  const where = r ? ` on ${r.urn}` : "";
+  throw new Error(`policy ${p.policy.name} failed${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }
 
 function toStackResources(
   resources: readonly PolicyResource[],
-  providerOf: (r: PolicyResource) => PolicyProviderResource | undefined,
+  views: readonly View[],
 ): CrossGuardResource[] {
-  const out = resources.map((r) => {
-    const props = unknownCheckingProxy(r.props) as Record<string, unknown>;
-    const resource: CrossGuardResource = {
-      type: r.type,
-      props,
-      urn: r.urn,
-      name: r.name,
-      opts: optionsOf(r),
-      dependencies: [],
-      propertyDependencies: {},
-      isType: (cls) => isTypeOf(r.type, cls as unknown as ResourceClass),
-      asType: <T>(cls: unknown) => (isTypeOf(r.type, cls as ResourceClass) ? (props as T) : undefined),
-    };
-    const provider = providerOf(r);
+  const out = resources.map((r, i) => {
+    const { props, opts, provider, isType, asType } = views[i]!;
+    const resource: CrossGuardResource = { type: r.type, props, urn: r.urn, name: r.name, opts, dependencies: [], propertyDependencies: {}, isType, asType };
     if (provider) resource.provider = provider;
     return resource;
   });

@@ -11,9 +11,22 @@ export function configOf<T extends object>(defaults: T, getConfig: ResourceValid
   return { ...defaults, ...getConfig<Partial<T>>() };
 }
 
+// One copy per properties object, shared by every policy that reads it: the copy goes through
+// CrossGuard's proxy, which allocates a proxy per nested value, and several rules read the same
+// resource (an InferenceService is checked by three). Keyed weakly so a finished evaluation
+// leaves nothing behind. Rules treat the copy as read-only.
+const copies = new WeakMap<object, Obj>();
+
 /** The properties as plain data, unknown values marked (see known.ts). */
 export function propsOf(args: { props: Record<string, unknown> }): Obj {
-  return obj(known(args.props));
+  const props = args.props;
+  if (typeof props !== "object" || props === null) return obj(known(props));
+  let copy = copies.get(props);
+  if (copy === undefined) {
+    copy = obj(known(props));
+    copies.set(props, copy);
+  }
+  return copy;
 }
 
 export const stringArray = (description: string): PolicyConfigJSONSchema => ({

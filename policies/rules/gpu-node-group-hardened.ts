@@ -5,7 +5,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { isUnknown, list, obj, stringMap } from "../lib/known";
 import { show } from "../lib/policy";
-import { ofTypes, refersTo, type StackResource } from "../lib/stack";
+import { dependencyKeys, Index, key, ofTypes, type StackResource } from "../lib/stack";
 
 export const GPU_LABEL = { key: "ml-gitops.dev/gpu", value: "true" } as const;
 export const NVIDIA_AMI_TYPES = ["AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA", "BOTTLEROCKET_ARM_64_NVIDIA"] as const;
@@ -17,7 +17,7 @@ function isGpu(ng: StackResource): boolean {
   return stringMap(ng.props.labels)[GPU_LABEL.key] === GPU_LABEL.value || GPU_AMI_TYPES.includes(ng.props.amiType as string);
 }
 
-function nodeGroupProblems(ng: StackResource, templates: StackResource[]): string[] {
+function nodeGroupProblems(ng: StackResource, templates: Index): string[] {
   const out: string[] = [];
   const at = `NodeGroup "${ng.name}"`;
   const ami = ng.props.amiType;
@@ -40,8 +40,8 @@ function nodeGroupProblems(ng: StackResource, templates: StackResource[]): strin
   }
   const ref = obj(lt);
   if (isUnknown(ref.id) || isUnknown(ref.name)) return out;
-  const viaDependency = templates.filter((t) => (ng.source.propertyDependencies.launchTemplate ?? []).some((d) => d.urn === t.urn));
-  const found = viaDependency.length > 0 ? viaDependency : templates.filter((t) => refersTo({ ...ng, props: ref }, "id", t, ["id"]) || refersTo({ ...ng, props: ref }, "name", t, ["name"]));
+  const viaDependency = templates.get(dependencyKeys(ng, "launchTemplate"));
+  const found = viaDependency.length > 0 ? viaDependency : templates.get([...dependencyKeys(ng, "id"), key("id", ref.id), ...dependencyKeys(ng, "name"), key("name", ref.name)]);
   if (found.length === 0) {
     out.push(`${at} launchTemplate ${show(lt)} is not a LaunchTemplate in this stack, so IMDSv2 cannot be verified; manage it here with metadataOptions.httpTokens "required"`);
   }
@@ -61,7 +61,8 @@ export const gpuNodeGroupHardened: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     const groups = ofTypes(args.resources, [NODE_GROUP]).filter(isGpu);
     if (groups.length === 0) return;
-    const templates = ofTypes(args.resources, [LAUNCH_TEMPLATE]);
+    // A node group's launchTemplate refers to a template by property dependency, id or name.
+    const templates = new Index(ofTypes(args.resources, [LAUNCH_TEMPLATE]), (t) => [`urn:${t.urn}`, key("id", t.props.id), key("name", t.props.name)]);
     for (const ng of groups) for (const message of nodeGroupProblems(ng, templates)) reportViolation(message, ng.urn);
   },
 };

@@ -7,7 +7,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { isUnknown, list, obj } from "../lib/known";
 import { show } from "../lib/policy";
-import { ofTypes, refersTo, type StackResource } from "../lib/stack";
+import { dependencyKeys, Index, key, ofTypes, type StackResource } from "../lib/stack";
 
 export const MODEL_BUCKET_TAG = { key: "ml-gitops.dev/role", value: "model-artifacts" } as const;
 
@@ -98,10 +98,14 @@ export const modelBucketHardened: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     const buckets = ofTypes(args.resources, T.bucket).filter((b) => obj(b.props.tags)[MODEL_BUCKET_TAG.key] === MODEL_BUCKET_TAG.value);
     if (buckets.length === 0) return;
-    const all = new Map<readonly string[], StackResource[]>();
-    const ofKind = (types: readonly string[]) => all.get(types) ?? all.set(types, ofTypes(args.resources, types)).get(types)!;
+    // A hardening resource refers to its bucket through `bucket`: by property dependency, or by
+    // the bucket's known name or id. One index per kind, built on first use.
+    const all = new Map<readonly string[], Index>();
+    const byBucket = (r: StackResource) => [...dependencyKeys(r, "bucket"), key("bucket", r.props.bucket)];
+    const ofKind = (types: readonly string[]) => all.get(types) ?? all.set(types, new Index(ofTypes(args.resources, types), byBucket)).get(types)!;
     for (const b of buckets) {
-      const related = (types: readonly string[]) => ofKind(types).filter((r) => refersTo(r, "bucket", b, ["bucket", "id"]));
+      const keys = [`urn:${b.urn}`, key("bucket", b.props.bucket), key("bucket", b.props.id)];
+      const related = (types: readonly string[]) => ofKind(types).get(keys);
       for (const message of bucketProblems(b, related)) reportViolation(message, b.urn);
     }
   },
