@@ -151,7 +151,7 @@ export interface Application {
   readonly metadata: ObjectMeta;
   readonly spec: {
     readonly project: string;
-    readonly source: { repoURL: string; targetRevision: string; path: string };
+    readonly source: { repoURL: string; targetRevision: string; path: string; directory: { recurse: boolean } };
     readonly destination: { server: string; namespace: string };
     readonly ignoreDifferences: IgnoreDifference[];
     readonly syncPolicy: {
@@ -186,7 +186,9 @@ export function buildModelApplication(input: ModelApplicationInput): Application
     metadata: { name: input.name, namespace: input.argocdNamespace, labels: managedLabels() },
     spec: {
       project: input.project,
-      source: { repoURL: input.repoUrl, targetRevision: input.targetRevision, path: input.path },
+      // Rendered models live in <path>/<namespace>/<model>/; a directory source reads only its
+      // top level unless told to recurse.
+      source: { repoURL: input.repoUrl, targetRevision: input.targetRevision, path: input.path, directory: { recurse: true } },
       destination: { server: IN_CLUSTER_SERVER, namespace: input.destinationNamespace },
       ignoreDifferences: [
         ...uniqueGroupKinds(input.autoscaledKinds ?? AUTOSCALED_KINDS).map(({ group, kind }) => ({ group, kind, jsonPointers: ["/spec/replicas"] })),

@@ -63,6 +63,10 @@ describe("Argo CD model application", () => {
     assert.deepEqual(app.spec.destination, { server: "https://kubernetes.default.svc", namespace: "models" });
   });
 
+  it("reads the models path recursively: each model renders into its own subdirectory", () => {
+    assert.deepEqual(application().spec.source.directory, { recurse: true });
+  });
+
   it("validates against the Argo CD v3.5.1 Application CRD", needsShared, () => {
     assert.deepEqual(validateAgainstCrds(application()), []);
   });
