@@ -10,7 +10,7 @@ import { listStacks, readStackFile, type StackFile } from "../lib/config/stack-f
 import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "../lib/policy/evaluate";
 import { parseDurationSeconds } from "../lib/predicates/canary-steps";
 import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/deployments/types";
-import { parseManifests } from "../lib/manifests/read";
+import { parseManifests, type ManifestObject } from "../lib/manifests/read";
 import { toPolicyResource as manifestPolicyResource } from "../lib/manifests/resources";
 import type { RecordedResource } from "./capture";
 import { runProgram } from "./run-program";
@@ -138,10 +138,49 @@ function modelsOf(resources: readonly RecordedResource[]): PlannedModel[] {
     }));
 }
 
-function gitopsFilesOf(resources: readonly RecordedResource[]): { path: string; content: string }[] {
+interface GitopsFile {
+  path: string;
+  content: string;
+}
+
+function gitopsFilesOf(resources: readonly RecordedResource[]): GitopsFile[] {
   return resources
     .filter((r) => r.type === MODEL_DEPLOYMENT_TYPE)
-    .flatMap((r) => (Array.isArray(r.outputs?.files) ? (r.outputs.files as { path: string; content: string }[]) : []));
+    .flatMap((r) => (Array.isArray(r.outputs?.files) ? (r.outputs.files as GitopsFile[]) : []));
+}
+
+/** The line a file's object starts on: past the header comment the renderer writes. */
+function firstContentLine(content: string): number {
+  let line = 1;
+  for (let at = 0; at < content.length; line++) {
+    const end = content.indexOf("\n", at);
+    const text = content.slice(at, end === -1 ? content.length : end).trim();
+    if (text !== "" && !text.startsWith("#")) return line;
+    if (end === -1) break;
+    at = end + 1;
+  }
+  return 1;
+}
+
+/**
+ * The objects of the GitOps files, as `ml-gitops check` would read them from the repository.
+ * A ModelDeployment renders one file per object and registers both, in the same order, so the
+ * objects are taken as rendered rather than parsed back from the YAML just written (the parse
+ * was most of a model's cost in the plan). A component that did not register matching outputs
+ * has its files parsed.
+ */
+export function gitopsObjectsOf(resources: readonly RecordedResource[]): ManifestObject[] {
+  return resources
+    .filter((r) => r.type === MODEL_DEPLOYMENT_TYPE)
+    .flatMap((r) => {
+      const files = Array.isArray(r.outputs?.files) ? (r.outputs.files as GitopsFile[]) : [];
+      const objects = r.outputs?.manifests;
+      if (Array.isArray(objects) && objects.length === files.length) {
+        // `check` skips a file holding `{{ }}` as a template (AnalysisTemplates' {{args.*}}); so does the plan.
+        return files.flatMap((f, i) => (f.content.includes("{{") ? [] : [{ file: f.path, line: firstContentLine(f.content), object: objects[i] as Record<string, unknown> }]));
+      }
+      return files.flatMap((f) => parseManifests(f.content, f.path).objects);
+    });
 }
 
 const byUrn = (a: { urn: string }, b: { urn: string }) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0);
@@ -169,7 +208,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
     const resources = [...result.resources].sort(byUrn);
     const gitopsFiles = gitopsFilesOf(resources);
     // What Argo CD or Flux will apply is checked too, as `ml-gitops check` checks the GitOps repo.
-    const gitopsObjects = gitopsFiles.flatMap((f) => parseManifests(f.content, f.path).objects).map(manifestPolicyResource);
+    const gitopsObjects = gitopsObjectsOf(resources).map(manifestPolicyResource);
     const violations = [
       ...evaluatePolicies(resources.map(toPolicyResource), options.packConfig ?? {}),
       ...evaluatePolicies(gitopsObjects, options.packConfig ?? {}),
