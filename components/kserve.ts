@@ -7,9 +7,11 @@
  * cert-manager's CRDs and webhook must be up), and the runtime chart's ClusterServingRuntimes are
  * admitted by the KServe webhook (so the controller must be ready, which atomic Helm waits for).
  *
- * With `localModelNodeGroups`, the local model cache is switched on and one LocalModelNodeGroup
- * per GPU model is created (lib/render/local-model-node-group.ts), so the LocalModelCaches the
- * model renderer writes have node groups to land on.
+ * With `localModelNodeGroups`, the local model cache is switched on in the controller, the
+ * LocalModel CRDs, controller and node agent are installed (their own charts since KServe 0.16,
+ * after the KServe controller, whose Issuer and leader-election Role they use), and one
+ * LocalModelNodeGroup per GPU model is created (lib/render/local-model-node-group.ts), so the
+ * LocalModelCaches the model renderer writes have node groups, and an agent, to land on.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -23,11 +25,12 @@ import {
   IAM_ROLE_ARN,
   kserveControllerValues,
   kserveRuntimeConfigValues,
+  localModelResourcesValues,
   storageServiceAccountAnnotations,
   type KnativeNetworkingLayer,
   type StandardIngress,
 } from "../lib/render/kserve-platform";
-import { buildLocalModelNodeGroup, localModelNodeGroupProblems, type LocalModelNodeGroupInput } from "../lib/render/local-model-node-group";
+import { buildLocalModelNodeGroup, LOCAL_MODEL_NODE_OS, localModelNodeGroupProblems, type LocalModelNodeGroupInput } from "../lib/render/local-model-node-group";
 
 /** Acknowledges what Knative mode needs and this component does not install. */
 export interface KnativeArgs {
@@ -66,9 +69,11 @@ export interface KServeArgs {
   readonly certManagerNamespace?: string;
   /**
    * LocalModelNodeGroups for LocalModelCaches, one per GPU model (`gpu-<label>`, the names the
-   * caches reference). Given and non-empty, the local model cache is turned on in the controller
-   * (`kserve.localmodel.enabled`) and the groups are created after the CRDs. Empty or absent:
-   * the feature stays off and nothing is created. @default none (feature off)
+   * caches reference; `nodeGroupsForPools`). Given and non-empty, the local model cache is turned
+   * on in the controller (`kserve.localmodel.enabled`), the kserve-localmodel-crd and
+   * kserve-localmodel-resources charts are installed (agent on the AL2023 GPU nodes), and the
+   * groups are created after them. Empty or absent: the feature stays off and nothing of it is
+   * installed. @default none (feature off)
    */
   readonly localModelNodeGroups?: readonly LocalModelNodeGroupInput[];
   /** Helm wait per release. @default 10 min */
@@ -216,11 +221,29 @@ export class KServe extends pulumi.ComponentResource {
     );
     release("runtimes", CHARTS.kserveRuntimeConfigs, "kserve-runtime-configs", namespace.metadata.name, kserveRuntimeConfigValues(), [crds, this.controller]);
 
-    // Cluster-scoped, so the child name carries the group's name rather than an index: adding a
-    // pool never renames (and replaces) another pool's group.
-    for (const group of nodeGroups) {
-      const object = buildLocalModelNodeGroup(group);
-      new k8s.apiextensions.CustomResource(`${name}-local-model-node-group-${group.name}`, object, { parent: this, dependsOn: [crds] });
+    if (nodeGroups.length > 0) {
+      // The CRDs need nothing installed first; kserve-crd does not carry them (one owner each).
+      const localModelCrds = release("localmodel-crd", CHARTS.kserveLocalModelCrd, "kserve-localmodel-crd", namespace.metadata.name, {}, []);
+      // After the controller: the chart's webhook Certificate is issued by kserve-resources'
+      // selfsigned-issuer, and its controller binds kserve-resources' leader-election Role.
+      const localModel = release(
+        "localmodel",
+        CHARTS.kserveLocalModelResources,
+        "kserve-localmodel-resources",
+        namespace.metadata.name,
+        localModelResourcesValues({
+          kserveVersion: CHARTS.kserveLocalModelResources.appVersion,
+          nodeOs: LOCAL_MODEL_NODE_OS,
+          gpuModelLabels: nodeGroups.map((g) => g.gpuModelLabel),
+        }),
+        [...before, localModelCrds, this.controller],
+      );
+      // Cluster-scoped, so the child name carries the group's name rather than an index: adding
+      // a pool never renames (and replaces) another pool's group.
+      for (const group of nodeGroups) {
+        const object = buildLocalModelNodeGroup(group);
+        new k8s.apiextensions.CustomResource(`${name}-local-model-node-group-${group.name}`, object, { parent: this, dependsOn: [localModelCrds, localModel] });
+      }
     }
 
     const modelsNamespace = new k8s.core.v1.Namespace(

@@ -13,6 +13,7 @@ import { Document } from "yaml";
 import { Problems, type Problem } from "../lib/errors";
 import type { ModelDeploymentDeclaration } from "../lib/deployments/schema";
 import { MODEL_DEPLOYMENT_TYPE, type LoadedDeployment } from "../lib/deployments/types";
+import { cacheNodeGroups } from "../lib/render/local-model-cache";
 import { renderModel, type KubeObject, type RenderContext } from "../lib/render/model-manifests";
 
 export type Delivery = { readonly mode: "direct" } | { readonly mode: "gitops"; /** @default `gitops/<environment>` */ readonly outputDir?: string };
@@ -76,6 +77,21 @@ export function modelDeploymentArgsProblems(args: ModelDeploymentArgs): Problem[
   return problems;
 }
 
+/**
+ * Why a declared cache is not rendered on this cluster, or undefined: none of its GPU models has
+ * a LocalModelNodeGroup here (node groups come from AL2023 pools only).
+ */
+export function uncachedReason(declaration: ModelDeploymentDeclaration, render: RenderContext): string | undefined {
+  const serving = declaration.spec.serving;
+  if (serving.cache === undefined || cacheNodeGroups([...new Set(serving.gpu.types ?? [])], render).length > 0) return undefined;
+  const have = render.localModelNodeGroups?.join(", ") || "none";
+  return (
+    `${declaration.metadata.namespace}/${declaration.metadata.name}: serving.cache is not rendered on this cluster: ` +
+    `none of its GPU models (${(serving.gpu.types ?? []).join(", ") || "none"}) has a LocalModelNodeGroup here (the cluster has ${have}). ` +
+    "Node groups are made from AL2023 pools only; add an AL2023 pool of one of these models to cache it here."
+  );
+}
+
 function resourcesIn(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Resource[] {
   if (dependsOn === undefined) return [];
   if (pulumi.Resource.isInstance(dependsOn)) return [dependsOn];
@@ -100,6 +116,8 @@ export class ModelDeployment extends pulumi.ComponentResource {
 
     const deployment: LoadedDeployment = { declaration: args.declaration, file: args.file, environment: args.environment };
     const objects = renderModel(deployment, args.render);
+    const uncached = uncachedReason(args.declaration, args.render);
+    if (uncached) pulumi.log.warn(uncached, this);
     const { name: model, namespace } = args.declaration.metadata;
     const outputDir = args.delivery.mode === "gitops" ? (args.delivery.outputDir ?? defaultOutputDir(args.environment)) : defaultOutputDir(args.environment);
     const files = manifestFiles(objects, outputDir, args.file, namespace, model);

@@ -97,6 +97,10 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
     prefix: artifacts.prefix,
     tags,
   });
+  // One list for the groups KServe creates and the names the caches may use, so they cannot
+  // drift: a group per GPU model some declaration caches on, where an AL2023 pool has it.
+  const cachedModels = deployments.flatMap((d) => (d.declaration.spec.serving.cache !== undefined ? (d.declaration.spec.serving.gpu.types ?? []) : []));
+  const localModelNodeGroups = nodeGroupsForPools(config.gpuPools, cachedModels);
   const kserve = new KServe(
     "kserve",
     {
@@ -106,8 +110,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
         knative: { servingInstalled: true, networkingLayer: config.kserve.knativeNetworkingLayer },
       }),
       modelsNamespace: config.kserve.modelsNamespace,
-      // The cache (and its node groups) only where a declaration of this environment asks for one.
-      ...(deployments.some((d) => d.declaration.spec.serving.cache !== undefined) && { localModelNodeGroups: nodeGroupsForPools(config.gpuPools) }),
+      localModelNodeGroups,
     },
     k8sOpts,
   );
@@ -150,6 +153,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
             storageServiceAccount: STORAGE_SERVICE_ACCOUNT,
             prometheusUrl: config.prometheusUrl,
             rewriteUri: artifacts.rewriteUri,
+            localModelNodeGroups: localModelNodeGroups.map((g) => g.name),
           },
           delivery: gitops.delivery === "direct" ? { mode: "direct" } : { mode: "gitops", outputDir: gitops.modelsPath },
           dependsOn: [kserve, rollouts],

@@ -22,6 +22,14 @@ export const CHARTS = {
   kserveCrd: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-crd", version: "v0.20.0", appVersion: "v0.20.0" },
   kserveResources: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-resources", version: "v0.20.0", appVersion: "v0.20.0" },
   kserveRuntimeConfigs: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-runtime-configs", version: "v0.20.0", appVersion: "v0.20.0" },
+  /**
+   * LocalModelCache/LocalModelNode/LocalModelNodeGroup (+ LocalModelNamespaceCache) CRDs. Since
+   * KServe 0.16 they ship in this chart, not in kserve-crd (upstream's helm installer installs
+   * kserve-crd and kserve-localmodel-crd side by side), so each CRD has one owning release.
+   */
+  kserveLocalModelCrd: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-localmodel-crd", version: "v0.20.0", appVersion: "v0.20.0" },
+  /** The LocalModel controller and node agent; needs kserve-resources' Issuer and leader-election Role. */
+  kserveLocalModelResources: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-localmodel-resources", version: "v0.20.0", appVersion: "v0.20.0" },
   nvidiaDevicePlugin: { repo: "https://nvidia.github.io/k8s-device-plugin", chart: "nvidia-device-plugin", version: "0.20.1", appVersion: "0.20.1" },
 } as const satisfies Record<string, ChartPin>;
 

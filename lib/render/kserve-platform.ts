@@ -4,6 +4,7 @@
  */
 import type { KServeMode } from "../predicates/kserve-mode";
 import type { RolloutsPluginPin } from "../versions";
+import { LOCAL_MODEL_PATH } from "./local-model-node-group";
 
 export type KnativeNetworkingLayer = "istio" | "kourier";
 
@@ -60,6 +61,68 @@ export function kserveControllerValues(input: KServeControllerValuesInput) {
     gateway.disableIstioVirtualHost = input.networkingLayer === "kourier";
   }
   return { kserve: { controller: { deploymentMode: input.deploymentMode, gateway }, localmodel: { enabled: input.localModel ?? false } } };
+}
+
+/** Node labels and taint the GPU pools carry (components/gpu-node-pool.ts, which tests pin to these). */
+export const GPU_NODE_LABEL = "ml-gitops.dev/gpu";
+export const GPU_NODE_OS_LABEL = "ml-gitops.dev/node-os";
+export const GPU_NODE_MODEL_LABEL = "ml-gitops.dev/gpu-model";
+export const GPU_NODE_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
+
+/** The chart's default agent nodeSelector; a null value is how Helm deletes a default map key. */
+export const LOCAL_MODEL_AGENT_DEFAULT_SELECTOR = "kserve/localmodel";
+
+export interface LocalModelResourcesValuesInput {
+  /** Image tag of the controller and agent: the chart's appVersion. */
+  readonly kserveVersion: string;
+  /** Value of `ml-gitops.dev/node-os` on the nodes the agent runs on. */
+  readonly nodeOs: string;
+  /** `ml-gitops.dev/gpu-model` values of the node groups: the agent runs only where a group is. */
+  readonly gpuModelLabels: readonly string[];
+}
+
+/**
+ * Values for `kserve-localmodel-resources` v0.20.0: the LocalModel controller (Deployment) and
+ * node agent (DaemonSet `kserve-localmodelnode-agent`), in the KServe namespace because the chart
+ * uses kserve-resources' `selfsigned-issuer` Issuer and `kserve-leader-election-role` Role.
+ *
+ * Keys, from kserve/kserve `charts/kserve-localmodel-resources` (values.yaml at v0.20.0-rc0 and
+ * files/daemonset-patch.yaml; the v0.20.0 tag itself not read):
+ * - `kserve.version`: default image tag of both; set to the chart's appVersion as upstream's
+ *   installer does (`--set kserve.version=...`), so the images match the chart.
+ * - `kserve.localmodelnode.controller.nodeSelector` (default `kserve/localmodel: worker`),
+ *   `.tolerations` (default `[]`), `.affinity`, `.hostPath` (default `/models`, the path
+ *   LOCAL_MODEL_PATH must equal). Helm merges a nodeSelector map with the default, so the
+ *   default key is nulled: otherwise the agent would also require a label no node here carries.
+ * The agent runs on the GPU nodes of the cache's OS whose GPU model has a node group, and
+ * tolerates their taint; the controller
+ * (no GPU) stays on the cluster's other nodes with the chart's defaults.
+ *
+ * There is no enable switch in this chart: installing it is enabling it. The cache itself is
+ * switched on in kserve-resources (`kserve.localmodel.enabled`), which also owns the download
+ * jobs' namespace and image (`kserve.localmodel.jobNamespace`, default kserve-localmodel-jobs).
+ */
+export function localModelResourcesValues(input: LocalModelResourcesValuesInput) {
+  return {
+    kserve: {
+      version: input.kserveVersion,
+      localmodelnode: {
+        controller: {
+          nodeSelector: { [LOCAL_MODEL_AGENT_DEFAULT_SELECTOR]: null, [GPU_NODE_LABEL]: "true", [GPU_NODE_OS_LABEL]: input.nodeOs },
+          tolerations: [{ key: GPU_NODE_TAINT.key, operator: "Equal", value: GPU_NODE_TAINT.value, effect: GPU_NODE_TAINT.effect }],
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: GPU_NODE_MODEL_LABEL, operator: "In", values: [...input.gpuModelLabels].sort() }] }],
+              },
+            },
+          },
+          // Written although it is the default: the node groups' volumes point at this path.
+          hostPath: LOCAL_MODEL_PATH,
+        },
+      },
+    },
+  };
 }
 
 /** `kserve-runtime-configs` v0.20.0: the ClusterServingRuntimes (off by default), no LLM configs. */

@@ -4,9 +4,13 @@
  * matches an InferenceService to a cache by storage URI, so there is one cache per artifact being
  * served (stable, and the candidate during a canary).
  *
- * The CRD requires `nodeGroups` (at least one). Node groups are per GPU pool and belong to the
- * platform (they carry the node-local PersistentVolume spec); this renderer only names them:
- * `ctx.localModelNodeGroup(gpuModel)`, by default `gpu-<label>`.
+ * The CRD requires `nodeGroups` (at least one). Node groups belong to the platform (they carry
+ * the node-local PersistentVolume spec; components/kserve.ts creates them from
+ * local-model-node-group.ts `nodeGroupsForPools`); this renderer only names them:
+ * `ctx.localModelNodeGroup(gpuModel)`, by default `gpu-<label>`. A declaration lists every GPU
+ * model it can run on, a cluster has groups only for some of them, so the cache names the
+ * intersection (`ctx.localModelNodeGroups`): a name with no group behind it is a cache KServe
+ * never fills. With an empty intersection there is no cache for this cluster (see below).
  */
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
 import { versionSlug } from "./inference-service";
@@ -16,11 +20,25 @@ export function defaultLocalModelNodeGroup(gpu: GpuModel): string {
   return `gpu-${GPU_MODEL_INFO[gpu].label}`;
 }
 
+/**
+ * The node groups a cache for these GPU models lands on in this cluster, sorted. Without
+ * `ctx.localModelNodeGroups` (rendering with no cluster in view) every declared model's group.
+ */
+export function cacheNodeGroups(gpuTypes: readonly GpuModel[], ctx: Pick<RenderContext, "localModelNodeGroup" | "localModelNodeGroups">): string[] {
+  const groupOf = ctx.localModelNodeGroup ?? defaultLocalModelNodeGroup;
+  const declared = [...new Set(gpuTypes.map(groupOf))];
+  const available = ctx.localModelNodeGroups;
+  return (available === undefined ? declared : declared.filter((g) => available.includes(g))).sort();
+}
+
 export function renderLocalModelCaches(view: ModelView, ctx: RenderContext): KubeObject[] {
   const cache = view.declaration.spec.serving.cache;
   if (!cache) return [];
-  const groupOf = ctx.localModelNodeGroup ?? defaultLocalModelNodeGroup;
-  const nodeGroups = [...new Set(view.gpu.types.map(groupOf))].sort();
+  const nodeGroups = cacheNodeGroups(view.gpu.types, ctx);
+  // No group for any of the declared models here (their pools are Bottlerocket): the model is
+  // served without a cache on this cluster rather than refused, because one declaration serves
+  // every stack of its environment and another stack may well cache it. ModelDeployment warns.
+  if (nodeGroups.length === 0) return [];
   const artifacts = view.candidate ? [view.stable, view.candidate] : [view.stable];
   return artifacts.map((artifact) => ({
     apiVersion: "serving.kserve.io/v1alpha1",

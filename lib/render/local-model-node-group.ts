@@ -16,12 +16,17 @@
  *   container images (a serving image is 10–20 GB, and a canary pulls a second one) and the
  *   kubelet's ephemeral storage, so the default limit is half the disk, not most of it.
  * - Bottlerocket: the root filesystem is read-only; writable host paths (/local, /var, /opt, /mnt)
- *   live on the data volume. The agent's fixed `/models` is expected to fail to be created there,
- *   so a cache on a Bottlerocket pool will not warm until the agent's hostPath (and
- *   LOCAL_MODEL_PATH with it) moves under a writable path. Not verified on a node.
+ *   live on the data volume, and SELinux decides what a container may write there. The agent's
+ *   `/models` (DirectoryOrCreate) cannot be created on the read-only root. The chart does take
+ *   the path (`kserve.localmodelnode.controller.hostPath`), but one DaemonSet serves every node,
+ *   and whether a non-root agent may write e.g. /local/models under Bottlerocket's SELinux policy
+ *   is not verified. So the cache is AL2023-only: node groups are made from AL2023 pools
+ *   (`nodeGroupsForPools`), their volumes and the agent select `ml-gitops.dev/node-os: al2023`,
+ *   and a declaration whose GPU models only have Bottlerocket pools is refused a cache
+ *   (local-model-cache.ts `cacheNodeGroupsProblem`) rather than rendered one that never warms.
  */
 import type { Problem } from "../errors";
-import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
+import { AMI_TYPES, GPU_MODEL_INFO, type GpuAmiType, type GpuModel } from "../gpu/catalogue";
 import { defaultLocalModelNodeGroup } from "./local-model-cache";
 
 export const LOCAL_MODEL_NODE_GROUP_API_VERSION = "serving.kserve.io/v1alpha1";
@@ -37,6 +42,10 @@ export const LOCAL_MODEL_STORAGE_CLASS = "kserve-local-models";
 export const DEFAULT_CACHE_SHARE_OF_DISK = 0.5;
 /** The node label every GPU node carries with its model's catalogue label (gpu-node-pool.ts). */
 export const GPU_MODEL_NODE_LABEL = "ml-gitops.dev/gpu-model";
+/** The node label with the node's OS (gpu-node-pool.ts `NODE_OS_LABEL`). */
+export const NODE_OS_NODE_LABEL = "ml-gitops.dev/node-os";
+/** The only node OS the cache runs on: the agent's hostPath needs a writable root (see above). */
+export const LOCAL_MODEL_NODE_OS = "al2023";
 
 export interface LocalModelNodeGroupInput {
   /** `defaultLocalModelNodeGroup(gpuModel)`, i.e. `gpu-<label>`. */
@@ -63,14 +72,28 @@ export function defaultStorageLimitGiB(diskSizeGiB: number): number {
   return Math.floor(diskSizeGiB * DEFAULT_CACHE_SHARE_OF_DISK);
 }
 
+export interface CachePool {
+  readonly gpuModel: GpuModel;
+  readonly diskSizeGiB: number;
+  readonly amiType: GpuAmiType;
+}
+
 /**
- * One node group per GPU model of the stack's pools, under the name the caches reference
- * (`defaultLocalModelNodeGroup`). Pools of one model share a group, so its limit is the default
- * of the smallest disk among them: a bigger limit than a node's disk would let the agent fill it.
+ * The stack's LocalModelNodeGroups: one per GPU model of its AL2023 pools, under the name the
+ * caches reference (`defaultLocalModelNodeGroup`). The single source for both the groups the
+ * KServe component creates and the names the model renderer may put in a cache's `nodeGroups`
+ * (infra/cluster.ts passes the same list to both), so the two cannot drift.
+ *
+ * Only models some cache is declared for (`cachedModels`, the GPU types of the declarations with
+ * `serving.cache`): a group nobody caches onto would only run an idle agent. Bottlerocket pools
+ * are left out (the agent cannot write its hostPath there, see above). Pools
+ * of one model share a group, so its limit is the default of the smallest disk among them: a
+ * bigger limit than a node's disk would let the agent fill it.
  */
-export function nodeGroupsForPools(pools: readonly { readonly gpuModel: GpuModel; readonly diskSizeGiB: number }[]): LocalModelNodeGroupInput[] {
+export function nodeGroupsForPools(pools: readonly CachePool[], cachedModels: readonly GpuModel[]): LocalModelNodeGroupInput[] {
   const byModel = new Map<GpuModel, number>();
   for (const pool of pools) {
+    if (AMI_TYPES[pool.amiType].os !== LOCAL_MODEL_NODE_OS || !cachedModels.includes(pool.gpuModel)) continue;
     const limit = defaultStorageLimitGiB(pool.diskSizeGiB);
     byModel.set(pool.gpuModel, Math.min(limit, byModel.get(pool.gpuModel) ?? limit));
   }
@@ -89,9 +112,19 @@ export function buildLocalModelNodeGroup(input: LocalModelNodeGroupInput): Local
         accessModes: ["ReadWriteOnce"],
         capacity: { storage: size },
         local: { path: LOCAL_MODEL_PATH },
-        // A local volume must say which nodes have it: every node of this GPU model's pool.
+        // A local volume must say which nodes have it: every AL2023 node of this GPU model's
+        // pools (the same model may also have a Bottlerocket pool, where the agent does not run).
         nodeAffinity: {
-          required: { nodeSelectorTerms: [{ matchExpressions: [{ key: GPU_MODEL_NODE_LABEL, operator: "In", values: [input.gpuModelLabel] }] }] },
+          required: {
+            nodeSelectorTerms: [
+              {
+                matchExpressions: [
+                  { key: GPU_MODEL_NODE_LABEL, operator: "In", values: [input.gpuModelLabel] },
+                  { key: NODE_OS_NODE_LABEL, operator: "In", values: [LOCAL_MODEL_NODE_OS] },
+                ],
+              },
+            ],
+          },
         },
         // The weights are a cache of S3 / the Hub: nothing to keep once KServe releases the volume.
         persistentVolumeReclaimPolicy: "Delete",

@@ -57,6 +57,13 @@ export interface RenderContext {
   /** LocalModelNodeGroup holding the cache for a GPU model's pool. @default `gpu-<label>`, e.g. gpu-h100 */
   readonly localModelNodeGroup?: (gpu: GpuModel) => string;
   /**
+   * Names of the LocalModelNodeGroups the cluster has (components/kserve.ts creates them from
+   * `nodeGroupsForPools(config.gpuPools)`). A cache names only the declared GPU models' groups
+   * found here, and a declaration with a cache and none of them is refused.
+   * @default every declared GPU model's group (no cluster in view, e.g. a preview render)
+   */
+  readonly localModelNodeGroups?: readonly string[];
+  /**
    * The cluster has no object for this model yet (a new region, a rebuilt cluster). Argo Rollouts
    * and KServe make the first revision they see stable with no canary, so rendering a candidate
    * there would skip its canary: with `bootstrap` the stable is rendered alone.

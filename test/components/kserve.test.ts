@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { mockRuntime } from "../support/harness";
 import { CHARTS } from "../../lib/versions";
 import { buildLocalModelNodeGroup } from "../../lib/render/local-model-node-group";
+import { GPU_NODE_LABEL, GPU_NODE_MODEL_LABEL, GPU_NODE_OS_LABEL, GPU_NODE_TAINT } from "../../lib/render/kserve-platform";
+import { GPU_LABEL, GPU_MODEL_LABEL, GPU_TAINT, NODE_OS_LABEL } from "../../components/gpu-node-pool";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROLE = "arn:aws:iam::123456789012:role/model-reader";
@@ -129,14 +131,70 @@ describe("KServe component", async () => {
     assert.equal(h.named("ml-gitops:serving:KServe", "kn").outputs?.deploymentMode, "Knative");
   });
 
-  it("creates one LocalModelNodeGroup per GPU model after the CRDs, and turns the cache on", () => {
+  it("installs the LocalModel CRDs, controller and agent from their pinned charts, only for a cache", () => {
+    const pins = [
+      ["cache-localmodel-crd", CHARTS.kserveLocalModelCrd, "oci://ghcr.io/kserve/charts/kserve-localmodel-crd", "kserve-localmodel-crd"],
+      ["cache-localmodel", CHARTS.kserveLocalModelResources, "oci://ghcr.io/kserve/charts/kserve-localmodel-resources", "kserve-localmodel-resources"],
+    ] as const;
+    for (const [resource, pin, chart, releaseName] of pins) {
+      const release = h.named(RELEASE, resource);
+      assert.equal(release.props.chart, chart, resource);
+      assert.equal(release.props.version, pin.version, resource);
+      assert.equal(release.props.version, "v0.20.0", resource);
+      // Same namespace as the controller: the chart uses its Issuer and leader-election Role.
+      assert.equal(release.props.namespace, "kserve-cache", resource);
+      assert.equal(release.props.atomic, true, resource);
+      assert.equal(release.props.name, releaseName, resource);
+    }
+    // AND nothing of it where no cache is asked for
+    assert.deepEqual(h.ofType(RELEASE).filter((r) => r.name.includes("localmodel")).map((r) => r.name).sort(), ["cache-localmodel", "cache-localmodel-crd"]);
+  });
+
+  it("selects and tolerates the GPU nodes by the labels and taint GpuNodePool puts on them", () => {
+    assert.equal(GPU_NODE_LABEL, GPU_LABEL);
+    assert.equal(GPU_NODE_OS_LABEL, NODE_OS_LABEL);
+    assert.equal(GPU_NODE_MODEL_LABEL, GPU_MODEL_LABEL);
+    assert.deepEqual({ key: GPU_NODE_TAINT.key, value: GPU_NODE_TAINT.value }, { key: GPU_TAINT.key, value: GPU_TAINT.value });
+    assert.equal(GPU_TAINT.effect, "NO_SCHEDULE"); // the EKS API's spelling of NoSchedule
+  });
+
+  it("installs the LocalModel controller after the KServe controller and its CRDs", () => {
+    const urn = (n: string) => h.named(RELEASE, n).urn;
+    assert.deepEqual(releaseDeps("cache-localmodel-crd"), []);
+    assert.deepEqual(releaseDeps("cache-localmodel"), [urn("cache-controller"), urn("cache-localmodel-crd")].sort());
+  });
+
+  it("schedules the node agent on the AL2023 GPU nodes of the cached models, through the GPU taint", () => {
+    assert.deepEqual(h.named(RELEASE, "cache-localmodel").props.values, {
+      kserve: {
+        version: "v0.20.0",
+        localmodelnode: {
+          controller: {
+            // The chart's default selector key is deleted (null), not merged with ours.
+            nodeSelector: { "kserve/localmodel": null, "ml-gitops.dev/gpu": "true", "ml-gitops.dev/node-os": "al2023" },
+            tolerations: [{ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" }],
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [{ matchExpressions: [{ key: "ml-gitops.dev/gpu-model", operator: "In", values: ["h100", "l4"] }] }],
+                },
+              },
+            },
+            hostPath: "/models",
+          },
+        },
+      },
+    });
+  });
+
+  it("creates one LocalModelNodeGroup per GPU model after the LocalModel charts, and turns the cache on", () => {
     // THEN each group is the builder's object, named by the group so adding a pool renames nothing
     const groups = h.ofType("kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup");
     assert.deepEqual(groups.map((g) => g.name).sort(), ["cache-local-model-node-group-gpu-h100", "cache-local-model-node-group-gpu-l4"]);
     const l4 = h.named("kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup", "cache-local-model-node-group-gpu-l4");
     assert.deepEqual(l4.props.metadata, buildLocalModelNodeGroup({ name: "gpu-l4", gpuModelLabel: "l4", storageLimitGiB: 150 }).metadata);
     assert.deepEqual(l4.props.spec, buildLocalModelNodeGroup({ name: "gpu-l4", gpuModelLabel: "l4", storageLimitGiB: 150 }).spec);
-    assert.deepEqual(l4.options.dependsOn, [h.named(RELEASE, "cache-crd").urn]);
+    assert.deepEqual([...(l4.options.dependsOn ?? [])].sort(), [h.named(RELEASE, "cache-localmodel-crd").urn, h.named(RELEASE, "cache-localmodel").urn].sort());
     assert.equal(l4.parent, h.named("ml-gitops:serving:KServe", "cache").urn);
     // AND the controller reads LocalModelCaches
     const values = h.named(RELEASE, "cache-controller").props.values as { kserve: { localmodel: unknown } };

@@ -47,8 +47,12 @@ const ARGOCD = {
   "ml-gitops:gitops:ArgoCd": 1,
   "ml-gitops:platform:NvidiaDevicePlugin": 1,
 };
-/** Production declares a LocalModelCache: one LocalModelNodeGroup per GPU model of the stack's pools. */
-const LOCAL_MODEL_CACHE = { "kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup": 2 };
+/**
+ * Production caches mistral-7b (L4, A10G, L40S). eu-west-1 has an AL2023 A10G pool: one
+ * LocalModelNodeGroup (gpu-a10g) and the two LocalModel charts. us-east-1's only matching pool
+ * (L4) is Bottlerocket, where the cache's agent cannot run: no group, no charts, no cache.
+ */
+const LOCAL_MODEL_CACHE = { "kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup": 1, "kubernetes:helm.sh/v3:Release": 9 };
 const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   artifacts: {
     "aws:iam/role:Role": 1,
@@ -70,7 +74,7 @@ const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
     "pulumi:pulumi:Stack": 1,
   },
   "prod-eu-west-1": { ...CLUSTER_COMMON, ...ARGOCD, ...LOCAL_MODEL_CACHE },
-  "prod-us-east-1": { ...CLUSTER_COMMON, ...ARGOCD, ...LOCAL_MODEL_CACHE },
+  "prod-us-east-1": { ...CLUSTER_COMMON, ...ARGOCD },
   "staging-us-west-2": {
     ...CLUSTER_COMMON,
     "kubernetes:helm.sh/v3:Release": 6,
