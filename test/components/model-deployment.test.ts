@@ -14,7 +14,7 @@ const RENDER: RenderContext = { kserveMode: "Standard", storageServiceAccount: "
 describe("ModelDeployment component", async () => {
   const h = await mockRuntime();
   const k8s = await import("@pulumi/kubernetes");
-  const { ModelDeployment } = await import("../../components/model-deployment");
+  const { ModelDeployment, uncachedReason } = await import("../../components/model-deployment");
 
   const byName = new Map<string, LoadedDeployment>(loadDeployments(ROOT, "production", { defaultKServeMode: "Standard" }).map((d) => [d.declaration.metadata.name, d]));
   const llama = byName.get("llama-3-70b-instruct")!;
@@ -26,6 +26,8 @@ describe("ModelDeployment component", async () => {
   const direct = new ModelDeployment("llama", { ...llama, render: RENDER, delivery: { mode: "direct" }, dependsOn: [rollouts] });
   const gitops = new ModelDeployment("llama-git", { ...llama, render: RENDER, delivery: { mode: "gitops", outputDir: "clusters/prod-use1" } });
   const kserve = new ModelDeployment("mistral", { ...mistral, render: RENDER, delivery: { mode: "direct" } });
+  // AND the cached model on a cluster with node groups for none of its GPU models (its L4 pool is Bottlerocket)
+  new ModelDeployment("mistral-uncached", { ...mistral, render: { ...RENDER, localModelNodeGroups: ["gpu-h100"] }, delivery: { mode: "direct" } });
   await h.settle();
 
   it("registers the declaration as the component's input, for the policy pack", () => {
@@ -85,6 +87,18 @@ describe("ModelDeployment component", async () => {
       "kubernetes:serving.kserve.io/v1beta1:InferenceService mistral-inferenceservice",
     ]);
     void kserve;
+  });
+
+  it("serves a cached model without its cache where the cluster has none of its node groups, and says why", () => {
+    const component = h.named(MODEL_DEPLOYMENT_TYPE, "mistral-uncached");
+    assert.deepEqual(h.resources.filter((r) => r.parent === component.urn).map((r) => r.type), ["kubernetes:serving.kserve.io/v1beta1:InferenceService"]);
+    assert.equal(
+      uncachedReason(mistral.declaration, { ...RENDER, localModelNodeGroups: ["gpu-h100"] }),
+      "models/mistral-7b-instruct: serving.cache is not rendered on this cluster: none of its GPU models (L4, A10G, L40S) has a LocalModelNodeGroup here (the cluster has gpu-h100). " +
+        "Node groups are made from AL2023 pools only; add an AL2023 pool of one of these models to cache it here.",
+    );
+    assert.equal(uncachedReason(mistral.declaration, { ...RENDER, localModelNodeGroups: ["gpu-a10g"] }), undefined);
+    assert.equal(uncachedReason(llama.declaration, { ...RENDER, localModelNodeGroups: [] }), undefined);
   });
 
   it("refuses a render context without a storage ServiceAccount or Prometheus URL, all at once", () => {

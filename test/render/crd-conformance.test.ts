@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { loadDeployments } from "../../lib/deployments/loader";
 import { validateAgainstCrds } from "../../lib/k8s/crd-schema";
+import { buildLocalModelNodeGroup, nodeGroupsForPools } from "../../lib/render/local-model-node-group";
 import { renderModel, type RenderContext } from "../../lib/render/model-manifests";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -33,6 +34,29 @@ describe("rendered custom resources conform to the upstream CRDs", () => {
       });
     }
   }
+
+  it("validates a stack's LocalModelNodeGroups and the caches on them, from one list of groups", { skip }, () => {
+    // GIVEN prod-eu-west-1's pools (AL2023 A100 and A10G) and a Bottlerocket L4 pool beside them
+    const deployments = loadDeployments(ROOT, "production", { defaultKServeMode: "Standard" });
+    const cachedModels = deployments.flatMap((d) => (d.declaration.spec.serving.cache ? (d.declaration.spec.serving.gpu.types ?? []) : []));
+    const groups = nodeGroupsForPools(
+      [
+        { gpuModel: "A100", diskSizeGiB: 500, amiType: "AL2023_x86_64_NVIDIA" },
+        { gpuModel: "A10G", diskSizeGiB: 200, amiType: "AL2023_x86_64_NVIDIA" },
+        { gpuModel: "L4", diskSizeGiB: 200, amiType: "BOTTLEROCKET_x86_64_NVIDIA" },
+      ],
+      cachedModels,
+    );
+    // WHEN the groups are built and the declarations rendered against their names
+    const ctx: RenderContext = { kserveMode: "Standard", storageServiceAccount: "model-reader", prometheusUrl: "http://p:9090", localModelNodeGroups: groups.map((g) => g.name) };
+    const caches = deployments.flatMap((d) => renderModel(d, ctx)).filter((o) => o.kind === "LocalModelCache");
+    // THEN only the cached model's AL2023 group exists, every cache names it and nothing else, and all validate
+    assert.deepEqual(groups.map((g) => g.name), ["gpu-a10g"]);
+    assert.ok(caches.length > 0, "production caches a model");
+    for (const cache of caches) assert.deepEqual((cache.spec as { nodeGroups: string[] }).nodeGroups, ["gpu-a10g"], cache.metadata.name);
+    const objects = [...groups.map(buildLocalModelNodeGroup), ...caches];
+    assert.deepEqual(objects.flatMap((o) => validateAgainstCrds(o).map((e) => `${o.kind}/${o.metadata.name}: ${e}`)), []);
+  });
 
   it("would catch a field the CRD does not have (the check is not vacuous)", { skip }, () => {
     const [deployment] = loadDeployments(ROOT, "staging", { defaultKServeMode: "Standard" }).filter((d) => d.declaration.spec.candidate);
