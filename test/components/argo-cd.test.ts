@@ -89,7 +89,7 @@ describe("ArgoCd component", async () => {
       syncPolicy: { automated: unknown; syncOptions: string[]; retry: unknown };
     };
     assert.equal(spec.project, "model-serving");
-    assert.deepEqual(spec.source, { repoURL: "https://github.com/acme/gitops.git", targetRevision: "main", path: "models/prod" });
+    assert.deepEqual(spec.source, { repoURL: "https://github.com/acme/gitops.git", targetRevision: "main", path: "models/prod", directory: { recurse: true } });
     assert.deepEqual(spec.syncPolicy.automated, { prune: true, selfHeal: true });
     assert.deepEqual(spec.syncPolicy.syncOptions, ["ServerSideApply=true", "RespectIgnoreDifferences=true", "CreateNamespace=true"]);
     assert.deepEqual(spec.syncPolicy.retry, { limit: 5, backoff: { duration: "30s", factor: 2, maxDuration: "600s" } });
