@@ -1,7 +1,7 @@
 /** `ml-gitops check` over the shared corpus, as CI runs it over a GitOps repository. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { TSX, expectStatus, type ChildCase } from "./lib/cases";
+import { BIN, expectStatus, type ChildCase } from "./lib/cases";
 import { REPO } from "./lib/roots";
 
 export const CORPUS = join(REPO, "..", "shared", "corpus");
@@ -14,7 +14,7 @@ export function checkCorpus(): ChildCase | string {
     id: "check-corpus",
     label,
     cwd: REPO,
-    nodeArgs: ["--import", TSX, join(REPO, "cli", "main.ts"), "check", CORPUS],
+    nodeArgs: [BIN, "check", CORPUS],
     verify: (run) => {
       expectStatus(run, [0, 1], label);
       if (!/^\d+ objects in \d+ files: /m.test(run.stdout)) throw new Error(`${label}: no summary line in the output`);

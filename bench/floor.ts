@@ -3,8 +3,8 @@
  * can avoid. @pulumi/aws and @pulumi/kubernetes load their modules lazily (a getter per
  * namespace and per class), so the floor touches every class and function the program touches
  * (grep of components/ and infra/ for `aws.` and `k8s.`): the same modules load as in a plan.
- * It runs under plain `node`, without tsx, so `plan / floor` includes the cost of running the
- * TypeScript program through tsx; the `floor under tsx` row shows how much of that is tsx itself.
+ * It runs under plain `node`, as the compiled CLI does (bin/ml-gitops runs dist/); the `floor
+ * under tsx` row, for information, shows what loading through tsx alone costs.
  */
 import { TSX, expectStatus, type ChildCase } from "./lib/cases";
 import { REPO } from "./lib/roots";

@@ -1,16 +1,13 @@
 /**
- * `ml-gitops plan` as users run it: a fresh process running the real CLI (`node --import tsx
- * cli/main.ts plan`) with the project root as cwd. Each run is checked against the root it was
+ * `ml-gitops plan` as users run it: a fresh process running the real CLI (`node bin/ml-gitops
+ * plan`, the compiled CLI in dist/) with the project root as cwd. Each run is checked against the root it was
  * given (its stacks, and each cluster stack's model count), so a CLI that silently planned the
  * repo's own declarations instead of the generated ones fails the benchmark rather than
  * producing a flattering figure.
  */
-import { join } from "node:path";
-import { TSX, expectStatus, type ChildCase } from "./lib/cases";
+import { BIN, expectStatus, type ChildCase } from "./lib/cases";
 import type { ChildRun } from "./lib/proc";
 import { REPO, modelsRoot, stacksRoot, type GeneratedRoot } from "./lib/roots";
-
-const CLI = join(REPO, "cli", "main.ts");
 
 export interface StackLine {
   readonly stack: string;
@@ -36,7 +33,7 @@ function planCase(id: string, label: string, cwd: string, check: (lines: StackLi
     id,
     label,
     cwd,
-    nodeArgs: ["--import", TSX, CLI, "plan"],
+    nodeArgs: [BIN, "plan"],
     verify: (run) => {
       expectStatus(run, [0], label);
       const problem = check(stackLines(run.stdout));

@@ -11,7 +11,7 @@ import { checkCorpus, checkedObjects } from "./check";
 import { floor, floorUnderTsx } from "./floor";
 import { benchPolicy, type PolicyResult } from "./policy";
 import { planModels, planSamples, planStacks, totalResources } from "./plan";
-import { TSX, type ChildCase } from "./lib/cases";
+import { BIN, type ChildCase } from "./lib/cases";
 import { readTemplates } from "./lib/policy-resources";
 import { runChild, type ChildRun } from "./lib/proc";
 import { REPO, clusterTemplates, type GeneratedRoot } from "./lib/roots";
@@ -41,9 +41,9 @@ function machine(): string {
   return `${cpus().length} CPUs (${model}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}, ${new Date().toISOString()}`;
 }
 
-/** Plans the sample stacks with --out, for the policy templates; also fills tsx's transform cache. */
+/** Plans the sample stacks with --out, for the policy templates; also builds dist/ if stale (bin/ml-gitops). */
 function sampleOutput(dir: string): void {
-  const run = runChild({ cwd: REPO, nodeArgs: ["--import", TSX, join(REPO, "cli", "main.ts"), "plan", "--out", dir] });
+  const run = runChild({ cwd: REPO, nodeArgs: [BIN, "plan", "--out", dir] });
   if (run.status !== 0) throw new Error(`plan --out of the sample stacks failed (${run.status}):\n${run.stderr}`);
 }
 
@@ -72,7 +72,7 @@ function main(): void {
   const roots: GeneratedRoot[] = [];
   const outDir = mkdtempSync(join(tmpdir(), "ml-gitops-bench-out-"));
   try {
-    log("setup: plan --out of the sample stacks (policy templates, tsx cache warm-up)");
+    log("setup: plan --out of the sample stacks (policy templates; builds dist/ when stale)");
     sampleOutput(outDir);
     const sampleStacks = ["artifacts", ...clusterTemplates().map((t) => t.stack)];
     const check = checkCorpus();

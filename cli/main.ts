@@ -27,8 +27,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   return code;
 }
 
-if (require.main === module) {
-  run(process.argv.slice(2)).then(
+/** Runs the CLI as a process: sets the exit code, and reports a crash as a usage error. */
+export function main(argv: readonly string[]): void {
+  run(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -38,3 +39,6 @@ if (require.main === module) {
     },
   );
 }
+
+// Started directly: `node dist/cli/main.js` or, in development, `tsx cli/main.ts`.
+if (require.main === module) main(process.argv.slice(2));

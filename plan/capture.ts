@@ -45,7 +45,7 @@ export interface RecordedResource {
 
 /** Turns a wire value into plain JSON data. */
 export function plain(value: unknown, secretPaths?: string[], path = ""): unknown {
-  if (Array.isArray(value)) return value.map((v, i) => plain(v, secretPaths, `${path}[${i}]`));
+  if (Array.isArray(value)) return value.map((v, i) => plain(v, secretPaths, secretPaths && `${path}[${i}]`));
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
   switch (record[SIG]) {
@@ -57,10 +57,18 @@ export function plain(value: unknown, secretPaths?: string[], path = ""): unknow
     case OUTPUT_SIG:
       if (record.secret === true) secretPaths?.push(path);
       return "value" in record ? plain(record.value, secretPaths, path) : UNKNOWN;
-    default:
-      return Object.fromEntries(
-        Object.entries(record).map(([k, v]) => [k, plain(v, secretPaths, path ? `${path}.${k}` : k)]),
-      );
+    default: {
+      // Every input of every resource passes here (a ModelDeployment's declaration, its rendered
+      // files): a plain loop, without the arrays Object.entries/fromEntries would allocate.
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(record)) {
+        const v = plain(record[k], secretPaths, secretPaths && (path ? `${path}.${k}` : k));
+        // An own "__proto__" key stays a key, as Object.fromEntries would keep it.
+        if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+        else out[k] = v;
+      }
+      return out;
+    }
   }
 }
 

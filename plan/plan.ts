@@ -186,7 +186,10 @@ export function gitopsObjectsOf(resources: readonly RecordedResource[]): Manifes
 const byUrn = (a: { urn: string }, b: { urn: string }) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0);
 
 export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
-  const { program } = await import("../infra/program");
+  // Loaded on first plan, not with this module. A CommonJS require, which tsc and esbuild both
+  // leave as it is: esbuild keeps `import()` as a native ESM import, which cannot load the
+  // extensionless path from the compiled dist/.
+  const { program } = require("../infra/program") as typeof import("../infra/program");
   const order = planOrder(options.root, options.stacks ?? []);
   const stackOutputs = new Map<string, Record<string, unknown>>();
   const plans: StackPlan[] = [];

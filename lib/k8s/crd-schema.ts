@@ -16,9 +16,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { formatValue } from "../errors";
+import { PROJECT_ROOT } from "../project-root";
 
 /** The upstream CRDs, beside the project (a user's clone does not have them). */
-export const SHARED_CRDS_DIR = path.resolve(__dirname, "../../../shared/crds");
+export const SHARED_CRDS_DIR = path.resolve(PROJECT_ROOT, "../shared/crds");
 const SHARED_CRDS_LABEL = "../shared/crds";
 
 export function crdsAvailable(crdsDir: string = SHARED_CRDS_DIR): boolean {
