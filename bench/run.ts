@@ -18,7 +18,7 @@ import { REPO, clusterTemplates, type GeneratedRoot } from "./lib/roots";
 import { formatMiB, formatMs, formatSummary, summarize } from "./lib/stats";
 
 const quick = process.argv.includes("--quick");
-/** Rounds of child runs: 4 keeps the full run under 3 minutes quiet, about 4.5 loaded on 2 cores (see RESULTS.md). */
+/** Rounds of child runs: with the compiled CLI the full run takes under a minute on 2 cores (see RESULTS.md). */
 const ROUNDS = quick ? 1 : 4;
 /** --quick leaves out 100k: at today's throughput it alone takes over a minute. */
 const POLICY_SIZES = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];

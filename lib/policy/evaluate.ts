@@ -158,10 +158,11 @@ export function evaluatePolicies(
   const proxies = new Map(resources.map((r) => [r, unknownCheckingProxy(r.props) as Record<string, unknown>]));
   const violations: Violation[] = [];
   const stackTags: ReadonlyMap<string, string> = new Map();
-  const report = (p: Prepared, fallback: PolicyResource | undefined) => (message: string, urn?: string) => {
+  const record = (p: Prepared, fallback: PolicyResource | undefined, message: string, urn: string | undefined) => {
     const target = (urn !== undefined ? byUrn.get(urn) : undefined) ?? fallback;
     violations.push({ policy: p.policy.name, level: p.level, urn: urn ?? target?.urn ?? "", name: target?.name ?? "", type: target?.type ?? "", message });
   };
+  const report = (p: Prepared, fallback: PolicyResource | undefined) => (message: string, urn?: string) => record(p, fallback, message, urn);
   const providerOf = (r: PolicyResource): PolicyProviderResource | undefined => {
     const p = r.provider ?? r.opts?.provider;
     const res = p === undefined ? undefined : byUrn.get(p);
@@ -179,31 +180,27 @@ export function evaluatePolicies(
     };
   });
 
-  // What does not depend on the resource is worked out once per policy, not once per resource.
+  // What does not depend on the resource is worked out once per policy, not once per resource:
+  // the validations, and a reporter that files violations under the resource being checked.
+  // Policies run synchronously (settle refuses promises), so `current` and the one args object
+  // per resource, whose getConfig is the running policy's, cannot be seen by the wrong policy.
   const checks = resourcePolicies.map((p) => {
     const policy = p.policy as ResourceValidationPolicy;
     const validations: ResourceValidation[] = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
-    return { p, validations, only: validations.length === 1 ? pulumiTypeOf(validations[0]) : undefined };
+    const check = { p, validations, only: validations.length === 1 ? pulumiTypeOf(validations[0]) : undefined, current: undefined as PolicyResource | undefined, reportViolation: undefined as unknown as ReportViolation };
+    check.reportViolation = (message: string, urn?: string) => record(p, check.current, message, urn);
+    return check;
   });
   resources.forEach((r, i) => {
     const { props, opts, provider, isType, asType } = views[i]!;
-    for (const { p, validations, only } of checks) {
-      if (only !== undefined && only !== r.type) continue;
-      const args: ResourceValidationArgs = {
-        type: r.type,
-        props,
-        urn: r.urn,
-        name: r.name,
-        opts,
-        stackTags,
-        isType,
-        asType,
-        getConfig: p.getConfig,
-        notApplicable,
-      };
-      if (provider) args.provider = provider;
-      const reportViolation = report(p, r);
-      for (const validate of validations) runValidation(p, validate, args, reportViolation, violations, r);
+    let args: ResourceValidationArgs | undefined;
+    for (const check of checks) {
+      if (check.only !== undefined && check.only !== r.type) continue;
+      args ??= { type: r.type, props, urn: r.urn, name: r.name, opts, stackTags, isType, asType, getConfig: check.p.getConfig, notApplicable, ...(provider && { provider }) };
+      args.getConfig = check.p.getConfig;
+      check.current = r;
+      for (const validate of check.validations) runValidation(check.p, validate, args, check.reportViolation, violations, r);
+      check.current = undefined;
     }
   });
 

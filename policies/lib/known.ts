@@ -48,6 +48,8 @@ interface ProxyProtocol {
   readonly isProxy: string;
   readonly target: string;
   readonly sentinels: ReadonlySet<string>;
+  /** Every sentinel's length (they are UUIDs): most strings are ruled out without hashing them. */
+  readonly lengths: ReadonlySet<number>;
 }
 
 const PROTOCOL: ProxyProtocol | undefined = proxyProtocol();
@@ -67,7 +69,7 @@ function proxyProtocol(): ProxyProtocol | undefined {
   const probe = unknownCheckingProxy({ v: {} }) as Record<string, unknown>;
   if (typeof isSpecialProxy !== "string" || typeof getSpecialProxyTarget !== "string" || sentinels.length === 0 || !sentinels.every(throwsOn)) return undefined;
   if (probe[isSpecialProxy] !== true || typeof probe[getSpecialProxyTarget] !== "object") return undefined;
-  return { isProxy: isSpecialProxy, target: getSpecialProxyTarget, sentinels: new Set(sentinels) };
+  return { isProxy: isSpecialProxy, target: getSpecialProxyTarget, sentinels: new Set(sentinels), lengths: new Set(sentinels.map((v) => v.length)) };
 }
 
 /**
@@ -75,15 +77,15 @@ function proxyProtocol(): ProxyProtocol | undefined {
  * recorded inputs) is returned as is. Anything else (a class instance, an array with a prototype
  * of its own) is copied as the proxy path would copy it, own enumerable keys into a plain object.
  */
-function replaceSentinels(value: unknown, sentinels: ReadonlySet<string>): unknown {
-  if (typeof value === "string") return sentinels.has(value) ? UNKNOWN : value;
+function replaceSentinels(value: unknown, protocol: ProxyProtocol): unknown {
+  if (typeof value === "string") return protocol.lengths.has(value.length) && protocol.sentinels.has(value) ? UNKNOWN : value;
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
     const plain = Object.getPrototypeOf(value) === Array.prototype;
     let out: unknown[] | undefined = plain ? undefined : [];
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      const replaced = replaceSentinels(item, sentinels);
+      const replaced = replaceSentinels(item, protocol);
       if (out === undefined && (replaced !== item || !(i in value))) out = value.slice(0, i);
       out?.push(replaced);
     }
@@ -96,7 +98,7 @@ function replaceSentinels(value: unknown, sentinels: ReadonlySet<string>): unkno
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const item = (value as Record<string, unknown>)[key];
-    const replaced = replaceSentinels(item, sentinels);
+    const replaced = replaceSentinels(item, protocol);
     if (out === undefined && replaced !== item) {
       out = {};
       for (let j = 0; j < i; j++) out[keys[j]!] = (value as Record<string, unknown>)[keys[j]!];
@@ -112,7 +114,7 @@ function replaceSentinels(value: unknown, sentinels: ReadonlySet<string>): unkno
  */
 export function known(value: unknown): unknown {
   if (PROTOCOL !== undefined && typeof value === "object" && value !== null && (value as Record<string, unknown>)[PROTOCOL.isProxy] === true) {
-    return replaceSentinels((value as Record<string, unknown>)[PROTOCOL.target], PROTOCOL.sentinels);
+    return replaceSentinels((value as Record<string, unknown>)[PROTOCOL.target], PROTOCOL);
   }
   return copyThroughProxy(value);
 }
