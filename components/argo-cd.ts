@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CHARTS, chartRef } from "../lib/versions";
+import { CHARTS } from "../lib/versions";
 import { Problems, ValidationError, type Problem } from "../lib/errors";
 import {
   adminPasswordProblem,
@@ -17,6 +17,7 @@ import {
   type GroupKind,
   type SyncRetry,
 } from "../lib/render/argocd";
+import { pinnedRelease } from "./pinned-release";
 
 export interface GitOpsRepoArgs {
   /** HTTPS URL of the GitOps repository, e.g. `https://github.com/acme/gitops.git`. */
@@ -143,25 +144,21 @@ export class ArgoCd extends pulumi.ComponentResource {
       return hash;
     });
 
-    this.release = new k8s.helm.v3.Release(
+    // A half-installed Argo CD (CRDs without a controller) is worse than none: pinnedRelease is atomic.
+    this.release = pinnedRelease(
       `${name}-release`,
       {
-        ...chartRef(pin),
-        version: pin.version,
-        name: "argocd",
+        pin,
+        releaseName: "argocd",
         namespace: namespace.metadata.name,
-        createNamespace: false,
-        // atomic: a half-installed Argo CD (CRDs without a controller) is worse than none; roll back.
-        atomic: true,
-        cleanupOnFail: true,
-        timeout: timeoutMinutes * 60,
+        timeoutMinutes,
         values: argoCdValues({
           adminPasswordBcrypt: adminPassword,
           dexEnabled: args.dexEnabled ?? ARGO_CD_DEFAULTS.dexEnabled,
           syncTimeoutMinutes: args.syncTimeoutMinutes ?? ARGO_CD_DEFAULTS.syncTimeoutMinutes,
         }),
       },
-      { parent: this, customTimeouts: { create: `${timeoutMinutes + 5}m`, update: `${timeoutMinutes + 5}m` } },
+      { parent: this },
     );
 
     const repoSecret = new k8s.core.v1.Secret(

@@ -11,9 +11,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CHARTS, chartRef, ROLLOUTS_PLUGINS } from "../lib/versions";
+import { CHARTS, ROLLOUTS_PLUGINS } from "../lib/versions";
 import { Problems, type Problem } from "../lib/errors";
 import { ARGO_ROLLOUTS_SERVICE_ACCOUNT, argoRolloutsValues, gatewayApiPluginRules } from "../lib/render/kserve-platform";
+import { pinnedRelease } from "./pinned-release";
 
 export interface ArgoRolloutsArgs {
   /**
@@ -111,18 +112,14 @@ export class ArgoRollouts extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.release = new k8s.helm.v3.Release(
+    // Rollout objects synced by Argo CD need both the CRDs and a running controller: pinnedRelease is atomic.
+    this.release = pinnedRelease(
       `${name}-release`,
       {
-        ...chartRef(pin),
-        version: pin.version,
-        name: "argo-rollouts",
+        pin,
+        releaseName: "argo-rollouts",
         namespace: namespace.metadata.name,
-        createNamespace: false,
-        // atomic: Rollout objects synced by Argo CD need both the CRDs and a running controller.
-        atomic: true,
-        cleanupOnFail: true,
-        timeout: timeoutMinutes * 60,
+        timeoutMinutes,
         values: argoRolloutsValues({
           metrics: args.metrics ?? ARGO_ROLLOUTS_DEFAULTS.metrics,
           serviceMonitor: args.serviceMonitor ?? ARGO_ROLLOUTS_DEFAULTS.serviceMonitor,
@@ -131,7 +128,7 @@ export class ArgoRollouts extends pulumi.ComponentResource {
           trafficRouterPlugins: gatewayApiPlugin ? [ROLLOUTS_PLUGINS.gatewayApi] : [],
         }),
       },
-      { parent: this, customTimeouts: { create: `${timeoutMinutes + 5}m`, update: `${timeoutMinutes + 5}m` } },
+      { parent: this },
     );
 
     if (gatewayApiPlugin) {

@@ -12,7 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CHARTS, chartRef } from "../lib/versions";
+import { CHARTS } from "../lib/versions";
 import { Problems, type Problem } from "../lib/errors";
 import {
   buildGitRepository,
@@ -22,6 +22,7 @@ import {
   MIN_KUSTOMIZATION_TIMEOUT_MINUTES,
   type HealthCheck,
 } from "../lib/render/flux";
+import { pinnedRelease } from "./pinned-release";
 
 export interface FluxRepoArgs {
   /** HTTPS URL of the GitOps repository, e.g. `https://github.com/acme/gitops.git`. */
@@ -148,21 +149,17 @@ export class Flux extends pulumi.ComponentResource {
 
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: namespaceName } }, { parent: this });
 
-    this.release = new k8s.helm.v3.Release(
+    // Controllers without CRDs (or the reverse) would leave every CR below stuck: pinnedRelease is atomic.
+    this.release = pinnedRelease(
       `${name}-release`,
       {
-        ...chartRef(pin),
-        version: pin.version,
-        name: "flux2",
+        pin,
+        releaseName: "flux2",
         namespace: namespace.metadata.name,
-        createNamespace: false,
-        // atomic: controllers without CRDs (or the reverse) would leave every CR below stuck.
-        atomic: true,
-        cleanupOnFail: true,
-        timeout: helmTimeout * 60,
+        timeoutMinutes: helmTimeout,
         values: flux2Values({ podMonitor: args.podMonitor ?? FLUX_DEFAULTS.podMonitor }),
       },
-      { parent: this, customTimeouts: { create: `${helmTimeout + 5}m`, update: `${helmTimeout + 5}m` } },
+      { parent: this },
     );
 
     // HTTPS basic auth: source-controller reads `username` and `password` (see GitRepository secretRef).

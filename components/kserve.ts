@@ -15,7 +15,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CHARTS, chartRef, type ChartPin } from "../lib/versions";
+import { CHARTS, type ChartPin } from "../lib/versions";
 import { Problems, type Problem } from "../lib/errors";
 import type { KServeMode } from "../lib/predicates/kserve-mode";
 import {
@@ -31,6 +31,7 @@ import {
   type StandardIngress,
 } from "../lib/render/kserve-platform";
 import { buildLocalModelNodeGroup, LOCAL_MODEL_NODE_OS, localModelNodeGroupProblems, type LocalModelNodeGroupInput } from "../lib/render/local-model-node-group";
+import { pinnedRelease } from "./pinned-release";
 
 /** Acknowledges what Knative mode needs and this component does not install. */
 export interface KnativeArgs {
@@ -174,24 +175,10 @@ export class KServe extends pulumi.ComponentResource {
     const mode = args.deploymentMode ?? KSERVE_DEFAULTS.deploymentMode;
     const nodeGroups = args.localModelNodeGroups ?? [];
     const timeoutMinutes = args.helmTimeoutMinutes ?? KSERVE_DEFAULTS.helmTimeoutMinutes;
+    // Each step gates the next (webhooks, CRDs): pinnedRelease rolls a half-installed step back
+    // rather than leaving it for the next release to trip over.
     const release = (role: string, pin: ChartPin, releaseName: string, namespace: pulumi.Input<string>, values: pulumi.Inputs, dependsOn: pulumi.Resource[]) =>
-      new k8s.helm.v3.Release(
-        `${name}-${role}`,
-        {
-          ...chartRef(pin),
-          version: pin.version,
-          name: releaseName,
-          namespace,
-          createNamespace: false,
-          // atomic: each step gates the next (webhooks, CRDs); a half-installed step is rolled back
-          // rather than left for the next release to trip over.
-          atomic: true,
-          cleanupOnFail: true,
-          timeout: timeoutMinutes * 60,
-          values,
-        },
-        { parent: this, dependsOn, customTimeouts: { create: `${timeoutMinutes + 5}m`, update: `${timeoutMinutes + 5}m` } },
-      );
+      pinnedRelease(`${name}-${role}`, { pin, releaseName, namespace, values, timeoutMinutes }, { parent: this, dependsOn });
 
     const before: pulumi.Resource[] = [];
     if (args.installCertManager ?? KSERVE_DEFAULTS.installCertManager) {
