@@ -51,13 +51,16 @@ export function childName(name: string, model: string, namespace: string, obj: K
   return suffix === "" ? `${name}-${kind}` : `${name}-${kind}-${suffix}`;
 }
 
-/** One YAML file per object, under `<outputDir>/<namespace>/<model>/`, named by kind and name. */
-export function manifestFiles(objects: readonly KubeObject[], outputDir: string, source: string, namespace: string, model: string): ManifestFile[] {
-  return objects.map((obj) => {
-    const doc = new Document(obj);
-    doc.commentBefore = ` Rendered by ml-gitops from ${source}; edit the declaration, not this file.`;
-    return { path: `${outputDir}/${namespace}/${model}/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`, content: doc.toString({ lineWidth: 0 }) };
-  });
+/** Where an object's file goes: `<outputDir>/<namespace>/<model>/<kind>-<name>.yaml`. */
+export function manifestPath(obj: KubeObject, outputDir: string, namespace: string, model: string): string {
+  return `${outputDir}/${namespace}/${model}/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
+}
+
+/** An object as a GitOps file: a header naming the declaration it came from, then the YAML. */
+export function manifestFile(obj: KubeObject, path: string, source: string): ManifestFile {
+  const doc = new Document(obj);
+  doc.commentBefore = ` Rendered by ml-gitops from ${source}; edit the declaration, not this file.`;
+  return { path, content: doc.toString({ lineWidth: 0 }) };
 }
 
 export function modelDeploymentArgsProblems(args: ModelDeploymentArgs): Problem[] {
@@ -102,10 +105,21 @@ function resourcesIn(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): p
 export class ModelDeployment extends pulumi.ComponentResource {
   /** Every rendered object, canonical and sorted by kind and name. */
   readonly manifests: pulumi.Output<KubeObject[]>;
-  /** The same objects as YAML files for the GitOps repository. */
-  readonly files: pulumi.Output<ManifestFile[]>;
+  /** Where each object's GitOps file goes, in the order of `manifests`. */
+  readonly paths: pulumi.Output<string[]>;
   /** Children created by direct delivery, by child name; empty for GitOps. */
   readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
+  private readonly source: string;
+  private rendered?: pulumi.Output<ManifestFile[]>;
+
+  /**
+   * The same objects as YAML files for the GitOps repository, rendered on first use: writing
+   * YAML is most of a model's cost in a plan that writes no files.
+   */
+  get files(): pulumi.Output<ManifestFile[]> {
+    this.rendered ??= pulumi.all([this.manifests, this.paths]).apply(([objects, paths]) => objects.map((o, i) => manifestFile(o, paths[i]!, this.source)));
+    return this.rendered;
+  }
 
   constructor(name: string, args: ModelDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     // The declaration is part of the component's inputs: the policy pack reads it there.
@@ -120,7 +134,6 @@ export class ModelDeployment extends pulumi.ComponentResource {
     if (uncached) pulumi.log.warn(uncached, this);
     const { name: model, namespace } = args.declaration.metadata;
     const outputDir = args.delivery.mode === "gitops" ? (args.delivery.outputDir ?? defaultOutputDir(args.environment)) : defaultOutputDir(args.environment);
-    const files = manifestFiles(objects, outputDir, args.file, namespace, model);
 
     const children: Record<string, pulumi.CustomResource> = {};
     if (args.delivery.mode === "direct") {
@@ -132,9 +145,10 @@ export class ModelDeployment extends pulumi.ComponentResource {
     }
 
     this.resources = children;
+    this.source = args.file;
     this.manifests = pulumi.output(objects);
-    this.files = pulumi.output(files);
-    this.registerOutputs({ manifests: this.manifests, files: this.files });
+    this.paths = pulumi.output(objects.map((obj) => manifestPath(obj, outputDir, namespace, model)));
+    this.registerOutputs({ manifests: this.manifests, paths: this.paths });
   }
 }
 

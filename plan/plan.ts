@@ -10,7 +10,9 @@ import { listStacks, readStackFile, type StackFile } from "../lib/config/stack-f
 import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "../lib/policy/evaluate";
 import { parseDurationSeconds } from "../lib/predicates/canary-steps";
 import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/deployments/types";
-import { parseManifests, type ManifestObject } from "../lib/manifests/read";
+import type { ManifestObject } from "../lib/manifests/read";
+import { manifestFile } from "../components/model-deployment";
+import type { KubeObject as RenderedObject } from "../lib/render/model-manifests";
 import { toPolicyResource as manifestPolicyResource } from "../lib/manifests/resources";
 import type { RecordedResource } from "./capture";
 import { runProgram } from "./run-program";
@@ -38,6 +40,8 @@ export interface StackPlan {
   readonly violations: readonly Violation[];
   /** Objects the stack applies through its Kubernetes provider. */
   readonly manifests: readonly KubeObject[];
+  /** Objects the stack renders into its GitOps repository path, with their file paths. */
+  readonly gitops: readonly GitopsObject[];
   /** Files the stack renders into its GitOps repository path, for Argo CD or Flux to sync. */
   readonly gitopsFiles: readonly { path: string; content: string }[];
   readonly models: readonly PlannedModel[];
@@ -138,49 +142,41 @@ function modelsOf(resources: readonly RecordedResource[]): PlannedModel[] {
     }));
 }
 
-interface GitopsFile {
-  path: string;
-  content: string;
+/** One object of a ModelDeployment's GitOps output: where its file goes and what it holds. */
+export interface GitopsObject {
+  readonly path: string;
+  /** The declaration it was rendered from. */
+  readonly source: string;
+  readonly object: RenderedObject;
 }
 
-function gitopsFilesOf(resources: readonly RecordedResource[]): GitopsFile[] {
-  return resources
-    .filter((r) => r.type === MODEL_DEPLOYMENT_TYPE)
-    .flatMap((r) => (Array.isArray(r.outputs?.files) ? (r.outputs.files as GitopsFile[]) : []));
-}
-
-/** The line a file's object starts on: past the header comment the renderer writes. */
-function firstContentLine(content: string): number {
-  let line = 1;
-  for (let at = 0; at < content.length; line++) {
-    const end = content.indexOf("\n", at);
-    const text = content.slice(at, end === -1 ? content.length : end).trim();
-    if (text !== "" && !text.startsWith("#")) return line;
-    if (end === -1) break;
-    at = end + 1;
-  }
-  return 1;
-}
-
-/**
- * The objects of the GitOps files, as `ml-gitops check` would read them from the repository.
- * A ModelDeployment renders one file per object and registers both, in the same order, so the
- * objects are taken as rendered rather than parsed back from the YAML just written (the parse
- * was most of a model's cost in the plan). A component that did not register matching outputs
- * has its files parsed.
- */
-export function gitopsObjectsOf(resources: readonly RecordedResource[]): ManifestObject[] {
+/** A ModelDeployment registers its objects and their file paths; the YAML is written on demand. */
+function gitopsOf(resources: readonly RecordedResource[]): GitopsObject[] {
   return resources
     .filter((r) => r.type === MODEL_DEPLOYMENT_TYPE)
     .flatMap((r) => {
-      const files = Array.isArray(r.outputs?.files) ? (r.outputs.files as GitopsFile[]) : [];
       const objects = r.outputs?.manifests;
-      if (Array.isArray(objects) && objects.length === files.length) {
-        // `check` skips a file holding `{{ }}` as a template (AnalysisTemplates' {{args.*}}); so does the plan.
-        return files.flatMap((f, i) => (f.content.includes("{{") ? [] : [{ file: f.path, line: firstContentLine(f.content), object: objects[i] as Record<string, unknown> }]));
-      }
-      return files.flatMap((f) => parseManifests(f.content, f.path).objects);
+      const paths = r.outputs?.paths;
+      if (!Array.isArray(objects) || !Array.isArray(paths)) return [];
+      return objects.map((object, i) => ({ path: String(paths[i]), source: String(r.props.file ?? ""), object: object as RenderedObject }));
     });
+}
+
+/** The line an object starts on in its file: past the header the renderer writes. */
+const FIRST_CONTENT_LINE = (() => {
+  const lines = manifestFile({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }, "x.yaml", "x.yaml").content.split("\n");
+  return lines.findIndex((l) => l.trim() !== "" && !l.startsWith("#")) + 1;
+})();
+
+/**
+ * The objects of the GitOps files, as `ml-gitops check` would read them from the repository:
+ * taken as rendered rather than parsed back from YAML. `check` skips a file holding `{{ }}` as a
+ * template (AnalysisTemplates' {{args.*}}); so does the plan.
+ */
+export function gitopsObjectsOf(gitops: readonly GitopsObject[]): ManifestObject[] {
+  return gitops
+    .filter((g) => !JSON.stringify(g.object).includes("{{"))
+    .map((g) => ({ file: g.path, line: FIRST_CONTENT_LINE, object: g.object as unknown as Record<string, unknown> }));
 }
 
 const byUrn = (a: { urn: string }, b: { urn: string }) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0);
@@ -209,15 +205,16 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
     );
     stackOutputs.set(file.stack, result.outputs);
     const resources = [...result.resources].sort(byUrn);
-    const gitopsFiles = gitopsFilesOf(resources);
+    const gitops = gitopsOf(resources);
     // What Argo CD or Flux will apply is checked too, as `ml-gitops check` checks the GitOps repo.
-    const gitopsObjects = gitopsObjectsOf(resources).map(manifestPolicyResource);
+    const gitopsObjects = gitopsObjectsOf(gitops).map(manifestPolicyResource);
     const violations = [
       ...evaluatePolicies(resources.map(toPolicyResource), options.packConfig ?? {}),
       ...evaluatePolicies(gitopsObjects, options.packConfig ?? {}),
     ].sort(
       (a, b) => byUrn(a, b) || (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0) || (a.message < b.message ? -1 : 1),
     );
+    let files: { path: string; content: string }[] | undefined;
     const plan: StackPlan = {
       stack: file.stack,
       file: file.file,
@@ -226,7 +223,12 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
       outputs: result.outputs,
       violations,
       manifests: resources.filter(isKubeObject).map((r) => r.props as KubeObject),
-      gitopsFiles,
+      gitops,
+      get gitopsFiles() {
+        // Written only when asked for (--out, tests): YAML is most of a model's cost.
+        files ??= gitops.map((g) => manifestFile(g.object, g.path, g.source));
+        return files;
+      },
       models: modelsOf(resources),
     };
     plans.push(plan);

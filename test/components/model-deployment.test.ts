@@ -77,7 +77,8 @@ describe("ModelDeployment component", async () => {
     assert.deepEqual(files.map((f) => f.path), manifests.map((o) => `clusters/prod-use1/models/llama-3-70b-instruct/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`));
     assert.deepEqual(files.map((f) => parse(f.content)), JSON.parse(JSON.stringify(manifests)));
     assert.match(files[0]!.content, /^# Rendered by ml-gitops from deployments\/production\/llama-3-70b-instruct.yaml; edit the declaration, not this file.\n/);
-    assert.deepEqual(component.outputs?.files, JSON.parse(JSON.stringify(files)));
+    assert.deepEqual(component.outputs?.paths, files.map((f) => f.path));
+    assert.deepEqual(component.outputs?.manifests, JSON.parse(JSON.stringify(manifests)));
   });
 
   it("names KServe children after their kind, the cache after its version", () => {

@@ -17,7 +17,7 @@ describe("GitOps objects in the plan", () => {
       // GIVEN the files every ModelDeployment of the stack rendered
       const parsed = plan.gitopsFiles.flatMap((f) => parseManifests(f.content, f.path).objects);
       // WHEN the plan takes the rendered objects instead
-      const taken = gitopsObjectsOf(plan.resources);
+      const taken = gitopsObjectsOf(plan.gitops);
       // THEN they are the same, templates ({{ }}) left out as check leaves them out
       assert.deepEqual(taken, parsed, plan.stack);
     }
