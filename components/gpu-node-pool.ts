@@ -18,16 +18,11 @@ import {
 } from "../lib/gpu/catalogue";
 import { launchTemplateSpec } from "../lib/gpu/launch-template";
 import { offeringsFrom, selectInstances, type SubnetPlacement } from "../lib/gpu/select-instances";
+import { GPU_LABEL, GPU_MODEL_LABEL, GPU_TAINT, NODE_OS_LABEL, NVIDIA_GPU_PRESENT_LABEL } from "../lib/gpu/node-labels";
 
 export type CapacityType = "ON_DEMAND" | "SPOT";
 
-export const GPU_LABEL = "ml-gitops.dev/gpu";
-export const GPU_MODEL_LABEL = "ml-gitops.dev/gpu-model";
-/** Node OS, so the device plugin DaemonSet can skip AMIs that already run the plugin. */
-export const NODE_OS_LABEL = "ml-gitops.dev/node-os";
-/** The NVIDIA device plugin chart's default node affinity requires it (no NFD/GFD here). */
-export const NVIDIA_GPU_PRESENT_LABEL = "nvidia.com/gpu.present";
-export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" } as const;
+export { GPU_LABEL, GPU_MODEL_LABEL, GPU_TAINT, NODE_OS_LABEL, NVIDIA_GPU_PRESENT_LABEL };
 const RESERVED_LABELS = [GPU_LABEL, GPU_MODEL_LABEL, NODE_OS_LABEL, NVIDIA_GPU_PRESENT_LABEL];
 
 export interface GpuNodePoolArgs {

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AMI_TYPES, GPU_AMI_TYPES, type GpuAmiType } from "../lib/gpu/catalogue";
 import { CHARTS, chartRef } from "../lib/versions";
-import { GPU_LABEL, GPU_TAINT, NODE_OS_LABEL } from "./gpu-node-pool";
+import { GPU_LABEL, GPU_TAINT_K8S, NODE_OS_LABEL } from "../lib/gpu/node-labels";
 
 /** Whether any of these AMIs leaves the device plugin to the platform. */
 export function needsDevicePlugin(amiTypes: Iterable<GpuAmiType>): boolean {
@@ -34,7 +34,7 @@ export function devicePluginValues(): Record<string, unknown> {
       },
     },
     tolerations: [
-      { key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" },
+      { key: GPU_TAINT_K8S.key, operator: "Exists", effect: GPU_TAINT_K8S.effect },
       { key: "CriticalAddonsOnly", operator: "Exists" },
     ],
     priorityClassName: "system-node-critical",

@@ -5,6 +5,7 @@
 import type { KServeMode } from "../predicates/kserve-mode";
 import type { RolloutsPluginPin } from "../versions";
 import { LOCAL_MODEL_PATH } from "./local-model-node-group";
+import { GPU_LABEL, GPU_MODEL_LABEL, GPU_TAINT_K8S, NODE_OS_LABEL } from "../gpu/node-labels";
 
 export type KnativeNetworkingLayer = "istio" | "kourier";
 
@@ -63,11 +64,8 @@ export function kserveControllerValues(input: KServeControllerValuesInput) {
   return { kserve: { controller: { deploymentMode: input.deploymentMode, gateway }, localmodel: { enabled: input.localModel ?? false } } };
 }
 
-/** Node labels and taint the GPU pools carry (components/gpu-node-pool.ts, which tests pin to these). */
-export const GPU_NODE_LABEL = "ml-gitops.dev/gpu";
-export const GPU_NODE_OS_LABEL = "ml-gitops.dev/node-os";
-export const GPU_NODE_MODEL_LABEL = "ml-gitops.dev/gpu-model";
-export const GPU_NODE_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
+/** Node labels and taint the GPU pools carry (lib/gpu/node-labels.ts). */
+export { GPU_LABEL as GPU_NODE_LABEL, NODE_OS_LABEL as GPU_NODE_OS_LABEL, GPU_MODEL_LABEL as GPU_NODE_MODEL_LABEL, GPU_TAINT_K8S as GPU_NODE_TAINT };
 
 /** The chart's default agent nodeSelector; a null value is how Helm deletes a default map key. */
 export const LOCAL_MODEL_AGENT_DEFAULT_SELECTOR = "kserve/localmodel";
@@ -108,12 +106,12 @@ export function localModelResourcesValues(input: LocalModelResourcesValuesInput)
       version: input.kserveVersion,
       localmodelnode: {
         controller: {
-          nodeSelector: { [LOCAL_MODEL_AGENT_DEFAULT_SELECTOR]: null, [GPU_NODE_LABEL]: "true", [GPU_NODE_OS_LABEL]: input.nodeOs },
-          tolerations: [{ key: GPU_NODE_TAINT.key, operator: "Equal", value: GPU_NODE_TAINT.value, effect: GPU_NODE_TAINT.effect }],
+          nodeSelector: { [LOCAL_MODEL_AGENT_DEFAULT_SELECTOR]: null, [GPU_LABEL]: "true", [NODE_OS_LABEL]: input.nodeOs },
+          tolerations: [{ key: GPU_TAINT_K8S.key, operator: "Equal", value: GPU_TAINT_K8S.value, effect: GPU_TAINT_K8S.effect }],
           affinity: {
             nodeAffinity: {
               requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [{ matchExpressions: [{ key: GPU_NODE_MODEL_LABEL, operator: "In", values: [...input.gpuModelLabels].sort() }] }],
+                nodeSelectorTerms: [{ matchExpressions: [{ key: GPU_MODEL_LABEL, operator: "In", values: [...input.gpuModelLabels].sort() }] }],
               },
             },
           },

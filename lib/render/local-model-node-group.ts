@@ -28,6 +28,7 @@
 import type { Problem } from "../errors";
 import { AMI_TYPES, GPU_MODEL_INFO, type GpuAmiType, type GpuModel } from "../gpu/catalogue";
 import { defaultLocalModelNodeGroup } from "./local-model-cache";
+import { GPU_MODEL_LABEL, NODE_OS_LABEL } from "../gpu/node-labels";
 
 export const LOCAL_MODEL_NODE_GROUP_API_VERSION = "serving.kserve.io/v1alpha1";
 /** The node agent's hostPath; the PersistentVolume must point at the same directory. */
@@ -40,10 +41,7 @@ export const LOCAL_MODEL_PATH = "/models";
 export const LOCAL_MODEL_STORAGE_CLASS = "kserve-local-models";
 /** Share of a pool's disk the cache may use by default; the rest is images and ephemeral storage. */
 export const DEFAULT_CACHE_SHARE_OF_DISK = 0.5;
-/** The node label every GPU node carries with its model's catalogue label (gpu-node-pool.ts). */
-export const GPU_MODEL_NODE_LABEL = "ml-gitops.dev/gpu-model";
-/** The node label with the node's OS (gpu-node-pool.ts `NODE_OS_LABEL`). */
-export const NODE_OS_NODE_LABEL = "ml-gitops.dev/node-os";
+export { GPU_MODEL_LABEL as GPU_MODEL_NODE_LABEL, NODE_OS_LABEL as NODE_OS_NODE_LABEL };
 /** The only node OS the cache runs on: the agent's hostPath needs a writable root (see above). */
 export const LOCAL_MODEL_NODE_OS = "al2023";
 
@@ -119,8 +117,8 @@ export function buildLocalModelNodeGroup(input: LocalModelNodeGroupInput): Local
             nodeSelectorTerms: [
               {
                 matchExpressions: [
-                  { key: GPU_MODEL_NODE_LABEL, operator: "In", values: [input.gpuModelLabel] },
-                  { key: NODE_OS_NODE_LABEL, operator: "In", values: [LOCAL_MODEL_NODE_OS] },
+                  { key: GPU_MODEL_LABEL, operator: "In", values: [input.gpuModelLabel] },
+                  { key: NODE_OS_LABEL, operator: "In", values: [LOCAL_MODEL_NODE_OS] },
                 ],
               },
             ],

@@ -19,6 +19,7 @@ import { renderInferenceService } from "./inference-service";
 import { renderLocalModelCaches } from "./local-model-cache";
 import { renderRollout } from "./rollout";
 import { renderHttpRoutes } from "./routing";
+import { GPU_MODEL_LABEL, GPU_TAINT_K8S } from "../gpu/node-labels";
 
 export { DEFAULT_GATEWAY } from "./routing";
 
@@ -116,7 +117,7 @@ export const ANNOTATIONS = {
   source: "ml-gitops.dev/source",
 } as const;
 
-export const GPU_MODEL_LABEL = "ml-gitops.dev/gpu-model";
+export { GPU_MODEL_LABEL };
 export const GPU_RESOURCE = "nvidia.com/gpu";
 
 export function modelView(deployment: LoadedDeployment, ctx: RenderContext): ModelView {
@@ -171,7 +172,7 @@ export function modelView(deployment: LoadedDeployment, ctx: RenderContext): Mod
 function gpuPlacement(gpu: ModelView["gpu"]): Record<string, unknown> {
   if (gpu.count === 0) return {};
   const labels = [...new Set(gpu.types.map((t) => GPU_MODEL_INFO[t].label))].sort();
-  const tolerations = [{ effect: "NoSchedule", key: GPU_RESOURCE, operator: "Equal", value: "true" }];
+  const tolerations = [{ effect: GPU_TAINT_K8S.effect, key: GPU_TAINT_K8S.key, operator: "Equal", value: GPU_TAINT_K8S.value }];
   // One model: a nodeSelector, the simplest thing a reader (and the scheduler) can check. Several:
   // the same label with `In`, which nodeSelector cannot express.
   if (labels.length === 1) return { nodeSelector: { [GPU_MODEL_LABEL]: labels[0]! }, tolerations };

@@ -5,10 +5,13 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { isUnknown, list, obj, stringMap } from "../lib/known";
 import { show } from "../lib/policy";
+import { GPU_AMI_TYPES as NVIDIA_AMI_TYPES } from "../../lib/gpu/catalogue";
+import { GPU_LABEL as GPU_LABEL_KEY, GPU_TAINT } from "../../lib/gpu/node-labels";
 import { dependencyKeys, Index, key, ofTypes, type StackResource } from "../lib/stack";
 
-export const GPU_LABEL = { key: "ml-gitops.dev/gpu", value: "true" } as const;
-export const NVIDIA_AMI_TYPES = ["AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA", "BOTTLEROCKET_ARM_64_NVIDIA"] as const;
+export { NVIDIA_AMI_TYPES };
+export const GPU_LABEL = { key: GPU_LABEL_KEY, value: "true" } as const;
+/** NVIDIA AMIs, plus the retired AL2 GPU AMI, which makes a node group a GPU one all the same. */
 const GPU_AMI_TYPES: readonly string[] = [...NVIDIA_AMI_TYPES, "AL2_x86_64_GPU"];
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -27,7 +30,7 @@ function nodeGroupProblems(ng: StackResource, templates: Index): string[] {
   const taints = ng.props.taints;
   const tainted = list(taints).some((t) => {
     const o = obj(t);
-    return o.key === "nvidia.com/gpu" && o.value === "true" && o.effect === "NO_SCHEDULE";
+    return o.key === GPU_TAINT.key && o.value === GPU_TAINT.value && o.effect === GPU_TAINT.effect;
   });
   if (!isUnknown(taints) && !list(taints).some((t) => isUnknown(t)) && !tainted) {
     out.push(`${at} taints has no nvidia.com/gpu=true:NO_SCHEDULE taint (got ${show(taints ?? [])}); add {key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE"} so only GPU workloads land on these nodes`);
