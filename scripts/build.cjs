@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run build`: the CLI and the program as JavaScript in dist/, one file per source file and
- * the same tree (dist/cli/main.js, dist/infra/program.js...), so relative imports, the dynamic
- * `import("../infra/program")` and paths found from a module's location work unchanged.
+ * the same tree (dist/cli/main.js, dist/infra/program.js...), so relative imports, the plan's
+ * lazy `require("../infra/program")` and paths found from a module's location work unchanged.
  *
  * Why compiled ahead of time: under tsx a plan spent more time loading than planning (tsx's
  * require hook, compiling TypeScript on every run, round trips to its loader thread) and

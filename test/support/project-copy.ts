@@ -1,9 +1,10 @@
 /** A throwaway copy of the project's stacks and declarations, for tests that edit them. */
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../lib/project-root";
 
-export const PROJECT_ROOT = resolve(__dirname, "../..");
+export { PROJECT_ROOT };
 
 export function copyProject(): string {
   const root = mkdtempSync(join(tmpdir(), "ml-gitops-"));
