@@ -91,9 +91,11 @@ export const analysisSchema = z.strictObject({
   /** Failed measurements tolerated before the canary aborts. @default 1 */
   failureLimit: z.number().int().min(0).default(1),
   /** p99 request latency must stay at or below this. */
-  p99LatencyMs: z.number().positive(),
-  /** Share of failed requests must stay at or below this. */
-  errorRatePercent: percent,
+  p99LatencyMs: z.number().positive().optional(),
+  /** Share of failed requests must stay at or below this (not measurable for every runtime: lib/analysis/slo.ts). */
+  errorRatePercent: percent.optional(),
+}).refine((a) => a.p99LatencyMs !== undefined || a.errorRatePercent !== undefined, {
+  message: "an analysis needs p99LatencyMs, errorRatePercent or both",
 });
 
 export const thresholdsSchema = z.strictObject({

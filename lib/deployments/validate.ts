@@ -10,6 +10,7 @@ import type { z } from "zod";
 import type { Problem } from "../errors";
 import { keyPath } from "../errors";
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
+import { errorRateMeasurable, metricSource } from "../analysis/slo";
 import { artifactSchemeOf } from "../predicates/artifact-uri";
 import { DEFAULT_CANARY_RULES, fromArgoRolloutSteps, validateCanarySteps } from "../predicates/canary-steps";
 import { IMAGES } from "../versions";
@@ -186,6 +187,19 @@ function stepProblems(d: ModelDeploymentDeclaration, context: DeploymentContext,
     sink.add(at, message, fix, p.index === -1 ? undefined : { value: steps[p.index]?.setWeight });
   }
   const names = Object.keys(analysis);
+  const source = metricSource(d);
+  if (!errorRateMeasurable(source)) {
+    for (const name of names.sort()) {
+      const declared = analysis[name]!.errorRatePercent;
+      if (declared === undefined) continue;
+      sink.add(
+        ["spec", "rollout", "analysis", name, "errorRatePercent"],
+        `cannot be measured: the ${d.spec.serving.runtime ?? "KServe"} model server exports request latency but no error count`,
+        "remove errorRatePercent and gate this model on p99LatencyMs, or serve it with a runtime that counts failed requests (the huggingface format on KServe, or the vllm engine)",
+        { value: declared },
+      );
+    }
+  }
   steps.forEach((step, i) => {
     if (step.analysis !== undefined && !Object.hasOwn(analysis, step.analysis)) {
       sink.add(

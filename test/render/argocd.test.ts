@@ -115,7 +115,7 @@ describe("Argo CD and the Rollouts-owned route weights", () => {
       {
         group: "gateway.networking.k8s.io",
         kind: "HTTPRoute",
-        jqPathExpressions: [".spec.rules[] | select(all(.matches[]?; .headers == null)) | .backendRefs[]?.weight"],
+        jqPathExpressions: ['select(.metadata.labels["ml-gitops.dev/weights-owner"] == "argo-rollouts") | .spec.rules[].backendRefs[]?.weight'],
       },
     ]);
     // AND RespectIgnoreDifferences makes a sync keep the live weights, not only hide the diff
