@@ -26,11 +26,10 @@ import type { LoadedDeployment } from "../../lib/deployments/types";
 import { versionSlug } from "../../lib/render/inference-service";
 import { renderModel, type KubeObject } from "../../lib/render/model-manifests";
 import { argoPhase } from "../support/argo-expr";
+import { OpenMetrics } from "../support/open-metrics";
 import { assertPrometheusInstalled, prometheusSkip, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 
 const ROOT = path.resolve(__dirname, "../..");
-const STEP_SECONDS = 15;
-const HISTORY_SECONDS = 2 * 3600;
 /** The moment every query is evaluated at: the last sample. */
 const END = Math.floor(Date.parse("2026-06-01T12:00:00Z") / 1000);
 const REQUESTS_PER_STEP = 40;
@@ -58,62 +57,6 @@ function thresholdsOf(d: ModelDeploymentDeclaration): Thresholds {
   const latencies = sets.flatMap((s) => (s.p99LatencyMs !== undefined ? [s.p99LatencyMs / 1000] : []));
   const errors = sets.flatMap((s) => (s.errorRatePercent !== undefined ? [s.errorRatePercent / 100] : []));
   return { minLatencyS: Math.min(...latencies, 1), maxLatencyS: Math.max(...latencies, 0.001), maxErrorRatio: Math.max(...errors, 0) };
-}
-
-/** OpenMetrics text: families with their TYPE line, each series' samples in time order. */
-class OpenMetrics {
-  private readonly families = new Map<string, { type: string; lines: string[] }>();
-
-  private family(name: string, type: string): string[] {
-    let f = this.families.get(name);
-    if (!f) this.families.set(name, (f = { type, lines: [] }));
-    return f.lines;
-  }
-
-  /** A counter growing by `increment(step)` each step. */
-  counter(name: string, labels: Record<string, string>, increment: (step: number) => number): void {
-    const lines = this.family(name, "counter");
-    let total = 0;
-    steps((i, t) => {
-      total += increment(i);
-      lines.push(`${name}_total{${fmt(labels)}} ${total} ${t}`);
-    });
-  }
-
-  /** A histogram observing `count(step)` requests of `latency` seconds each step. */
-  histogram(name: string, labels: Record<string, string>, bounds: readonly number[], latency: number, count: (step: number) => number): void {
-    const lines = this.family(name, "histogram");
-    const buckets = bounds.map(() => 0);
-    let n = 0;
-    let sum = 0;
-    steps((i, t) => {
-      const c = count(i);
-      bounds.forEach((le, b) => (buckets[b]! += latency <= le ? c : 0));
-      n += c;
-      sum += c * latency;
-      bounds.forEach((le, b) => lines.push(`${name}_bucket{${fmt({ ...labels, le: String(le) })}} ${buckets[b]} ${t}`));
-      lines.push(`${name}_bucket{${fmt({ ...labels, le: "+Inf" })}} ${n} ${t}`);
-      lines.push(`${name}_count{${fmt(labels)}} ${n} ${t}`);
-      lines.push(`${name}_sum{${fmt(labels)}} ${sum} ${t}`);
-    });
-  }
-
-  toString(): string {
-    const out: string[] = [];
-    for (const [name, f] of this.families) out.push(`# TYPE ${name} ${f.type}`, ...f.lines);
-    return `${out.join("\n")}\n# EOF\n`;
-  }
-}
-
-function steps(each: (i: number, t: number) => void): void {
-  const n = HISTORY_SECONDS / STEP_SECONDS;
-  for (let i = 0; i <= n; i++) each(i, END - HISTORY_SECONDS + i * STEP_SECONDS);
-}
-
-function fmt(labels: Record<string, string>): string {
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(",");
 }
 
 /** The pods' identity for a scenario: what our PodMonitor relabelings put on every series. */
@@ -174,7 +117,7 @@ describe("canary analyses on a real Prometheus", { skip: prometheusSkip }, () =>
   before(async () => {
     assertPrometheusInstalled();
     for (const env of ENVIRONMENTS) {
-      const om = new OpenMetrics();
+      const om = new OpenMetrics(END);
       for (const { deployment, thresholds } of models.filter((m) => m.deployment.environment === env)) {
         seriesFor(om, deployment.declaration, "stable", thresholds);
         for (const scenario of SCENARIOS) seriesFor(om, deployment.declaration, scenario, thresholds);

@@ -226,6 +226,23 @@ describe("model declaration loader", () => {
     });
   });
 
+  it("refuses an error-rate threshold for a KServe runtime that counts no failed requests", () => {
+    // GIVEN the KServe sample served by the xgboost runtime instead of the Hugging Face one
+    const xgboost = VALID_KSERVE.replace("    format: huggingface\n", "    format: xgboost\n").replace("runtime: kserve-huggingfaceserver", "runtime: kserve-xgbserver");
+    // THEN its error-rate threshold is refused where it is declared, and the latency one stays
+    assert.deepEqual(problems(xgboost, KSERVE_FILE), [
+      `${KSERVE_FILE}:27:52: spec.rollout.analysis.slo.errorRatePercent: cannot be measured: the kserve-xgbserver model server exports request latency but no error count (got 1). ` +
+        "Remove errorRatePercent and gate this model on p99LatencyMs, or serve it with a runtime that counts failed requests (the huggingface format on KServe, or the vllm engine).",
+    ]);
+    assert.deepEqual(problems(xgboost.replace("{ p99LatencyMs: 2000, errorRatePercent: 1 }", "{ p99LatencyMs: 2000 }"), KSERVE_FILE), []);
+  });
+
+  it("refuses an analysis with no threshold at all", () => {
+    const none = VALID_KSERVE.replace("{ p99LatencyMs: 2000, errorRatePercent: 1 }", "{ interval: 1m }");
+    assert.equal(problems(none, KSERVE_FILE).length, 1);
+    assert.match(problems(none, KSERVE_FILE)[0]!, /spec\.rollout\.analysis\.slo: an analysis needs p99LatencyMs, errorRatePercent or both/);
+  });
+
   it("refuses a file name that is not <metadata.name>.yaml", () => {
     assert.deepEqual(problems(replaceLine(VALID, "  name: llama", "  name: llama-3")), [
       `${F}:4:9: metadata.name: does not match the file name llama.yaml (got "llama-3"). Rename the file to deployments/production/llama-3.yaml, or change metadata.name.`,

@@ -37,7 +37,7 @@ export function assertPrometheusInstalled(): void {
   if (PROMETHEUS_MISSING) throw new Error(PROMETHEUS_MISSING);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
