@@ -29,6 +29,8 @@ export interface PlannedModel {
   readonly urn: string;
   readonly file: string;
   readonly declaration: ModelDeploymentDeclaration;
+  /** The cluster's KServe mode the model was rendered with. */
+  readonly kserveMode: "Standard" | "Knative";
 }
 
 export interface StackPlan {
@@ -139,6 +141,7 @@ function modelsOf(resources: readonly RecordedResource[]): PlannedModel[] {
       urn: r.urn,
       file: String(r.props.file ?? ""),
       declaration: r.props.declaration as ModelDeploymentDeclaration,
+      kserveMode: (r.props.render as { kserveMode?: "Standard" | "Knative" } | undefined)?.kserveMode ?? "Standard",
     }));
 }
 

@@ -121,7 +121,7 @@ export function summaryMarkdown(plans: readonly StackPlan[]): string {
       const state = d.spec.candidate
         ? `canary ${d.spec.candidate.version} at step ${d.spec.candidate.step + 1}/${d.spec.rollout.steps.length} (${weightAt(d, d.spec.candidate.step)}%)`
         : "no canary in progress";
-      out.push("", `### ${d.metadata.name}: stable ${d.spec.stable.version}, ${state}`, "", `Declared in \`${m.file}\`.`, "", "```mermaid", rolloutDiagram(d), "```");
+      out.push("", `### ${d.metadata.name}: stable ${d.spec.stable.version}, ${state}`, "", `Declared in \`${m.file}\`.`, "", "```mermaid", rolloutDiagram(d, m.kserveMode), "```");
     }
   }
   return `${out.join("\n")}\n`;

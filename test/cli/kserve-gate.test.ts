@@ -87,6 +87,22 @@ describe("advance through a KServe analysis step", { skip: prometheusSkip }, () 
     repos.forEach((r) => r.remove());
   });
 
+  it("shows in status that the step is gated here and which predictor the route sends the share to", async () => {
+    const r = setup();
+    const res = await cli("status", "--root", r.root, "--json");
+    assert.equal(res.code, 0, res.stderr);
+    const [row] = JSON.parse(res.stdout) as { canary: Record<string, unknown> }[];
+    assert.deepEqual(row!.canary, {
+      version: "v3.2.0",
+      step: 3,
+      steps: 6,
+      trafficPercent: 10,
+      at: "analysis slo",
+      gate: "p99 <= 3000 ms, errors <= 1% by ml-gitops advance --prometheus",
+      route: "HTTPRoute llama-3-8b → llama-3-8b-v3-2-0-predictor (git (ml-gitops advance))",
+    });
+  });
+
   it("commits the step after a passing analysis, with what it measured as Analysis trailers", async () => {
     const r = setup();
     const res = await advance(r, "--prometheus", proms.healthy!.url);
