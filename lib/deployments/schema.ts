@@ -141,6 +141,17 @@ export const declarationSchema = z.strictObject({
         })
         .default({ count: 0 }),
       resources: z.strictObject({ cpu: quantity, memory: quantity }),
+      /**
+       * Who the model server runs as. Every model container always runs without privilege
+       * escalation, with every capability dropped and the RuntimeDefault seccomp profile
+       * (lib/render/security-context.ts). @default non-root for kserve (KServe's runtime images
+       * run as USER 1000); root for vllm, whose official image declares no user; set runAsUser
+       * (and runAsNonRoot) for an image that has one.
+       */
+      securityContext: z
+        .strictObject({ runAsNonRoot: z.boolean().optional(), runAsUser: z.number().int().min(0).optional() })
+        .refine((c) => !(c.runAsNonRoot === true && c.runAsUser === 0), { message: "runAsNonRoot cannot run as user 0" })
+        .optional(),
       vllm: z
         .strictObject({
           tensorParallelSize: z.number().int().min(1).max(16),

@@ -17,6 +17,7 @@
  * The weight is the declaration's: the last setWeight at or before `candidate.step`.
  */
 import type { Artifact } from "../deployments/schema";
+import { containerSecurityContext, podSecurityContext } from "./security-context";
 import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
 
 export const DEPLOYMENT_MODE_ANNOTATION = "serving.kserve.io/deploymentMode";
@@ -48,12 +49,18 @@ function modelSpec(view: ModelView, artifact: Artifact, mode: "Standard" | "Knat
     ...(serving.runtime ? { runtime: serving.runtime } : {}),
     storageUri: view.uri(artifact),
     resources: view.resources,
+    securityContext: containerSecurityContext(view.declaration),
   };
 }
 
 /** What every predictor (stable or canary) shares: identity, placement, storage credentials. */
 function podSpec(view: ModelView, ctx: RenderContext, artifact: Artifact): Record<string, unknown> {
-  return { labels: { [VERSION_LABEL]: versionSlug(artifact.version) }, serviceAccountName: ctx.storageServiceAccount, ...view.placement };
+  return {
+    labels: { [VERSION_LABEL]: versionSlug(artifact.version) },
+    securityContext: podSecurityContext(view.declaration),
+    serviceAccountName: ctx.storageServiceAccount,
+    ...view.placement,
+  };
 }
 
 export function renderInferenceService(view: ModelView, ctx: RenderContext): KubeObject {

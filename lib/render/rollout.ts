@@ -28,6 +28,7 @@
 import { argoMetric, metricSource, rolloutSelector, type SloThresholds, sloMetrics } from "../analysis/slo";
 import type { Artifact, Analysis } from "../deployments/schema";
 import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
+import { containerSecurityContext, podSecurityContext } from "./security-context";
 
 export const VLLM_PORT = 8000;
 export const SERVICE_PORT = 80;
@@ -82,6 +83,7 @@ function container(view: ModelView, artifact: Artifact): Record<string, unknown>
     ...(hf ? { env: [{ name: "HF_HOME", value: "/hf-cache" }] } : {}),
     ports: [{ containerPort: VLLM_PORT, name: "http", protocol: "TCP" }],
     resources: view.resources,
+    securityContext: containerSecurityContext(view.declaration),
     // Weights take minutes to load: the startup probe holds liveness off for the whole progress
     // deadline, and readiness keeps traffic away until /health answers.
     startupProbe: health(PROBE_PERIOD_SECONDS, Math.ceil(startupSeconds / PROBE_PERIOD_SECONDS), 5),
@@ -193,6 +195,7 @@ export function renderRollout(view: ModelView, ctx: RenderContext): KubeObject[]
         metadata: { labels: { ...view.labels } },
         spec: {
           containers: [container(view, template)],
+          securityContext: podSecurityContext(view.declaration),
           serviceAccountName: ctx.storageServiceAccount,
           terminationGracePeriodSeconds: 120,
           ...view.placement,

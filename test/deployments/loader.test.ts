@@ -49,7 +49,7 @@ describe("model declaration loader", () => {
       assert.deepEqual(problems(text), [
         `${F}:8:5: spec.model.fromat: is not a field of spec.model. Did you mean "format"?`,
         `${F}:10:5: spec.serving.replica: is not a field of spec.serving. Did you mean "replicas"?`,
-        `${F}:11:5: spec.serving.colour: is not a field of spec.serving. Remove it; the fields of spec.serving are engine, mode, runtime, replicas, gpu, resources, vllm, cache.`,
+        `${F}:11:5: spec.serving.colour: is not a field of spec.serving. Remove it; the fields of spec.serving are engine, mode, runtime, replicas, gpu, resources, securityContext, vllm, cache.`,
       ]);
     });
 
