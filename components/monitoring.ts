@@ -25,6 +25,8 @@ export class Monitoring extends pulumi.ComponentResource {
   readonly prometheusUrl: pulumi.Output<string>;
   /** Depend on it for anything that needs the PodMonitor CRD. */
   readonly release: k8s.helm.v3.Release;
+  /** Where the monitoring stack runs; GPU telemetry goes beside it. */
+  readonly namespace: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:Monitoring", name, args, opts);
@@ -46,6 +48,7 @@ export class Monitoring extends pulumi.ComponentResource {
       { parent: this },
     );
     this.prometheusUrl = pulumi.output(INSTALLED_PROMETHEUS_URL);
-    this.registerOutputs({ prometheusUrl: this.prometheusUrl, release: this.release });
+    this.namespace = namespace.metadata.name;
+    this.registerOutputs({ namespace: this.namespace, prometheusUrl: this.prometheusUrl, release: this.release });
   }
 }

@@ -14,6 +14,7 @@ import { KServe } from "../components/kserve";
 import { ModelDeployment } from "../components/model-deployment";
 import { ModelReaderRole } from "../components/model-reader-role";
 import { Monitoring } from "../components/monitoring";
+import { DcgmExporter } from "../components/dcgm-exporter";
 import { needsDevicePlugin, NvidiaDevicePlugin } from "../components/nvidia-device-plugin";
 import type { ClusterStackConfig } from "../lib/config/stack-config";
 import { loadDeployments } from "../lib/deployments/loader";
@@ -119,6 +120,14 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
   // The analyses read the Prometheus this stack installs, or the one the config names.
   const monitoring = config.monitoring.kind === "kube-prometheus-stack" ? new Monitoring("monitoring", {}, k8sOpts) : undefined;
   const prometheusUrl = config.monitoring.kind === "external" ? config.monitoring.prometheusUrl : INSTALLED_PROMETHEUS_URL;
+  // GPU telemetry for the GPU-memory gate; its ServiceMonitor needs the installed Operator's CRDs.
+  if (config.gpuPools.length > 0) {
+    new DcgmExporter(
+      "dcgm-exporter",
+      { serviceMonitor: monitoring !== undefined, ...(monitoring ? { namespace: monitoring.namespace } : {}) },
+      { ...k8sOpts, ...(monitoring ? { dependsOn: [monitoring] } : {}) },
+    );
+  }
   const rollouts = new ArgoRollouts(
     "argo-rollouts",
     { prometheusUrl, serviceMonitor: monitoring !== undefined },

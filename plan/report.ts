@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { UNKNOWN } from "./capture";
+import { gpuGates } from "../lib/analysis/gating";
 import { rolloutDiagram, weightAt } from "./mermaid";
 import type { KubeObject, StackPlan } from "./plan";
 
@@ -121,7 +122,10 @@ export function summaryMarkdown(plans: readonly StackPlan[]): string {
       const state = d.spec.candidate
         ? `canary ${d.spec.candidate.version} at step ${d.spec.candidate.step + 1}/${d.spec.rollout.steps.length} (${weightAt(d, d.spec.candidate.step)}%)`
         : "no canary in progress";
-      out.push("", `### ${d.metadata.name}: stable ${d.spec.stable.version}, ${state}`, "", `Declared in \`${m.file}\`.`, "", "```mermaid", rolloutDiagram(d, m.kserveMode), "```");
+      const gpu = gpuGates(d);
+      out.push("", `### ${d.metadata.name}: stable ${d.spec.stable.version}, ${state}`, "", `Declared in \`${m.file}\`.`);
+      if (gpu.length > 0) out.push("", `GPU metrics gating the canary: ${gpu.join(", ")}.`);
+      out.push("", "```mermaid", rolloutDiagram(d, m.kserveMode), "```");
     }
   }
   return `${out.join("\n")}\n`;

@@ -16,15 +16,17 @@
  * empty vector (no series) or NaN (0/0, or a quantile of empty buckets): neither condition holds,
  * the measurement is Inconclusive, and the canary holds its weight until a person decides.
  * +Inf (a quantile in the +Inf bucket) compares greater than any threshold: Failed.
+ *
+ * Bounds are upper (latency, errors, memory must stay at or below) or lower (throughput must
+ * reach at least).
  */
 
 /** The verdict of one measurement, named as Argo Rollouts names its phases. */
 export type Verdict = "Successful" | "Failed" | "Inconclusive";
 
-/** A threshold a measured value must stay at or below. */
-export interface UpperBound {
-  readonly max: number;
-}
+/** A threshold a measured value must stay at or below (`max`) or reach (`min`). */
+export type Bound = { readonly max: number; readonly min?: undefined } | { readonly min: number; readonly max?: undefined };
+
 
 /** One real number, or nothing usable. */
 function single(values: readonly number[]): number | undefined {
@@ -32,10 +34,11 @@ function single(values: readonly number[]): number | undefined {
 }
 
 /** The JavaScript twin of the rendered conditions: same inputs, same verdicts. */
-export function verdict(values: readonly number[], bound: UpperBound): Verdict {
+export function verdict(values: readonly number[], bound: Bound): Verdict {
   const value = single(values);
   if (value === undefined) return "Inconclusive";
-  return value <= bound.max ? "Successful" : "Failed";
+  const ok = bound.max !== undefined ? value <= bound.max : value >= bound.min!;
+  return ok ? "Successful" : "Failed";
 }
 
 /** A number as expr reads it: no exponent, which expr v1.15 parses only in some forms. */
@@ -46,9 +49,13 @@ export function exprNumber(n: number): string {
   return n.toFixed(20).replace(/0+$/, "").replace(/\.$/, "");
 }
 
-/** Argo Rollouts `successCondition` / `failureCondition` for an upper bound. */
-export function argoConditions(bound: UpperBound): { successCondition: string; failureCondition: string } {
+/** Argo Rollouts `successCondition` / `failureCondition` for a bound. */
+export function argoConditions(bound: Bound): { successCondition: string; failureCondition: string } {
   const guard = "len(result) == 1 && !isNaN(result[0])";
-  const max = exprNumber(bound.max);
-  return { successCondition: `${guard} && result[0] <= ${max}`, failureCondition: `${guard} && result[0] > ${max}` };
+  if (bound.max !== undefined) {
+    const max = exprNumber(bound.max);
+    return { successCondition: `${guard} && result[0] <= ${max}`, failureCondition: `${guard} && result[0] > ${max}` };
+  }
+  const min = exprNumber(bound.min);
+  return { successCondition: `${guard} && result[0] >= ${min}`, failureCondition: `${guard} && result[0] < ${min}` };
 }

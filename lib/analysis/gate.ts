@@ -80,11 +80,12 @@ function show(value: number): string {
 
 const WORD: Record<Verdict, string> = { Successful: "pass", Failed: "fail", Inconclusive: "inconclusive" };
 
-/** `p99_latency_ms=412<=2500 error_rate=0.002<=0.01 pass`, one measurement per metric. */
+/** `p99_latency_ms=412<=2500 error_rate=0.002<=0.01 tokens_per_s=61>=40 pass`, one measurement per metric. */
 export function evidence(run: GateRun): string {
   const parts = run.measurements.map(({ metric, values }) => {
     const measured = values.length === 0 ? "none" : values.map((v) => show(metric.toEvidence(v))).join("|");
-    return `${metric.evidenceKey}=${measured}<=${show(metric.toEvidence(metric.bound.max))}`;
+    const bound = metric.bound.max !== undefined ? `<=${show(metric.toEvidence(metric.bound.max))}` : `>=${show(metric.toEvidence(metric.bound.min))}`;
+    return `${metric.evidenceKey}=${measured}${bound}`;
   });
   return [...parts, WORD[run.verdict]].join(" ");
 }

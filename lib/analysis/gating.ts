@@ -5,6 +5,7 @@
 import type { ModelDeploymentDeclaration } from "../deployments/schema";
 import { versionSlug } from "../render/inference-service";
 import { kservePredictorServiceName } from "../render/routing";
+import type { SloThresholds } from "./slo";
 
 export interface TrafficPath {
   /** Who applies each step's weight. */
@@ -26,9 +27,25 @@ export function analysisGate(d: ModelDeploymentDeclaration): string {
   return d.spec.serving.engine === "vllm" ? "Argo Rollouts AnalysisRun" : "ml-gitops advance --prometheus";
 }
 
-/** `p99 <= 800 ms, errors <= 1%`: the thresholds an analysis holds the candidate to. */
-export function thresholdSummary(a: { p99LatencyMs?: number | undefined; errorRatePercent?: number | undefined }): string {
-  return [a.p99LatencyMs !== undefined ? `p99 <= ${a.p99LatencyMs} ms` : undefined, a.errorRatePercent !== undefined ? `errors <= ${a.errorRatePercent}%` : undefined]
-    .filter((s) => s !== undefined)
-    .join(", ");
+/** `p99 <= 800 ms, errors <= 1%, tokens/s >= 40`: the thresholds an analysis holds the candidate to. */
+export function thresholdSummary(a: SloThresholds): string {
+  const parts: [number | undefined, (v: number) => string][] = [
+    [a.p99LatencyMs, (v) => `p99 <= ${v} ms`],
+    [a.errorRatePercent, (v) => `errors <= ${v}%`],
+    [a.minGenerationTokensPerSecond, (v) => `tokens/s per replica >= ${v}`],
+    [a.maxKvCacheUsagePercent, (v) => `KV cache <= ${v}%`],
+    [a.maxGpuMemoryUsagePercent, (v) => `GPU memory <= ${v}%`],
+  ];
+  return parts.flatMap(([v, text]) => (v !== undefined ? [text(v)] : [])).join(", ");
+}
+
+/** Which GPU-side metrics gate a model's canary, for the PR summary: empty when none. */
+export function gpuGates(d: ModelDeploymentDeclaration): string[] {
+  const out = new Set<string>();
+  for (const a of Object.values(d.spec.rollout.analysis)) {
+    if (a.minGenerationTokensPerSecond !== undefined) out.add("generation throughput (vLLM)");
+    if (a.maxKvCacheUsagePercent !== undefined) out.add("KV-cache usage (vLLM)");
+    if (a.maxGpuMemoryUsagePercent !== undefined) out.add("GPU memory (DCGM)");
+  }
+  return [...out];
 }

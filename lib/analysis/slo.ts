@@ -29,9 +29,22 @@
  *
  * Empty and NaN are handled in the conditions (conditions.ts); the error ratio's numerator is
  * `or on() vector(0)` so that a canary with traffic and no errors measures 0, not nothing.
+ *
+ * GPU-side thresholds (issue: GPU metrics the canary can gate on):
+ * - generation throughput per replica, from vLLM's `vllm:generation_tokens_total` (both vLLM
+ *   sources): tokens/s summed over the candidate's pods divided by how many pods report. With no
+ *   finished request in the window it is empty (`and on() (… > 0)`), so an idle canary is
+ *   Inconclusive, not a throughput failure;
+ * - KV-cache usage, vLLM's `vllm:kv_cache_usage_perc` gauge (0–1), the highest over the window
+ *   on any candidate pod;
+ * - GPU memory use from NVIDIA's DCGM exporter (`DCGM_FI_DEV_FB_USED` / (`…USED` + `…FREE`), MiB;
+ *   NVIDIA/dcgm-exporter@4.5.3-4.8.2:etc/default-counters.csv), which labels each GPU's series
+ *   with the `namespace` and `pod` using it (internal/pkg/transformation/const.go). DCGM series
+ *   carry none of our labels, so they are joined on (namespace, pod) with `up` of the candidate's
+ *   scrape targets, which do.
  */
 import type { ModelDeploymentDeclaration } from "../deployments/schema";
-import { argoConditions, type UpperBound, type Verdict, verdict } from "./conditions";
+import { argoConditions, type Bound, type Verdict, verdict } from "./conditions";
 
 /** Where a model's metrics come from: which server exports them. */
 export type MetricSource = "vllm-openai" | "kserve-vllm" | "kserve-model-server";
@@ -68,16 +81,16 @@ export function rolloutSelector(namespace: string, hashArgument: string): Select
   return `namespace="${namespace}",${SCRAPED_LABELS.podTemplateHash}="{{args.${hashArgument}}}"`;
 }
 
-export type SloMetricName = "p99-latency" | "error-rate";
+export type SloMetricName = "p99-latency" | "error-rate" | "generation-throughput" | "kv-cache-usage" | "gpu-memory-usage";
 
 /** One measurement: its query, the bound its value must stay under, and how to show it. */
 export interface SloMetric {
   readonly name: SloMetricName;
   /** Key in the `Analysis:` trailer, with its unit. */
-  readonly evidenceKey: "p99_latency_ms" | "error_rate";
+  readonly evidenceKey: "p99_latency_ms" | "error_rate" | "tokens_per_s" | "kv_cache_usage" | "gpu_memory_usage";
   readonly query: string;
-  /** In the query's unit (seconds for latency, a ratio for errors). */
-  readonly bound: UpperBound;
+  /** In the query's unit (seconds for latency, ratios for errors and usage, tokens/s). */
+  readonly bound: Bound;
   /** The query's value in the evidence's unit. */
   readonly toEvidence: (value: number) => number;
 }
@@ -85,6 +98,14 @@ export interface SloMetric {
 export interface SloThresholds {
   readonly p99LatencyMs?: number | undefined;
   readonly errorRatePercent?: number | undefined;
+  readonly minGenerationTokensPerSecond?: number | undefined;
+  readonly maxKvCacheUsagePercent?: number | undefined;
+  readonly maxGpuMemoryUsagePercent?: number | undefined;
+}
+
+/** Whether the model server exports vLLM's engine metrics (throughput, KV cache). */
+export function vllmMetricsExported(source: MetricSource): boolean {
+  return source !== "kserve-model-server";
 }
 
 /** Which series a source's latency and errors come from. */
@@ -134,6 +155,41 @@ export function sloMetrics(source: MetricSource, sel: Selector, servedName: stri
       evidenceKey: "error_rate",
       query: `(sum(rate(${s.errors}[${window}])) or on() vector(0)) / sum(rate(${s.requests}[${window}]))`,
       bound: { max: thresholds.errorRatePercent / 100 },
+      toEvidence: (v) => v,
+    });
+  }
+  const needsVllm = (what: string) => {
+    if (!vllmMetricsExported(source)) throw new Error(`${source} exports no vLLM engine metrics; the loader refuses ${what} for it`);
+  };
+  if (thresholds.minGenerationTokensPerSecond !== undefined) {
+    needsVllm("minGenerationTokensPerSecond");
+    const tokens = `vllm:generation_tokens_total{${sel}}`;
+    out.push({
+      name: "generation-throughput",
+      evidenceKey: "tokens_per_s",
+      query: `(sum(rate(${tokens}[${window}])) / count(count by (pod) (${tokens}))) and on() (sum(rate(vllm:request_success_total{${sel}}[${window}])) > 0)`,
+      bound: { min: thresholds.minGenerationTokensPerSecond },
+      toEvidence: (v) => v,
+    });
+  }
+  if (thresholds.maxKvCacheUsagePercent !== undefined) {
+    needsVllm("maxKvCacheUsagePercent");
+    out.push({
+      name: "kv-cache-usage",
+      evidenceKey: "kv_cache_usage",
+      query: `max(max_over_time(vllm:kv_cache_usage_perc{${sel}}[${window}]))`,
+      bound: { max: thresholds.maxKvCacheUsagePercent / 100 },
+      toEvidence: (v) => v,
+    });
+  }
+  if (thresholds.maxGpuMemoryUsagePercent !== undefined) {
+    const used = "DCGM_FI_DEV_FB_USED";
+    const free = "DCGM_FI_DEV_FB_FREE";
+    out.push({
+      name: "gpu-memory-usage",
+      evidenceKey: "gpu_memory_usage",
+      query: `max((${used} / (${used} + ${free})) * on(namespace, pod) group_left() max by (namespace, pod) (up{${sel}}))`,
+      bound: { max: thresholds.maxGpuMemoryUsagePercent / 100 },
       toEvidence: (v) => v,
     });
   }

@@ -83,6 +83,9 @@ export const stepSchema = z
     }
   });
 
+/** Every threshold an analysis can hold a candidate to. */
+export const ANALYSIS_THRESHOLDS = ["p99LatencyMs", "errorRatePercent", "minGenerationTokensPerSecond", "maxKvCacheUsagePercent", "maxGpuMemoryUsagePercent"] as const;
+
 export const analysisSchema = z.strictObject({
   /** How often the Prometheus queries run. @default "1m" */
   interval: duration.default("1m"),
@@ -94,8 +97,14 @@ export const analysisSchema = z.strictObject({
   p99LatencyMs: z.number().positive().optional(),
   /** Share of failed requests must stay at or below this (not measurable for every runtime: lib/analysis/slo.ts). */
   errorRatePercent: percent.optional(),
-}).refine((a) => a.p99LatencyMs !== undefined || a.errorRatePercent !== undefined, {
-  message: "an analysis needs p99LatencyMs, errorRatePercent or both",
+  /** Generated tokens per second per candidate replica must reach this (vLLM engine metrics). */
+  minGenerationTokensPerSecond: z.number().positive().optional(),
+  /** vLLM's KV-cache usage on any candidate pod must stay at or below this. */
+  maxKvCacheUsagePercent: percent.optional(),
+  /** GPU memory in use on any of the candidate's GPUs must stay at or below this (NVIDIA DCGM exporter). */
+  maxGpuMemoryUsagePercent: percent.optional(),
+}).refine((a) => ANALYSIS_THRESHOLDS.some((k) => a[k] !== undefined), {
+  message: `an analysis needs at least one threshold: ${ANALYSIS_THRESHOLDS.join(", ")}`,
 });
 
 export const thresholdsSchema = z.strictObject({

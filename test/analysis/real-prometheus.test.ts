@@ -11,7 +11,11 @@
  * - slow: p99 above the threshold → p99 Failed, errors Successful;
  * - erroring: error ratio above the threshold → error-rate Failed, p99 Successful;
  * - idle: the series exist but no request arrives (0/0, quantile of empty buckets) → Inconclusive;
- * - absent: no series at all (pods never scraped) → Inconclusive.
+ * - absent: no series at all (pods never scraped) → Inconclusive;
+ * - saturated: fast and error-free, but generating too few tokens per replica, with the KV cache
+ *   and GPU memory past their limits → the GPU-side metrics Failed, the rest Successful.
+ * GPU memory comes from DCGM exporter series that carry only `namespace` and `pod`, as the
+ * exporter labels them, so the query's join with the candidate's scrape targets is exercised.
  * Never `Error`: an Error would abort a healthy canary after the consecutive-error limit.
  */
 import { after, before, describe, it } from "node:test";
@@ -19,7 +23,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { argoConditions, verdict } from "../../lib/analysis/conditions";
 import { gateMetrics, runGate } from "../../lib/analysis/gate";
-import { metricSource, SCRAPED_LABELS, type MetricSource, type SloMetricName } from "../../lib/analysis/slo";
+import { metricSource, SCRAPED_LABELS, type MetricSource, type SloMetricName, type SloThresholds } from "../../lib/analysis/slo";
 import { loadDeployments } from "../../lib/deployments/loader";
 import type { ModelDeploymentDeclaration } from "../../lib/deployments/schema";
 import type { LoadedDeployment } from "../../lib/deployments/types";
@@ -34,21 +38,27 @@ const ROOT = path.resolve(__dirname, "../..");
 const END = Math.floor(Date.parse("2026-06-01T12:00:00Z") / 1000);
 const REQUESTS_PER_STEP = 40;
 
-type Scenario = "healthy" | "slow" | "erroring" | "idle" | "absent";
-const SCENARIOS: readonly Scenario[] = ["healthy", "slow", "erroring", "idle", "absent"];
+type Scenario = "healthy" | "slow" | "erroring" | "idle" | "absent" | "saturated";
+const SCENARIOS: readonly Scenario[] = ["healthy", "slow", "erroring", "idle", "absent", "saturated"];
 
+const OK = { "generation-throughput": "Successful", "kv-cache-usage": "Successful", "gpu-memory-usage": "Successful" } as const;
 const EXPECTED: Record<Scenario, Record<SloMetricName, string>> = {
-  healthy: { "p99-latency": "Successful", "error-rate": "Successful" },
-  slow: { "p99-latency": "Failed", "error-rate": "Successful" },
-  erroring: { "p99-latency": "Successful", "error-rate": "Failed" },
-  idle: { "p99-latency": "Inconclusive", "error-rate": "Inconclusive" },
-  absent: { "p99-latency": "Inconclusive", "error-rate": "Inconclusive" },
+  healthy: { "p99-latency": "Successful", "error-rate": "Successful", ...OK },
+  slow: { "p99-latency": "Failed", "error-rate": "Successful", ...OK },
+  erroring: { "p99-latency": "Successful", "error-rate": "Failed", ...OK },
+  // An idle model still holds its KV cache and GPU memory: those are real readings, within bounds.
+  idle: { "p99-latency": "Inconclusive", "error-rate": "Inconclusive", "generation-throughput": "Inconclusive", "kv-cache-usage": "Successful", "gpu-memory-usage": "Successful" },
+  absent: { "p99-latency": "Inconclusive", "error-rate": "Inconclusive", "generation-throughput": "Inconclusive", "kv-cache-usage": "Inconclusive", "gpu-memory-usage": "Inconclusive" },
+  saturated: { "p99-latency": "Successful", "error-rate": "Successful", "generation-throughput": "Failed", "kv-cache-usage": "Failed", "gpu-memory-usage": "Failed" },
 };
 
 interface Thresholds {
   readonly minLatencyS: number;
   readonly maxLatencyS: number;
   readonly maxErrorRatio: number;
+  readonly minTokensPerSecond: number;
+  readonly maxKvCache: number;
+  readonly maxGpuMemory: number;
 }
 
 /** Every threshold a model's analyses use, so one scenario's data fits all of its templates. */
@@ -56,7 +66,16 @@ function thresholdsOf(d: ModelDeploymentDeclaration): Thresholds {
   const sets = [...Object.values(d.spec.rollout.analysis), ...(d.spec.drift ? [d.spec.drift.autoRollback] : [])];
   const latencies = sets.flatMap((s) => (s.p99LatencyMs !== undefined ? [s.p99LatencyMs / 1000] : []));
   const errors = sets.flatMap((s) => (s.errorRatePercent !== undefined ? [s.errorRatePercent / 100] : []));
-  return { minLatencyS: Math.min(...latencies, 1), maxLatencyS: Math.max(...latencies, 0.001), maxErrorRatio: Math.max(...errors, 0) };
+  const over = (key: "minGenerationTokensPerSecond" | "maxKvCacheUsagePercent" | "maxGpuMemoryUsagePercent") =>
+    sets.flatMap((s) => ((s as SloThresholds)[key] !== undefined ? [(s as SloThresholds)[key]!] : []));
+  return {
+    minLatencyS: Math.min(...latencies, 1),
+    maxLatencyS: Math.max(...latencies, 0.001),
+    maxErrorRatio: Math.max(...errors, 0),
+    minTokensPerSecond: Math.max(...over("minGenerationTokensPerSecond"), 1),
+    maxKvCache: Math.min(...over("maxKvCacheUsagePercent").map((p) => p / 100), 1),
+    maxGpuMemory: Math.min(...over("maxGpuMemoryUsagePercent").map((p) => p / 100), 1),
+  };
 }
 
 /** The pods' identity for a scenario: what our PodMonitor relabelings put on every series. */
@@ -76,6 +95,24 @@ function seriesFor(om: OpenMetrics, d: ModelDeploymentDeclaration, scenario: Sce
   const latency = scenario === "slow" || scenario === "stable" ? t.maxLatencyS * 3 : t.minLatencyS / 4;
   const bounds = [...new Set([t.minLatencyS / 8, t.minLatencyS / 4, t.minLatencyS / 2, t.minLatencyS, t.maxLatencyS, t.maxLatencyS * 2, t.maxLatencyS * 4])].sort((a, b) => a - b);
   const served = d.spec.model.servedName ?? d.metadata.name;
+  const saturated = scenario === "saturated";
+  // Every scraped pod has an `up` series with the labels our PodMonitor gives it; DCGM joins on it.
+  om.gauge("up", { ...labels, job: `${d.metadata.namespace}/${d.metadata.name}` }, () => 1);
+  if (d.spec.serving.gpu.count > 0) {
+    const total = 81559;
+    const usedRatio = saturated ? t.maxGpuMemory + (1 - t.maxGpuMemory) / 2 : t.maxGpuMemory / 2;
+    const gpu = { gpu: "0", modelName: "NVIDIA H100 80GB HBM3", namespace: labels.namespace!, pod: labels.pod!, container: "kserve-container" };
+    om.gauge("DCGM_FI_DEV_FB_USED", gpu, () => Math.round(total * usedRatio));
+    om.gauge("DCGM_FI_DEV_FB_FREE", gpu, () => total - Math.round(total * usedRatio));
+  }
+  if (source !== "kserve-model-server") {
+    const engine = { ...labels, engine: "0", model_name: source === "vllm-openai" ? served : d.metadata.name };
+    // Tokens per step for this one pod: four times the minimum rate when healthy, a quarter when saturated.
+    const tokensPerStep = (saturated ? t.minTokensPerSecond / 4 : t.minTokensPerSecond * 4) * 15;
+    om.counter("vllm:generation_tokens", engine, () => (requests > 0 ? tokensPerStep : 0));
+    om.gauge("vllm:kv_cache_usage_perc", engine, () => (saturated ? t.maxKvCache + (1 - t.maxKvCache) / 2 : requests > 0 ? t.maxKvCache / 2 : 0));
+    if (source === "vllm-openai") om.counter("vllm:request_success", { ...engine, finished_reason: "stop" }, () => requests - errors);
+  }
   switch (source) {
     case "vllm-openai":
       om.histogram("vllm:e2e_request_latency_seconds", { ...labels, engine: "0", model_name: served }, bounds, latency, () => requests - errors);
@@ -149,6 +186,9 @@ describe("canary analyses on a real Prometheus", { skip: prometheusSkip }, () =>
     }
     // The vLLM samples' SLO and drift templates, each with both metrics, in both environments.
     assert.ok(seen.length >= 8, `only ${seen.length} template metrics were exercised: ${seen.join(", ")}`);
+    for (const gpu of ["generation-throughput", "kv-cache-usage", "gpu-memory-usage"]) {
+      assert.ok(seen.some((s) => s.endsWith(`/${gpu}`)), `no sample template gates on ${gpu}`);
+    }
   });
 
   it("judges every KServe sample's gate the same way, and agrees with the rendered Argo conditions", async () => {

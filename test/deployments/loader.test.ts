@@ -237,10 +237,24 @@ describe("model declaration loader", () => {
     assert.deepEqual(problems(xgboost.replace("{ p99LatencyMs: 2000, errorRatePercent: 1 }", "{ p99LatencyMs: 2000 }"), KSERVE_FILE), []);
   });
 
+  it("refuses GPU-side thresholds the model's server cannot report, each where it is declared", () => {
+    const xgboost = VALID_KSERVE.replace("    format: huggingface\n", "    format: xgboost\n")
+      .replace("runtime: kserve-huggingfaceserver", "runtime: kserve-xgbserver")
+      .replace("{ p99LatencyMs: 2000, errorRatePercent: 1 }", "{ p99LatencyMs: 2000, minGenerationTokensPerSecond: 30, maxKvCacheUsagePercent: 90 }");
+    assert.deepEqual(problems(xgboost, KSERVE_FILE), [
+      `${KSERVE_FILE}:27:64: spec.rollout.analysis.slo.minGenerationTokensPerSecond: cannot be measured: the kserve-xgbserver model server runs no vLLM engine, whose metrics this threshold reads (got 30). Remove it, or serve the model with the vllm engine or the huggingface format on KServe.`,
+      `${KSERVE_FILE}:27:92: spec.rollout.analysis.slo.maxKvCacheUsagePercent: cannot be measured: the kserve-xgbserver model server runs no vLLM engine, whose metrics this threshold reads (got 90). Remove it, or serve the model with the vllm engine or the huggingface format on KServe.`,
+    ]);
+    const cpu = VALID_KSERVE.replace("    gpu: { count: 1, types: [L4] }\n", "").replace("{ p99LatencyMs: 2000, errorRatePercent: 1 }", "{ p99LatencyMs: 2000, maxGpuMemoryUsagePercent: 95 }");
+    assert.deepEqual(problems(cpu, KSERVE_FILE).filter((p) => p.includes("maxGpuMemoryUsagePercent")), [
+      `${KSERVE_FILE}:26:60: spec.rollout.analysis.slo.maxGpuMemoryUsagePercent: cannot be measured: the model uses no GPU (got 95). Remove it, or give the model GPUs in spec.serving.gpu.`,
+    ]);
+  });
+
   it("refuses an analysis with no threshold at all", () => {
     const none = VALID_KSERVE.replace("{ p99LatencyMs: 2000, errorRatePercent: 1 }", "{ interval: 1m }");
     assert.equal(problems(none, KSERVE_FILE).length, 1);
-    assert.match(problems(none, KSERVE_FILE)[0]!, /spec\.rollout\.analysis\.slo: an analysis needs p99LatencyMs, errorRatePercent or both/);
+    assert.match(problems(none, KSERVE_FILE)[0]!, /spec\.rollout\.analysis\.slo: an analysis needs at least one threshold: p99LatencyMs, errorRatePercent, minGenerationTokensPerSecond, maxKvCacheUsagePercent, maxGpuMemoryUsagePercent/);
   });
 
   it("refuses a file name that is not <metadata.name>.yaml", () => {

@@ -35,6 +35,7 @@ const CLUSTER_COMMON = {
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": 1,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
   "ml-gitops:platform:ClusterAccess": 1,
+  "ml-gitops:platform:DcgmExporter": 1,
   "ml-gitops:platform:GpuNodePool": 2,
   "ml-gitops:platform:ModelReaderRole": 1,
   "ml-gitops:platform:Monitoring": 1,
@@ -47,7 +48,7 @@ const CLUSTER_COMMON = {
 const ARGOCD = {
   "kubernetes:argoproj.io/v1alpha1:AppProject": 1,
   "kubernetes:argoproj.io/v1alpha1:Application": 1,
-  "kubernetes:helm.sh/v3:Release": 8,
+  "kubernetes:helm.sh/v3:Release": 9,
   "ml-gitops:gitops:ArgoCd": 1,
   "ml-gitops:platform:NvidiaDevicePlugin": 1,
 };
@@ -56,7 +57,7 @@ const ARGOCD = {
  * LocalModelNodeGroup (gpu-a10g) and the two LocalModel charts. us-east-1's only matching pool
  * (L4) is Bottlerocket, where the cache's agent cannot run: no group, no charts, no cache.
  */
-const LOCAL_MODEL_CACHE = { "kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup": 1, "kubernetes:helm.sh/v3:Release": 10 };
+const LOCAL_MODEL_CACHE = { "kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup": 1, "kubernetes:helm.sh/v3:Release": 11 };
 const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   artifacts: {
     "aws:iam/role:Role": 1,
@@ -81,7 +82,7 @@ const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   "prod-us-east-1": { ...CLUSTER_COMMON, ...ARGOCD },
   "staging-us-west-2": {
     ...CLUSTER_COMMON,
-    "kubernetes:helm.sh/v3:Release": 7,
+    "kubernetes:helm.sh/v3:Release": 8,
     "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 2,
     "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": 1,
     "ml-gitops:gitops:Flux": 1,

@@ -30,6 +30,12 @@ export class OpenMetrics {
     });
   }
 
+  /** A gauge reading `value(step)` at each step. */
+  gauge(name: string, labels: Record<string, string>, value: (step: number) => number): void {
+    const lines = this.family(name, "gauge");
+    this.steps((i, t) => lines.push(`${name}{${fmt(labels)}} ${value(i)} ${t}`));
+  }
+
   /** A histogram observing `count(step)` requests of `latency` seconds each step. */
   histogram(name: string, labels: Record<string, string>, bounds: readonly number[], latency: number, count: (step: number) => number): void {
     const lines = this.family(name, "histogram");
