@@ -2,8 +2,8 @@
  * Canary checks per kind of resource. Each returns finished messages (field, value, fix), and
  * skips a check whose inputs are unknown during preview rather than guessing.
  */
-import { fromArgoRolloutSteps, validateCanarySteps, type StepProblem } from "../../lib/predicates/canary-steps";
-import { kserveModeOf, DEPLOYMENT_MODE_ANNOTATION, type KServeMode } from "../../lib/predicates/kserve-mode";
+import { fromArgoRolloutSteps, validateCanarySteps, type StepProblem } from "./predicates/canary-steps";
+import { kserveModeOf, DEPLOYMENT_MODE_ANNOTATION, type KServeMode } from "./predicates/kserve-mode";
 import { hasUnknown, isObj, isUnknown, list, obj, stringMap, type Obj } from "./known";
 import { show } from "./policy";
 import { inferenceServiceComponents } from "./workloads";

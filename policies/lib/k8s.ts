@@ -3,7 +3,7 @@
  * core group spelled `core` (`kubernetes:core/v1:Pod`). Matching ignores the version so that
  * `apps/v1beta2` Deployments in old manifests are still checked.
  */
-import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
+import { MODEL_DEPLOYMENT_TYPE } from "./platform";
 
 export { MODEL_DEPLOYMENT_TYPE };
 

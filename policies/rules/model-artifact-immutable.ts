@@ -3,7 +3,7 @@
  * returns to one, which only holds if the URI cannot be overwritten.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { checkArtifactUri } from "../../lib/predicates/artifact-uri";
+import { checkArtifactUri } from "../lib/predicates/artifact-uri";
 import { artifactUris, carriesArtifacts } from "../lib/artifacts";
 import { configOf, propsOf, stringArray } from "../lib/policy";
 
