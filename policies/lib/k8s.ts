@@ -43,6 +43,7 @@ export const KINDS = {
   servingRuntime: { group: "serving.kserve.io", kind: "ServingRuntime" },
   clusterServingRuntime: { group: "serving.kserve.io", kind: "ClusterServingRuntime" },
   localModelCache: { group: "serving.kserve.io", kind: "LocalModelCache" },
+  localModelNamespaceCache: { group: "serving.kserve.io", kind: "LocalModelNamespaceCache" },
   llmInferenceService: { group: "serving.kserve.io", kind: "LLMInferenceService" },
   rollout: { group: "argoproj.io", kind: "Rollout" },
   application: { group: "argoproj.io", kind: "Application" },

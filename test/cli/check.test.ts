@@ -45,7 +45,7 @@ describe("ml-gitops check", () => {
   it("exits 0 on compliant fixtures", async () => {
     const r = await cli("check", FIXTURES);
     assert.equal(r.code, 0, r.out + r.err);
-    assert.match(r.out, /^3 objects in 3 files: 0 mandatory and 0 advisory violations, 0 documents that could not be judged\n$/);
+    assert.match(r.out, /^4 objects in 4 files: 0 mandatory and 0 advisory violations, 0 documents that could not be judged\n$/);
   });
 
   it("prints file:line: Kind/name: policy [level]: message and exits 1", async () => {

@@ -156,3 +156,37 @@ function checkOci(scheme: ArtifactScheme, uri: string): ArtifactVerdict {
   const name = ref.replace(/@.*$/, "").replace(/:[^/:]*$/, "");
   return refuse(scheme, `the image reference ${image.reason}`, `pin the digest: ${scheme}://${name || "<registry>/<repository>"}@sha256:<64 hex>`);
 }
+
+const BARE_HF_REPO = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * A model source as a server's command line or environment names it (policies/lib/predicates/
+ * model-source.ts): a URI is judged as one; a bare Hugging Face repo id (`owner/model`, how
+ * vLLM and TGI are most often run) pins only with a commit given as its revision; a local path
+ * or a plain name is not a source (the volume or initializer that fills the path is judged where
+ * it is declared). Undefined when there is nothing to judge.
+ */
+export function checkModelSource(source: { value: string; revision?: string; revisionFlag?: string }, options: ArtifactUriOptions = {}): ArtifactVerdict | undefined {
+  const value = source.value;
+  if (/^([A-Za-z][A-Za-z0-9+.-]*:\/\/|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:)/.test(value.trim())) return checkArtifactUri(value, options);
+  if (!BARE_HF_REPO.test(value)) return undefined;
+  const flag = source.revisionFlag ?? "--revision";
+  const fix = `pin it to a commit with ${flag} <40 hex commit sha>, or name it as hf://${value}:<40 hex commit sha>`;
+  const revision = source.revision;
+  if (revision === undefined || revision === "") return refuse("hf", "is a Hugging Face repository id with no revision, so it follows the default branch", fix);
+  if (COMMIT_SHA.test(revision)) return { immutable: true, scheme: "hf", pin: revision };
+  return refuse("hf", `is a Hugging Face repository id at ${flag} "${revision}", a branch or tag that can move (only a 40 lowercase hex commit SHA pins)`, fix);
+}
+
+/**
+ * KServe's `storage: {key, path}` (kserve@v0.20.0 pkg/apis/serving/v1beta1/inference_service.go
+ * StorageSpec: the path is relative to the storage the key's config names). Pinned only when
+ * the path has a content-digest segment, as an object-store key must.
+ */
+export function checkStoragePath(path: string): ArtifactVerdict {
+  const segments = path.replace(/^\/+|\/+$/g, "").split("/");
+  const pin = segments.find((s) => DIGEST_SEGMENT.test(s));
+  if (pin !== undefined) return { immutable: true, scheme: "unknown", pin };
+  const prefix = segments.length >= 2 ? segments.slice(0, -1).join("/") : segments.join("/");
+  return refuse("unknown", "the path has no sha256 content-digest segment (sha256-<64 lowercase hex>)", `publish the model under a digest and point at it, e.g. ${prefix || "<model>"}/sha256-<64 hex>/`);
+}
