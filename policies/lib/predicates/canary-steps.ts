@@ -95,6 +95,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+function templateNames(templates: unknown, key: string): string[] {
+  return (Array.isArray(templates) ? templates : []).map((t) => (isRecord(t) && typeof t[key] === "string" ? (t[key] as string) : undefined)).filter((n): n is string => n !== undefined);
+}
+
 /**
  * Maps Argo Rollout canary steps (and our declarations' steps, whose `analysis` is the name of
  * an analysis as a string) to the normalized model. Anything unrecognised becomes `other`.
@@ -113,9 +117,17 @@ export function fromArgoRolloutSteps(steps: unknown[]): CanaryStep[] {
     }
     if ("analysis" in step) {
       if (typeof step.analysis === "string") return { kind: "analysis", ref: step.analysis };
-      const templates = isRecord(step.analysis) && Array.isArray(step.analysis.templates) ? step.analysis.templates : [];
-      const names = templates.map((t) => (isRecord(t) && typeof t.templateName === "string" ? t.templateName : undefined)).filter((n): n is string => n !== undefined);
-      return names.length > 0 ? { kind: "analysis", ref: names.join(",") } : { kind: "analysis" };
+      // Argo runs no AnalysisRun for a step without templates and moves on
+      // (argo-rollouts@v1.9.1 rollout/analysis.go reconcileStepBasedAnalysisRun), so it gates nothing.
+      const names = templateNames(isRecord(step.analysis) ? step.analysis.templates : undefined, "templateName");
+      return names.length > 0 ? { kind: "analysis", ref: names.join(",") } : { kind: "other", name: "analysis without templates" };
+    }
+    if ("experiment" in step) {
+      // An experiment's analyses abort the rollout when they fail (argo-rollouts@v1.9.1
+      // rollout/experiment.go reconcileExperiments: AnalysisPhaseFailed/Error → AddAbort), so an
+      // experiment step with analyses is a gate; without, it only runs pods.
+      const names = templateNames(isRecord(step.experiment) ? step.experiment.analyses : undefined, "templateName");
+      return names.length > 0 ? { kind: "analysis", ref: names.join(",") } : { kind: "other", name: "experiment" };
     }
     return { kind: "other", name: Object.keys(step)[0] ?? "empty" };
   });
