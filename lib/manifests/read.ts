@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { isCollection, isMap, isSeq, LineCounter, parseAllDocuments, visit, type Node } from "yaml";
+import { isCollection, isMap, isSeq, LineCounter, parseAllDocuments, visit, type Node, type ScalarTag, type Tags } from "yaml";
 
 export interface ManifestObject {
   file: string;
@@ -79,13 +79,74 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/**
+ * YAML as kustomize (v5.5, in kubectl 1.32) and so Argo CD and Flux read it, and as the API
+ * server's decoder reads it for these cases: merge keys (`<<: *base`) are merged; `02000` is
+ * octal (1024) and `1_000` is 1000, as in YAML 1.1; `0o17` and `0x1F` too, as in 1.2; `!!binary`
+ * is decoded to its text; `yes`/`on` stay strings and `1:20` is not sexagesimal. Each case is
+ * checked against `kubectl kustomize` output in test/manifests/yaml-semantics.test.ts.
+ */
+const LEGACY_OCTAL: ScalarTag = {
+  tag: "tag:yaml.org,2002:int",
+  default: true,
+  test: /^[-+]?0[0-7]+$/,
+  identify: () => false,
+  resolve: (src: string) => (src.startsWith("-") ? -1 : 1) * parseInt(src.replace(/^[-+]/, ""), 8),
+};
+const UNDERSCORED_INT: ScalarTag = {
+  tag: "tag:yaml.org,2002:int",
+  default: true,
+  test: /^[-+]?[0-9][0-9]*(_[0-9]+)+$/,
+  identify: () => false,
+  resolve: (src: string) => Number(src.replace(/_/g, "")),
+};
+const BINARY: ScalarTag = {
+  tag: "tag:yaml.org,2002:binary",
+  identify: () => false,
+  resolve: (src: string) => Buffer.from(src.replace(/\s+/g, ""), "base64").toString("utf8"),
+};
+const KUBERNETES_YAML = {
+  merge: true,
+  customTags: (tags: Tags): Tags => [LEGACY_OCTAL, UNDERSCORED_INT, ...tags, BINARY],
+} as const;
+
+function isObject(v: unknown): v is Record<string, unknown> & { apiVersion: string; kind: string } {
+  return isRecord(v) && typeof v.apiVersion === "string" && typeof v.kind === "string";
+}
+
+/**
+ * An object, or the items of a list kind, as kustomize inlines them: `List` and every typed
+ * `<Kind>List` (InferenceServiceList...) with an `items` array, nested lists included.
+ */
+function expandLists(
+  value: Record<string, unknown> & { kind: string },
+  node: Node | undefined,
+  line: number,
+  lineOf: (offset: number | undefined) => number,
+  file: string,
+  objects: ManifestObject[],
+  failures: Failure[],
+): void {
+  if (!(value.kind.endsWith("List") && Array.isArray(value.items))) {
+    objects.push({ file, line, object: value });
+    return;
+  }
+  const itemsNode = isMap(node) ? node.get("items", true) : undefined;
+  value.items.forEach((item, i) => {
+    const itemNode = isSeq(itemsNode) ? (itemsNode.items[i] as Node | undefined) : undefined;
+    const itemLine = lineOf(itemNode?.range?.[0]);
+    if (isObject(item)) expandLists(item, itemNode, itemLine, lineOf, file, objects, failures);
+    else failures.push({ file, line: itemLine, reason: `is a ${value.kind} item that is not a Kubernetes object (no apiVersion and kind), so it cannot be checked` });
+  });
+}
+
 /** Parses one file's text: multi-document YAML (JSON is YAML too), `kind: List` expanded. */
 export function parseManifests(text: string, file: string): { objects: ManifestObject[]; failures: Failure[] } {
   const objects: ManifestObject[] = [];
   const failures: Failure[] = [];
   const lines = new LineCounter();
   const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lines.linePos(offset).line);
-  for (const doc of parseAllDocuments(text, { lineCounter: lines, prettyErrors: false })) {
+  for (const doc of parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, ...KUBERNETES_YAML })) {
     const start = lineOf((doc.contents as Node | null)?.range?.[0] ?? doc.range[0]);
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
@@ -111,21 +172,11 @@ export function parseManifests(text: string, file: string): { objects: ManifestO
       continue;
     }
     const value: unknown = withTemplatesUnknown(doc.toJS({ maxAliasCount: 1000 }));
-    if (!isRecord(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") {
+    if (!isObject(value)) {
       failures.push({ file, line: start, reason: "is not a Kubernetes object (no apiVersion and kind), so it cannot be checked; pass only manifests" });
       continue;
     }
-    if (value.kind === "List" && Array.isArray(value.items)) {
-      const itemsNode = isMap(doc.contents) ? doc.contents.get("items", true) : undefined;
-      value.items.forEach((item, i) => {
-        const node = isSeq(itemsNode) ? (itemsNode.items[i] as Node | undefined) : undefined;
-        const line = lineOf(node?.range?.[0]);
-        if (isRecord(item) && typeof item.apiVersion === "string" && typeof item.kind === "string") objects.push({ file, line, object: item });
-        else failures.push({ file, line, reason: "is a List item that is not a Kubernetes object (no apiVersion and kind), so it cannot be checked" });
-      });
-      continue;
-    }
-    objects.push({ file, line: start, object: value });
+    expandLists(value, doc.contents as Node, start, lineOf, file, objects, failures);
   }
   return { objects, failures };
 }
