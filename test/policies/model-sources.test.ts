@@ -10,7 +10,7 @@ import { COMMIT, DIGEST, fixture, messages, resourceOf, withField } from "./help
 import { commandsOf, shellWords } from "../../policies/lib/predicates/model-source";
 
 const POLICY = "model-artifact-immutable";
-const deployment = fixture("vllm-deployment-pinned.yaml");
+const deployment = fixture("vllm-rollout-pinned.yaml");
 const check = (o: Record<string, unknown>, config = {}) => messages(POLICY, [resourceOf(o)], config);
 const C = "spec.template.spec.containers[0]";
 const INIT = "spec.template.spec.initContainers[0]";
@@ -88,13 +88,6 @@ describe("model sources: nowhere to hide", () => {
     assert.deepEqual(check(withField(deployment, `${C}.args`, ["tritonserver", "--model-repository=s3://models/triton/latest"])), [`${C}.args[1] "s3://models/triton/latest" is not pinned: ${S3_FIX("models/triton")}`]);
     assert.deepEqual(check(withField(deployment, `${C}.args`, ["tensorflow_model_server", "--model_base_path=gs://models/tf/1"])), [
       `${C}.args[1] "gs://models/tf/1" is not pinned: the key has no sha256 content-digest segment (sha256-<64 lowercase hex>); pin it as gs://models/tf/sha256-<64 hex>/ in a bucket with a locked retention policy.`,
-    ]);
-  });
-
-  it("reads the containers of a Deployment a Rollout takes its template from (workloadRef)", () => {
-    // The Rollout has no template of its own; the Deployment it references is read as any workload.
-    assert.deepEqual(check(withField(deployment, `${C}.env[4].value`, "hf://meta-llama/Llama-3.1-8B-Instruct")), [
-      `${C}.env[4].value "hf://meta-llama/Llama-3.1-8B-Instruct" is not pinned: has no revision, so it follows the default branch; pin the revision to a commit: hf://meta-llama/Llama-3.1-8B-Instruct:<40 hex commit sha>.`,
     ]);
   });
 });
