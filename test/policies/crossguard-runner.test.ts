@@ -10,6 +10,8 @@ import assert from "node:assert/strict";
 import { evaluatePolicies, type PackConfig, type PolicyResource } from "../../lib/policy/evaluate";
 import { planStacks, toPolicyResource, gitopsObjectsOf } from "../../plan/plan";
 import { toPolicyResource as manifestResource } from "../../lib/manifests/resources";
+import { parseManifests, readManifests } from "../../lib/manifests/read";
+import { join } from "node:path";
 import { CrossGuardRunner, packConfigFile, type PolicyInfo, type RunnerViolation } from "../support/crossguard-runner";
 import { PROJECT_ROOT } from "../support/project-copy";
 import { DIGEST, UNKNOWN_STRING, withField } from "./helpers";
@@ -107,4 +109,88 @@ describe("the policy pack under the real CrossGuard runner", () => {
     assert.ok(expected.filter((v) => v.level === "mandatory").length >= 4, `the injected resources should violate mandatory rules: ${JSON.stringify(expected, null, 2)}`);
     assert.deepEqual(await viaRunner(injected), expected);
   });
+
+  it("judges a manifest of each class check reads as check does", async () => {
+    const fixtures = readManifests([join(PROJECT_ROOT, "test/fixtures/policies")]).objects.map(manifestResource);
+    const classes = parseManifests(CLASSES, "classes.yaml");
+    assert.deepEqual(classes.failures, []);
+    const resources = [...fixtures, ...classes.objects.map(manifestResource)];
+    const expected = offline(resources);
+    const fired = new Set(expected.map((v) => `${v.urn.split(":").pop()} ${v.policy}`));
+    for (const want of [
+      "templated model-artifact-immutable",
+      "hf-bare model-artifact-immutable",
+      "no-steps model-canary-required",
+      "deployment model-serving-canary-capable",
+      "models argocd-app-sync-safe",
+      "merged serving-image-digest",
+    ]) assert.ok([...fired].some((f) => f.endsWith(want)), `${want} did not fire: ${[...fired].join(", ")}`);
+    assert.deepEqual(expected.filter((v) => v.urn.endsWith(":false-alarms")), [], "a URL that is not a model was judged as one");
+    assert.deepEqual(await viaRunner(resources), expected);
+  });
 });
+
+const DIGEST_64 = "a".repeat(64);
+/** One manifest per class of issue 13, as check reads them (templates unknown, merge keys merged). */
+const CLASSES = `apiVersion: v1
+kind: Pod
+metadata: {name: templated}
+spec:
+  containers:
+    - name: kserve-container
+      image: "kserve/huggingfaceserver:{{ .Values.tag }}"
+      args: ["--model_name={{.Name}}", "--model_id", "s3://models/llama/latest/"]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: false-alarms}
+spec:
+  containers:
+    - name: vllm
+      image: vllm/vllm-openai@sha256:${DIGEST_64}
+      args: [serve, "s3://acme-ml-models-us-east-1/llama/sha256-${DIGEST_64}/", --otlp-traces-endpoint=http://otel:4317]
+      env:
+        - {name: HTTPS_PROXY, value: "http://proxy:3128"}
+        - {name: REDIS_URL, value: "redis://cache:6379"}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: hf-bare}
+spec:
+  containers:
+    - {name: vllm, image: "vllm/vllm-openai@sha256:${DIGEST_64}", command: [sh, -c, "vllm serve --trust-remote-code meta-llama/Llama-3.1-8B"]}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: no-steps}
+spec:
+  progressDeadlineSeconds: 1800
+  strategy: {canary: {canaryService: c, stableService: s, steps: [], analysis: {}}}
+  template: {spec: {containers: [{name: v, image: "vllm/vllm-openai@sha256:${DIGEST_64}"}]}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: deployment}
+spec:
+  replicas: 1
+  template: {spec: {containers: [{name: v, image: "vllm/vllm-openai@sha256:${DIGEST_64}"}]}}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: models}
+spec:
+  source: {path: clusters/prod/models}
+  syncPolicy: {automated: {enabled: false, prune: true, selfHeal: true}, syncOptions: [ServerSideApply=true]}
+---
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceServiceList
+items:
+  - apiVersion: serving.kserve.io/v1beta1
+    kind: InferenceService
+    metadata: {name: merged, annotations: {serving.kserve.io/deploymentMode: Standard}}
+    spec:
+      predictor:
+        model:
+          <<: {image: "vllm/vllm-openai:latest", storageUri: "s3://acme-ml-models-us-east-1/m/sha256-${DIGEST_64}/"}
+          modelFormat: {name: huggingface}
+`;
