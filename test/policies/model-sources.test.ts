@@ -129,3 +129,22 @@ describe("shell words", () => {
     );
   });
 });
+
+describe("model sources: flags around the positional model", () => {
+  const rollout = fixture("vllm-rollout-pinned.yaml");
+  const at = (argv: string[]) => check(withField(rollout, `${C}.args`, argv));
+  const bare = (i: number) => `${C}.args[${i}] "meta-llama/Llama-3.1-8B-Instruct" is not pinned: ${NO_REV}; pin it to a commit with --revision <40 hex commit sha>, or name it as hf://meta-llama/Llama-3.1-8B-Instruct:<40 hex commit sha>.`;
+
+  it("reads the model after a --no-x flag, which takes no value", () => {
+    assert.deepEqual(at(["serve", "--no-enable-prefix-caching", "meta-llama/Llama-3.1-8B-Instruct"]), [bare(2)]);
+  });
+
+  it("does not take a known flag's value for the model", () => {
+    assert.deepEqual(at(["serve", "--port", "8000", "meta-llama/Llama-3.1-8B-Instruct"]), [bare(3)]);
+    assert.deepEqual(at(["serve", "--served-model-name", "acme/llama", "--revision", COMMIT, "/mnt/models"]), []);
+  });
+
+  it("judges a model-looking word after a flag it does not know", () => {
+    assert.deepEqual(at(["serve", "--some-new-flag", "meta-llama/Llama-3.1-8B-Instruct"]), [bare(2)]);
+  });
+});

@@ -3,7 +3,8 @@
  * in any other flag or env var (an OpenTelemetry endpoint, HTTPS_PROXY, HF_ENDPOINT, a redis://
  * cache) is not a model and must never fail an artifact rule.
  *
- * What counts, by engine (each read at its pinned source):
+ * What counts, by engine (KServe read at its pinned tag; the others from their command-line
+ * references, since their repositories could not be brought here at a pinned tag):
  * - vLLM: `vllm serve <model>` (positional), `--model`, `--tokenizer`, `--revision` (the commit a
  *   bare Hugging Face repo id is pinned to), `--lora-modules name=path` or its JSON form.
  * - Hugging Face TGI / KServe huggingfaceserver: `--model-id` / `--model_id`, env MODEL_ID,
@@ -45,14 +46,18 @@ const MODEL_FLAGS = new Set([
 const LORA_FLAGS = new Set(["lora-modules", "lora-adapters"]);
 const REVISION_FLAGS = new Set(["revision"]);
 /**
- * vLLM flags that take no value, so a word after one is the positional model
- * (vllm@v0.11 vllm/engine/arg_utils.py: store_true / BooleanOptionalAction arguments).
+ * vLLM flags that take no value, so a word after one is the positional model. vLLM turns each
+ * boolean field of its engine configs into `--x`/`--no-x` (vllm/engine/arg_utils.py,
+ * BooleanOptionalAction); the list was read there on main, not at the pinned v0.28.0 (the
+ * repository snapshot is too large to fetch here), so it is a floor: any `--no-x` counts too, and
+ * after a flag we do not know a word that looks like a model is judged anyway.
  */
 const BOOLEAN_FLAGS = new Set([
   "trust-remote-code", "enforce-eager", "enable-prefix-caching", "no-enable-prefix-caching", "enable-lora", "enable-chunked-prefill",
   "disable-log-requests", "disable-log-stats", "disable-custom-all-reduce", "enable-auto-tool-choice", "skip-tokenizer-init",
-  "disable-sliding-window", "enable-expert-parallel", "enable-log-requests", "headless", "api-server-count",
+  "disable-sliding-window", "enable-expert-parallel", "enable-log-requests", "headless",
 ]);
+const isBooleanFlag = (flag: string) => BOOLEAN_FLAGS.has(flag) || flag.startsWith("no-");
 /** Flags known to take a value, so the word after one is never the positional model. */
 const VALUE_FLAGS = new Set([
   "port", "host", "served-model-name", "tensor-parallel-size", "pipeline-parallel-size", "max-model-len", "gpu-memory-utilization",
@@ -195,7 +200,7 @@ function sourcesOfCommand(words: readonly Word[]): ModelSource[] {
     }
     const prev = words[i - 1]?.value;
     const prevFlag = prev !== undefined ? flagName(prev) : undefined;
-    const consumed = prev !== undefined && prevFlag !== undefined && !prev.includes("=") && !BOOLEAN_FLAGS.has(prevFlag);
+    const consumed = prev !== undefined && prevFlag !== undefined && !prev.includes("=") && !isBooleanFlag(prevFlag);
     if (afterServe && !consumed) {
       out.push({ path: w.path, value: w.value });
       afterServe = false;
