@@ -22,7 +22,6 @@ import { dirname, join } from "node:path";
 import type { PackConfig, PolicyResource } from "../../lib/policy/evaluate";
 import { PROJECT_ROOT } from "./project-copy";
 
-/* eslint-disable @typescript-eslint/no-require-imports -- the generated stubs are CommonJS without types we can import by name */
 const POLICIES_DIR = join(PROJECT_ROOT, "policies");
 // Resolved from the pack directory, as main.go `locateModule` resolves the runner.
 const PULUMI_DIR = dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [POLICIES_DIR] }));
