@@ -8,7 +8,9 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
@@ -78,5 +80,23 @@ describe("the policy pack as published", () => {
     assert.equal(platform.GPU_LABEL_KEY, GPU_LABEL);
     assert.deepEqual(platform.GPU_TAINT, GPU_TAINT);
     assert.equal(platform.MODEL_DEPLOYMENT_TYPE, MODEL_DEPLOYMENT_TYPE);
+  });
+
+  it("compiles from what npm pack puts in the published tarball alone", () => {
+    // GIVEN the tarball `pulumi policy publish` uploads (npm pack in policies/), unpacked elsewhere
+    const out = mkdtempSync(join(tmpdir(), "policy-pack-"));
+    const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", out], { cwd: POLICIES, encoding: "utf8" }).trim().split("\n").pop()!;
+    execFileSync("tar", ["xzf", join(out, tarball), "-C", out]);
+    const unpacked = join(out, "package");
+    // with its dependencies installed (here: the repository's, which the versions above equal)
+    symlinkSync(join(PROJECT_ROOT, "node_modules"), join(unpacked, "node_modules"), "dir");
+    const packed = sources(unpacked).map((f) => relative(unpacked, f)).sort();
+    assert.deepEqual(packed, sources(POLICIES).map((f) => relative(POLICIES, f)).sort());
+    // WHEN it is compiled there with its own tsconfig.json, THEN nothing is missing
+    const config = ts.readConfigFile(join(unpacked, "tsconfig.json"), ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, unpacked);
+    const program = ts.createProgram([join(unpacked, "index.ts")], { ...parsed.options, noEmit: true });
+    assert.deepEqual(ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")), []);
+    assert.ok(program.getSourceFiles().filter((f) => !f.isDeclarationFile).every((f) => !relative(unpacked, f.fileName).startsWith("..")), "a source outside the tarball was compiled");
   });
 });
