@@ -9,7 +9,7 @@ import { DIGEST, messages, resourceOf, violations, withField } from "./helpers";
 const POLICY = "model-serving-canary-capable";
 const IMAGE = `vllm/vllm-openai@sha256:${DIGEST}`;
 const MODEL = `s3://models/llama/sha256-${DIGEST}/`;
-const ALT = "serve it through a canary-capable resource instead: an Argo Rollout with a canary strategy, a KServe InferenceService or LLMInferenceService, or a ModelDeployment declaration (deployments/<environment>/<model>.yaml), or set spec.replicas to 0 if a Rollout's workloadRef serves it.";
+const ALT = "serve it through a canary-capable resource instead: an Argo Rollout with a canary strategy, a KServe InferenceService or LLMInferenceService, or a ModelDeployment declaration (deployments/<environment>/<model>.yaml), or set spec.replicas to 0 (or let a Rollout's workloadRef scale it down with scaleDown: onsuccess).";
 const BYPASS = "a bad model reaches every user at once with no analysis or automatic rollback";
 const deployment = {
   apiVersion: "apps/v1",
@@ -48,6 +48,22 @@ describe("model-serving-canary-capable", () => {
     assert.deepEqual(messages("model-artifact-immutable", [resourceOf(scaled)]), [
       `${C}.args[1] "s3://models/llama/latest/" is not pinned: the key has no sha256 content-digest segment (sha256-<64 lowercase hex>); pin it as s3://models/llama/sha256-<64 hex>/ in an Object Lock bucket.`,
     ]);
+  });
+
+  it("leaves a Deployment alone when a Rollout in its namespace scales it down through workloadRef", () => {
+    const rollout = (scaleDown: string | undefined, namespace = "models") => ({
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Rollout",
+      metadata: { name: "llama", namespace },
+      spec: { workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: "llama", ...(scaleDown !== undefined && { scaleDown }) } },
+    });
+    const judged = (r: Record<string, unknown>) => messages(POLICY, [resourceOf(deployment, "deployment"), resourceOf(r, "rollout")]);
+    assert.deepEqual(judged(rollout("onsuccess")), []);
+    assert.deepEqual(judged(rollout("progressively")), []);
+    // "never" (the default) leaves the Deployment serving next to the Rollout.
+    assert.equal(judged(rollout(undefined)).length, 1);
+    assert.equal(judged(rollout("never")).length, 1);
+    assert.equal(judged(rollout("onsuccess", "other")).length, 1);
   });
 
   it("is configurable: exempt namespaces, extra server images, and its level", () => {
