@@ -85,6 +85,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * octal (1024) and `1_000` is 1000, as in YAML 1.1; `0o17` and `0x1F` too, as in 1.2; `!!binary`
  * is decoded to its text; `yes`/`on` stay strings and `1:20` is not sexagesimal. Each case is
  * checked against `kubectl kustomize` output in test/manifests/yaml-semantics.test.ts.
+ * Argo CD's directory source differs on `yes`/`on` only: it decodes with apimachinery's
+ * YAMLOrJSONDecoder (argo-cd@v3.5.1 reposerver/repository/repository.go splitYAMLOrJSON;
+ * sigs.k8s.io/yaml v1.6.0 in its go.mod, YAML 1.1 booleans). The renderers never write them.
  */
 const LEGACY_OCTAL: ScalarTag = {
   tag: "tag:yaml.org,2002:int",
