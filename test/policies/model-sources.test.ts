@@ -148,3 +148,15 @@ describe("model sources: flags around the positional model", () => {
     assert.deepEqual(at(["serve", "--some-new-flag", "meta-llama/Llama-3.1-8B-Instruct"]), [bare(2)]);
   });
 });
+
+describe("model sources: KServe huggingfaceserver", () => {
+  const rollout = fixture("vllm-rollout-pinned.yaml");
+  const at = (argv: string[]) => check(withField(rollout, `${C}.args`, argv));
+
+  it("pins --model_id with --model_revision, and names that flag in the fix", () => {
+    assert.deepEqual(at(["--model_name=llama", "--model_id=meta-llama/Llama-3.1-8B-Instruct", `--model_revision=${COMMIT}`]), []);
+    assert.deepEqual(at(["--model_id=meta-llama/Llama-3.1-8B-Instruct", "--model_revision=main"]), [
+      `${C}.args[0] "meta-llama/Llama-3.1-8B-Instruct" is not pinned: is a Hugging Face repository id at --model_revision "main", a branch or tag that can move (only a 40 lowercase hex commit SHA pins); pin it to a commit with --model_revision <40 hex commit sha>, or name it as hf://meta-llama/Llama-3.1-8B-Instruct:<40 hex commit sha>.`,
+    ]);
+  });
+});

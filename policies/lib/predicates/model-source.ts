@@ -44,7 +44,8 @@ const MODEL_FLAGS = new Set([
 ]);
 /** Flags whose value lists LoRA adapters: `name=path` words (vLLM) or `name=path,name=path` (TGI). */
 const LORA_FLAGS = new Set(["lora-modules", "lora-adapters"]);
-const REVISION_FLAGS = new Set(["revision"]);
+/** `--model_revision` is KServe huggingfaceserver's (kserve@v0.20.0 python/huggingfaceserver/huggingfaceserver/__main__.py). */
+const REVISION_FLAGS = new Set(["revision", "model-revision"]);
 /**
  * vLLM flags that take no value, so a word after one is the positional model. vLLM turns each
  * boolean field of its engine configs into `--x`/`--no-x` (vllm/engine/arg_utils.py,
@@ -140,6 +141,7 @@ const flagName = (w: string) => (w.startsWith("-") ? norm(w.includes("=") ? w.sl
 function sourcesOfCommand(words: readonly Word[]): ModelSource[] {
   const out: ModelSource[] = [];
   let revision: string | undefined;
+  let revisionFlag = "--revision";
   const lora = (w: Word, text: string) => {
     for (const item of text.trim().startsWith("{") ? [text] : text.split(",")) {
       const trimmed = item.trim();
@@ -181,7 +183,10 @@ function sourcesOfCommand(words: readonly Word[]): ModelSource[] {
     const flag = flagName(w.value);
     if (flag !== undefined) {
       const v = value(i);
-      if (REVISION_FLAGS.has(flag) && v !== undefined) revision = v;
+      if (REVISION_FLAGS.has(flag) && v !== undefined) {
+        revision = v;
+        revisionFlag = w.value.includes("=") ? w.value.slice(0, w.value.indexOf("=")) : w.value;
+      }
       else if (MODEL_FLAGS.has(flag) && v !== undefined) out.push({ path: words[w.value.includes("=") ? i : i + 1]!.path, value: v });
       else if (LORA_FLAGS.has(flag)) {
         // vLLM takes several words after one --lora-modules: every following non-flag word.
@@ -212,7 +217,7 @@ function sourcesOfCommand(words: readonly Word[]): ModelSource[] {
     }
     if (w.value === "serve") afterServe = true;
   }
-  return revision === undefined ? out : out.map((s) => ({ ...s, revision, revisionFlag: "--revision" }));
+  return revision === undefined ? out : out.map((s) => ({ ...s, revision, revisionFlag }));
 }
 
 /** A Hugging Face repository id with no scheme: `owner/name`. */
