@@ -10,7 +10,7 @@ import { listStacks, readStackFile, type StackFile } from "../lib/config/stack-f
 import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "../lib/policy/evaluate";
 import { parseDurationSeconds } from "../lib/predicates/canary-steps";
 import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/deployments/types";
-import type { ManifestObject } from "../lib/manifests/read";
+import { withTemplatesUnknown, type ManifestObject } from "../lib/manifests/read";
 import { manifestFile } from "../components/model-deployment";
 import type { KubeObject as RenderedObject } from "../lib/render/model-manifests";
 import { toPolicyResource as manifestPolicyResource } from "../lib/manifests/resources";
@@ -173,13 +173,11 @@ const FIRST_CONTENT_LINE = (() => {
 
 /**
  * The objects of the GitOps files, as `ml-gitops check` would read them from the repository:
- * taken as rendered rather than parsed back from YAML. `check` skips a file holding `{{ }}` as a
- * template (AnalysisTemplates' {{args.*}}); so does the plan.
+ * taken as rendered rather than parsed back from YAML. A templated value (AnalysisTemplates'
+ * {{args.*}}) is unknown to `check`, and so to the plan (lib/manifests/read.ts).
  */
 export function gitopsObjectsOf(gitops: readonly GitopsObject[]): ManifestObject[] {
-  return gitops
-    .filter((g) => !JSON.stringify(g.object).includes("{{"))
-    .map((g) => ({ file: g.path, line: FIRST_CONTENT_LINE, object: g.object as unknown as Record<string, unknown> }));
+  return gitops.map((g) => ({ file: g.path, line: FIRST_CONTENT_LINE, object: withTemplatesUnknown(g.object) as Record<string, unknown> }));
 }
 
 const byUrn = (a: { urn: string }, b: { urn: string }) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0);

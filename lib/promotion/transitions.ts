@@ -10,6 +10,7 @@
  * Refusals are collected and thrown together as `PromotionRefused` (exit 1).
  */
 import type { Artifact, LoadedDeployment, Release } from "../deployments/types";
+import type { ArtifactUriOptions } from "../predicates/artifact-uri";
 import { approvalRefusals, artifactRefusals, criteriaMisses, evaluationSummary, type Metrics } from "./checks";
 import { oneLine, type Action, type Trailers } from "./message";
 import { stepLabel, weightAt } from "./steps";
@@ -71,6 +72,8 @@ export interface PromoteInput {
   readonly approvedBy: readonly string[];
   /** Results from `--evaluation`; absent means no metric was measured. */
   readonly evaluation?: Metrics;
+  /** The pack config's model-artifact-immutable options (allowedBuckets...), so promote refuses what plan would. */
+  readonly artifactOptions?: ArtifactUriOptions;
 }
 
 export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date): Change {
@@ -88,7 +91,7 @@ export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date)
     }
   }
   const image = input.image ?? spec.stable.image;
-  reasons.push(...artifactRefusals(input.uri, image));
+  reasons.push(...artifactRefusals(input.uri, image, input.artifactOptions));
   const metrics = input.evaluation ?? {};
   reasons.push(...criteriaMisses(spec.promotion.criteria, metrics));
   reasons.push(...approvalRefusals(spec.promotion.approvals, input.approvedBy));
