@@ -11,6 +11,7 @@ import { modelArtifactImmutable } from "./rules/model-artifact-immutable";
 import { modelBucketHardened } from "./rules/model-bucket-hardened";
 import { modelCanaryRequired } from "./rules/model-canary-required";
 import { modelServingCanaryCapable } from "./rules/model-serving-canary-capable";
+import { modelWorkloadHardened } from "./rules/model-workload-hardened";
 import { servingImageDigest } from "./rules/serving-image-digest";
 import { stableRequiresCanary } from "./rules/stable-requires-canary";
 
@@ -23,6 +24,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   servingImageDigest,
   modelCanaryRequired,
   modelServingCanaryCapable,
+  modelWorkloadHardened,
   modelBucketHardened,
   gpuNodeGroupHardened,
   helmReleasePinned,
