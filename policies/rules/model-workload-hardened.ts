@@ -5,7 +5,7 @@
  * runtime) should not get them. Advisory: third-party charts and old manifests may need time;
  * what ml-gitops renders always complies (lib/render/security-context.ts).
  *
- * Checked on the model containers of InferenceService components, LLMInferenceService pod specs
+ * Checked on the model containers of InferenceService predictors, LLMInferenceService pod specs
  * and Argo Rollouts. The seccomp profile may be set on the pod or the container, as Kubernetes
  * allows.
  */
@@ -18,7 +18,8 @@ import { containersOf, inferenceServiceComponents, llmInferenceServicePodSpecs, 
 /** Containers with their pod spec, where the model runs. */
 function modelContainers(type: string, props: Obj): { pod: At<Obj>; container: At<Obj> }[] {
   const pods: At<Obj>[] = [];
-  if (isKind(type, "inferenceService")) pods.push(...inferenceServiceComponents(props));
+  // Predictors serve the model; transformers and explainers are the user's own pre/post code.
+  if (isKind(type, "inferenceService")) pods.push(...inferenceServiceComponents(props).filter((c) => c.path.endsWith("predictor")));
   else if (isKind(type, "llmInferenceService")) pods.push(...llmInferenceServicePodSpecs(props));
   else if (isKind(type, "rollout")) {
     const pod = workloadPodSpec(type, props);

@@ -75,6 +75,7 @@ spec:
     model:
       modelFormat: { name: sklearn }
       storageUri: "{{ .Values.uri }}"
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] }, seccompProfile: { type: RuntimeDefault } }
   transformer:
     containers:
       - name: t
