@@ -51,6 +51,8 @@ export interface ArgoCdArgs {
   readonly syncRetry?: Partial<SyncRetry>;
   /** Namespaced kinds the model repo may create, beyond KServe/Rollouts and their companions. @default none */
   readonly extraNamespaceResources?: readonly GroupKind[];
+  /** The model repo renders LocalModelCaches (the cluster has LocalModelNodeGroups); the project admits them. @default false */
+  readonly localModelCaches?: boolean;
   /** Helm wait for the Argo CD release. @default 10 min */
   readonly helmTimeoutMinutes?: number;
 }
@@ -182,6 +184,7 @@ export class ArgoCd extends pulumi.ComponentResource {
       repoUrl: args.repo.url,
       modelNamespaces: args.modelNamespaces,
       extraNamespaceResources: args.extraNamespaceResources,
+      localModelCaches: args.localModelCaches ?? false,
     });
     const project = new k8s.apiextensions.CustomResource(`${name}-project`, projectObject, { parent: this, dependsOn: [this.release] });
 

@@ -125,6 +125,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
         repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), targetRevision: gitops.revision, modelsPath: gitops.modelsPath },
         modelNamespaces: [config.kserve.modelsNamespace],
         syncTimeoutMinutes: gitops.syncTimeoutMinutes,
+        localModelCaches: localModelNodeGroups.length > 0,
       },
       k8sOpts,
     );

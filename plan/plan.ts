@@ -100,7 +100,10 @@ export function toPolicyResource(r: RecordedResource): PolicyResource {
     urn: r.urn,
     type: r.type,
     name: r.name,
-    props: r.props,
+    // A component's registered outputs (a ModelDeployment's rendered manifests and their paths)
+    // are what `pulumi preview` gives a stack policy for it; its inputs are what a resource
+    // policy sees. The plan hands both, so rules reading either see what they would for real.
+    props: !r.custom && r.outputs ? { ...r.props, ...r.outputs } : r.props,
     ...(r.parent && { parent: r.parent }),
     custom: r.custom,
     dependencies: o.dependsOn ?? [],

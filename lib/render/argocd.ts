@@ -118,7 +118,20 @@ export interface ModelAppProjectInput {
   readonly modelNamespaces: readonly string[];
   /** Added to MODEL_NAMESPACE_RESOURCES. @default none */
   readonly extraNamespaceResources?: readonly GroupKind[];
+  /**
+   * The model repo renders LocalModelCaches (the cluster has LocalModelNodeGroups): admit them.
+   * @default false
+   */
+  readonly localModelCaches?: boolean;
 }
+
+/**
+ * The one cluster-scoped kind a model repo renders besides its namespaces: KServe's
+ * LocalModelCache (scope Cluster in the v0.20.0 CRD). The renderer names each cache
+ * `<namespace>-<model>-<version>` (lib/render/local-model-cache.ts), so the project admits caches
+ * only under its model namespaces' prefixes: git cannot create a cache outside them.
+ */
+export const LOCAL_MODEL_CACHE: GroupKind = { group: "serving.kserve.io", kind: "LocalModelCache" };
 
 export function buildModelAppProject(input: ModelAppProjectInput): AppProject {
   const namespaced = [...MODEL_NAMESPACE_RESOURCES, ...(input.extraNamespaceResources ?? [])];
@@ -130,9 +143,15 @@ export function buildModelAppProject(input: ModelAppProjectInput): AppProject {
       description: "Model serving: KServe and Argo Rollouts objects from the GitOps repository, into the model namespaces only.",
       sourceRepos: [input.repoUrl],
       destinations: input.modelNamespaces.map((namespace) => ({ server: IN_CLUSTER_SERVER, namespace })),
-      // The only cluster-scoped kind: the model namespaces themselves, by name, so
-      // CreateNamespace=true works and nothing else cluster-wide can be created from git.
-      clusterResourceWhitelist: input.modelNamespaces.map((name) => ({ group: "", kind: "Namespace", name })),
+      // Cluster-scoped kinds, by name: the model namespaces themselves, so CreateNamespace=true
+      // works (Argo CD checks the Namespace it creates like any object), and, where the cluster
+      // caches models, LocalModelCaches named under a model namespace. Nothing else
+      // cluster-wide can be created from git; the policy argocd-project-admits proves the
+      // rendered objects fit.
+      clusterResourceWhitelist: [
+        ...input.modelNamespaces.map((name) => ({ group: "", kind: "Namespace", name })),
+        ...(input.localModelCaches ? input.modelNamespaces.map((ns) => ({ ...LOCAL_MODEL_CACHE, name: `${ns}-*` })) : []),
+      ],
       namespaceResourceWhitelist: uniqueGroupKinds(namespaced).map(({ group, kind }) => ({ group, kind })),
     },
   };
