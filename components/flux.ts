@@ -22,6 +22,7 @@ import {
   MIN_KUSTOMIZATION_TIMEOUT_MINUTES,
   type HealthCheck,
 } from "../lib/render/flux";
+import { MODEL_HEALTH_CHECK_EXPRS } from "../lib/render/health";
 import { pinnedRelease } from "./pinned-release";
 
 export interface FluxRepoArgs {
@@ -212,6 +213,10 @@ export class Flux extends pulumi.ComponentResource {
         retryIntervalMinutes: infra.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes,
         timeoutMinutes: args.models.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes,
         dependsOn: [kustomizationObject.metadata.name],
+        // kstatus cannot assess Rollouts (string observedGeneration), InferenceServices' load
+        // failures or LocalModelCaches (no conditions): without these the Kustomization waits out
+        // its timeout on every reconcile, or calls a cache that never filled ready.
+        healthCheckExprs: MODEL_HEALTH_CHECK_EXPRS,
       });
       new k8s.apiextensions.CustomResource(`${name}-models`, modelsObject, { parent: this, dependsOn: [this.release, gitRepository] });
     }

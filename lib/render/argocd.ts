@@ -4,6 +4,7 @@
  * (Argo CD v3.5.1, ../shared/crds/argo-cd) in tests.
  */
 import type { Problem } from "../errors";
+import { ARGOCD_HEALTH_CUSTOMIZATIONS } from "./health";
 
 export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
 
@@ -253,6 +254,10 @@ export function argoCdValues<S>(input: ArgoCdValuesInput<S>) {
     crds: { install: true, keep: true },
     dex: { enabled: input.dexEnabled },
     configs: {
+      // Every key under configs.cm (but `create` and `annotations`) becomes an argocd-cm entry
+      // (argo-helm@argo-cd-10.1.1:charts/argo-cd/templates/_helpers.tpl:218 "argo-cd.config.cm"):
+      // health checks for the KServe kinds Argo CD has none for (lib/render/health.ts).
+      cm: { ...ARGOCD_HEALTH_CUSTOMIZATIONS },
       params: {
         "server.insecure": false,
         "controller.sync.timeout.seconds": String(input.syncTimeoutMinutes * 60),

@@ -4,6 +4,8 @@
  * (source-controller v1.9.1, kustomize-controller v1.9.4 in ../shared/crds/flux).
  */
 
+import type { CustomHealthCheck } from "./health";
+
 export const FLUX_NAMESPACE = "flux-system";
 
 /** One object whose health gates the Kustomization (Flux `NamespacedObjectKindReference`). */
@@ -66,6 +68,7 @@ export interface Kustomization {
     readonly timeout: string;
     readonly wait: boolean;
     readonly healthChecks?: HealthCheck[];
+    readonly healthCheckExprs?: CustomHealthCheck[];
   };
 }
 
@@ -84,6 +87,11 @@ export interface KustomizationInput {
   readonly healthChecks?: readonly HealthCheck[];
   /** Kustomizations (same namespace) that must be ready first. @default none */
   readonly dependsOn?: readonly string[];
+  /**
+   * CEL health checks for kinds kstatus cannot assess (lib/render/health.ts); used only while
+   * objects are health-checked, which `wait: true` guarantees here. @default none
+   */
+  readonly healthCheckExprs?: readonly CustomHealthCheck[];
 }
 
 /**
@@ -112,6 +120,7 @@ export function buildKustomization(input: KustomizationInput): Kustomization {
       wait: healthChecks.length === 0,
       ...(healthChecks.length > 0 ? { healthChecks: healthChecks.map((c) => ({ ...c })) } : {}),
       ...(input.dependsOn && input.dependsOn.length > 0 ? { dependsOn: input.dependsOn.map((name) => ({ name })) } : {}),
+      ...(input.healthCheckExprs && input.healthCheckExprs.length > 0 ? { healthCheckExprs: input.healthCheckExprs.map((c) => ({ ...c })) } : {}),
     },
   };
 }
