@@ -21,6 +21,7 @@ import {
   FLUX_NAMESPACE,
   MIN_KUSTOMIZATION_TIMEOUT_MINUTES,
   type HealthCheck,
+  type IgnoreRule,
 } from "../lib/render/flux";
 import { MODEL_HEALTH_CHECK_EXPRS } from "../lib/render/health";
 import { pinnedRelease } from "./pinned-release";
@@ -58,6 +59,12 @@ export interface FluxModelsArgs {
   readonly path: string;
   /** Apply plus health checks of the model workloads; GPU model pods take 10+ minutes. At least 30. @default 45 min */
   readonly timeoutMinutes?: number;
+  /**
+   * Fields other controllers own on the delivered objects, kept out of Flux's drift correction:
+   * the HTTPRoute weights the Rollouts Gateway API plugin sets (pluginOwnedWeightIgnores over
+   * the rendered models). @default none
+   */
+  readonly ignore?: readonly IgnoreRule[];
 }
 
 export interface FluxArgs {
@@ -217,6 +224,7 @@ export class Flux extends pulumi.ComponentResource {
         // failures or LocalModelCaches (no conditions): without these the Kustomization waits out
         // its timeout on every reconcile, or calls a cache that never filled ready.
         healthCheckExprs: MODEL_HEALTH_CHECK_EXPRS,
+        ignore: args.models.ignore,
       });
       new k8s.apiextensions.CustomResource(`${name}-models`, modelsObject, { parent: this, dependsOn: [this.release, gitRepository] });
     }

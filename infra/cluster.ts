@@ -16,6 +16,7 @@ import { ModelReaderRole } from "../components/model-reader-role";
 import { needsDevicePlugin, NvidiaDevicePlugin } from "../components/nvidia-device-plugin";
 import type { ClusterStackConfig } from "../lib/config/stack-config";
 import { loadDeployments } from "../lib/deployments/loader";
+import { pluginOwnedWeightIgnores } from "../lib/render/flux";
 import { nodeGroupsForPools } from "../lib/render/local-model-node-group";
 import { artifactBucket } from "./artifacts-source";
 import { secret } from "./config";
@@ -117,30 +118,6 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
   const rollouts = new ArgoRollouts("argo-rollouts", { prometheusUrl: config.prometheusUrl }, k8sOpts);
 
   const gitops = config.gitops;
-  if (gitops.delivery === "argocd") {
-    new ArgoCd(
-      "argocd",
-      {
-        adminPasswordBcrypt: requiredSecret("argocdAdminPasswordBcrypt"),
-        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), targetRevision: gitops.revision, modelsPath: gitops.modelsPath },
-        modelNamespaces: [config.kserve.modelsNamespace],
-        syncTimeoutMinutes: gitops.syncTimeoutMinutes,
-        localModelCaches: localModelNodeGroups.length > 0,
-      },
-      k8sOpts,
-    );
-  } else if (gitops.delivery === "flux") {
-    new Flux(
-      "flux",
-      {
-        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), branch: gitops.revision },
-        gpuInfrastructure: { path: gitops.infraPath, timeoutMinutes: gitops.syncTimeoutMinutes },
-        models: { path: gitops.modelsPath, timeoutMinutes: gitops.syncTimeoutMinutes },
-      },
-      k8sOpts,
-    );
-  }
-
   const models = deployments.map(
     (d) =>
       new ModelDeployment(
@@ -162,6 +139,34 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
         k8sOpts,
       ),
   );
+
+  if (gitops.delivery === "argocd") {
+    new ArgoCd(
+      "argocd",
+      {
+        adminPasswordBcrypt: requiredSecret("argocdAdminPasswordBcrypt"),
+        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), targetRevision: gitops.revision, modelsPath: gitops.modelsPath },
+        modelNamespaces: [config.kserve.modelsNamespace],
+        syncTimeoutMinutes: gitops.syncTimeoutMinutes,
+        localModelCaches: localModelNodeGroups.length > 0,
+      },
+      k8sOpts,
+    );
+  } else if (gitops.delivery === "flux") {
+    new Flux(
+      "flux",
+      {
+        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), branch: gitops.revision },
+        gpuInfrastructure: { path: gitops.infraPath, timeoutMinutes: gitops.syncTimeoutMinutes },
+        models: {
+          path: gitops.modelsPath,
+          timeoutMinutes: gitops.syncTimeoutMinutes,
+          ignore: pluginOwnedWeightIgnores(models.flatMap((m) => m.objects)),
+        },
+      },
+      k8sOpts,
+    );
+  }
 
   return {
     clusterName: cluster.clusterName,

@@ -69,6 +69,7 @@ export interface Kustomization {
     readonly wait: boolean;
     readonly healthChecks?: HealthCheck[];
     readonly healthCheckExprs?: CustomHealthCheck[];
+    readonly ignore?: IgnoreRule[];
   };
 }
 
@@ -92,6 +93,8 @@ export interface KustomizationInput {
    * objects are health-checked, which `wait: true` guarantees here. @default none
    */
   readonly healthCheckExprs?: readonly CustomHealthCheck[];
+  /** Drift ignore rules (pluginOwnedWeightIgnores). @default none */
+  readonly ignore?: readonly IgnoreRule[];
 }
 
 /**
@@ -121,6 +124,7 @@ export function buildKustomization(input: KustomizationInput): Kustomization {
       ...(healthChecks.length > 0 ? { healthChecks: healthChecks.map((c) => ({ ...c })) } : {}),
       ...(input.dependsOn && input.dependsOn.length > 0 ? { dependsOn: input.dependsOn.map((name) => ({ name })) } : {}),
       ...(input.healthCheckExprs && input.healthCheckExprs.length > 0 ? { healthCheckExprs: input.healthCheckExprs.map((c) => ({ ...c })) } : {}),
+      ...(input.ignore && input.ignore.length > 0 ? { ignore: input.ignore.map((r) => ({ paths: [...r.paths], target: { ...r.target } })) } : {}),
     },
   };
 }
@@ -151,4 +155,62 @@ export function flux2Values(input: Flux2ValuesInput) {
 
 function managedLabels(): Record<string, string> {
   return { "app.kubernetes.io/managed-by": "ml-gitops" };
+}
+
+/**
+ * A kustomize-controller drift ignore rule (Kustomization v1 `spec.ignore[]`): JSON Pointers,
+ * and a target whose group/kind/name/namespace are regular expressions.
+ */
+export interface IgnoreRule {
+  readonly paths: string[];
+  readonly target: { group: string; kind: string; name: string; namespace: string };
+}
+
+type Loose = Record<string, unknown>;
+const asObj = (v: unknown): Loose => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Loose) : {});
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const exactly = (s: string) => `^${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
+
+/**
+ * The HTTPRoute weights the Argo Rollouts Gateway API plugin writes during a canary, as Flux drift
+ * ignore rules, so a reconcile does not reset a canary mid-step while git keeps owning the route's
+ * matches, hostnames, parents and backends.
+ *
+ * What the plugin owns (rollouts-plugin-trafficrouter-gatewayapi@v0.15.0:pkg/plugin/httproute.go
+ * setHTTPRouteWeight): on the route named in the Rollout's
+ * `trafficRouting.plugins["argoproj-labs/gatewayAPI"]` (`httpRoute`, or each of `httpRoutes`), the
+ * `weight` of every backendRef named after the Rollout's canaryService or stableService, in every
+ * rule; it writes them with a plain Update.
+ *
+ * Why `spec.ignore` (kustomize-controller@v1.9.4:docs/spec/v1/kustomizations.md "Ignore Rules"):
+ * ignored paths are left out of drift detection, so the plugin's writes alone never trigger an
+ * apply; when something else in the route changes, fluxcd/pkg@ssa/v0.76.1:ssa/manager_apply.go
+ * computeDriftedPaths "adopts" the in-cluster value of each ignored path into the apply payload
+ * (the plugin's Update is not an Apply manager, so Flux remains the sole Apply owner), so the live
+ * weights survive while every other field comes from git. The alternatives are coarser:
+ * `kustomize.toolkit.fluxcd.io/ssa: IfNotPresent` or `Ignore` would stop git owning the route
+ * at all.
+ */
+export function pluginOwnedWeightIgnores(objects: readonly { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[], pluginName = "argoproj-labs/gatewayAPI"): IgnoreRule[] {
+  const routes = new Map<string, Loose>();
+  for (const o of objects) if (o.kind === "HTTPRoute" && o.apiVersion.startsWith("gateway.networking.k8s.io/")) routes.set(`${o.metadata.namespace ?? ""}/${o.metadata.name}`, o as unknown as Loose);
+  const rules: IgnoreRule[] = [];
+  for (const o of objects) {
+    if (o.kind !== "Rollout" || !o.apiVersion.startsWith("argoproj.io/")) continue;
+    const canary = asObj(asObj(asObj(o as unknown as Loose).spec).strategy).canary;
+    const plugin = asObj(asObj(asObj(canary).trafficRouting).plugins)[pluginName];
+    if (plugin === undefined) continue;
+    const services = [asObj(canary).canaryService, asObj(canary).stableService].filter((s): s is string => typeof s === "string");
+    const namespace = typeof asObj(plugin).namespace === "string" ? (asObj(plugin).namespace as string) : (o.metadata.namespace ?? "");
+    const names = [asObj(plugin).httpRoute, ...asList(asObj(plugin).httpRoutes).map((r) => asObj(r).name)].filter((n): n is string => typeof n === "string");
+    for (const name of names) {
+      const route = routes.get(`${namespace}/${name}`);
+      if (!route) continue;
+      const paths = asList(asObj(route.spec).rules).flatMap((rule, i) =>
+        asList(asObj(rule).backendRefs).flatMap((ref, j) => (services.includes(String(asObj(ref).name)) ? [`/spec/rules/${i}/backendRefs/${j}/weight`] : [])),
+      );
+      if (paths.length > 0) rules.push({ paths, target: { group: exactly("gateway.networking.k8s.io"), kind: exactly("HTTPRoute"), name: exactly(name), namespace: exactly(namespace) } });
+    }
+  }
+  return rules;
 }
