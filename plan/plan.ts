@@ -103,7 +103,8 @@ export function toPolicyResource(r: RecordedResource): PolicyResource {
     // A component's registered outputs (a ModelDeployment's rendered manifests and their paths)
     // are what `pulumi preview` gives a stack policy for it; its inputs are what a resource
     // policy sees. The plan hands both, so rules reading either see what they would for real.
-    props: !r.custom && r.outputs ? { ...r.props, ...r.outputs } : r.props,
+    // A read resource's state (a StackReference's outputs) likewise.
+    props: r.outputs && (!r.custom || r.read) ? { ...r.props, ...r.outputs } : r.props,
     ...(r.parent && { parent: r.parent }),
     custom: r.custom,
     dependencies: o.dependsOn ?? [],

@@ -39,6 +39,8 @@ const CLUSTER_COMMON = {
   "ml-gitops:serving:ModelDeployment": 3,
   "pulumi:providers:kubernetes": 1,
   "pulumi:pulumi:Stack": 1,
+  // The artifact store's outputs, read (not managed) by every cluster.
+  "pulumi:pulumi:StackReference": 1,
 };
 const ARGOCD = {
   "kubernetes:argoproj.io/v1alpha1:AppProject": 1,
