@@ -9,6 +9,7 @@ import { ArgoCd } from "../components/argo-cd";
 import { ArgoRollouts } from "../components/argo-rollouts";
 import { ClusterAccess } from "../components/cluster-access";
 import { Flux } from "../components/flux";
+import { GatewayApi } from "../components/gateway-api";
 import { GpuNodePool } from "../components/gpu-node-pool";
 import { KServe } from "../components/kserve";
 import { ModelDeployment } from "../components/model-deployment";
@@ -115,6 +116,18 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
     },
     k8sOpts,
   );
+  // The Gateway API CRDs, and the Gateway models' HTTPRoutes attach to unless the stack names an
+  // existing one: synced routes of an unknown kind, or on a Gateway nothing provides, go nowhere.
+  const gatewayApi = new GatewayApi(
+    "gateway-api",
+    {
+      ...(config.gateway.create && {
+        gateway: { ...config.gateway.ref, gatewayClassName: config.gateway.gatewayClassName, routeNamespaces: [config.kserve.modelsNamespace] },
+      }),
+      gatewayDependsOn: [kserve],
+    },
+    k8sOpts,
+  );
   const rollouts = new ArgoRollouts("argo-rollouts", { prometheusUrl: config.prometheusUrl }, k8sOpts);
 
   const gitops = config.gitops;
@@ -132,9 +145,10 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
             prometheusUrl: config.prometheusUrl,
             rewriteUri: artifacts.rewriteUri,
             localModelNodeGroups: localModelNodeGroups.map((g) => g.name),
+            gateway: config.gateway.ref,
           },
           delivery: gitops.delivery === "direct" ? { mode: "direct" } : { mode: "gitops", outputDir: gitops.modelsPath },
-          dependsOn: [kserve, rollouts],
+          dependsOn: [kserve, rollouts, gatewayApi],
         },
         k8sOpts,
       ),
@@ -157,7 +171,6 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
       "flux",
       {
         repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), branch: gitops.revision },
-        gpuInfrastructure: { path: gitops.infraPath, timeoutMinutes: gitops.syncTimeoutMinutes },
         models: {
           path: gitops.modelsPath,
           timeoutMinutes: gitops.syncTimeoutMinutes,

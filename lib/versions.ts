@@ -84,3 +84,18 @@ export const ROLLOUTS_PLUGINS = {
     location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-amd64",
   },
 } as const satisfies Record<string, RolloutsPluginPin>;
+
+/**
+ * Gateway API CRDs, standard channel. Confirmed: tag v1.5.1 of kubernetes-sigs/gateway-api, whose
+ * config/crd/standard files for GatewayClass, Gateway, GRPCRoute, HTTPRoute and ReferenceGrant are
+ * byte-identical to ../shared/crds/gateway-api (compared at the tag); KServe v0.20.0 pins the
+ * same version (kserve@v0.20.0:go.mod sigs.k8s.io/gateway-api v1.5.1, and
+ * hack/setup/quick-install/*.sh GATEWAY_API_VERSION=v1.5.1, which applies this release asset;
+ * KServe's charts do not bundle the CRDs). The release asset is the upstream
+ * `standard-install.yaml` of that tag.
+ */
+export const GATEWAY_API = {
+  version: "v1.5.1",
+  channel: "standard",
+  crdsUrl: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml",
+} as const;

@@ -150,7 +150,7 @@ export const CONFIG_KEYS = {
   },
   gitopsPath: {
     type: "string",
-    description: "Directory of this cluster in the GitOps repository; models go to <path>/models, GPU infrastructure to <path>/gpu-infra. @default clusters/<stack>",
+    description: "Directory of this cluster in the GitOps repository; models go to <path>/models. @default clusters/<stack>",
     schema: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: "must be a relative path without leading or trailing /" }).optional(),
   },
   gitToken: {
@@ -187,6 +187,16 @@ export const CONFIG_KEYS = {
     description: "Namespace model workloads run in.",
     schema: name.default("models"),
     default: "models",
+  },
+  gatewayClassName: {
+    type: "string",
+    description: "GatewayClass of the cluster's Gateway API implementation (e.g. Envoy Gateway's); the stack creates the Gateway models' HTTPRoutes attach to (kserve/kserve-ingress-gateway) with it. Set this or existingGateway.",
+    schema: name.optional(),
+  },
+  existingGateway: {
+    type: "string",
+    description: "<namespace>/<name> of an existing Gateway models' HTTPRoutes attach to instead (attached clusters); the stack then creates none. Set this or gatewayClassName.",
+    schema: z.string().min(1).optional(),
   },
   prometheusUrl: {
     type: "string",

@@ -8,6 +8,8 @@ import { instanceAmiMismatch, INSTANCE_TYPES, type GpuAmiType, type GpuModel } f
 import { Problems, type Problem } from "../errors";
 import { closest, zodProblems } from "../zod-problems";
 import { CONFIG_KEYS, gpuPoolSchema, type ConfigKey, type RawConfig } from "./keys";
+import { parseGatewayRef, type GatewayPlan } from "../render/gateway";
+import { DEFAULT_GATEWAY } from "../render/routing";
 
 export const PROJECT = "ml-gitops";
 
@@ -58,7 +60,6 @@ export interface ClusterStackConfig extends StackIdentity {
     readonly revision: string;
     readonly path: string;
     readonly modelsPath: string;
-    readonly infraPath: string;
     readonly syncTimeoutMinutes: number;
   };
   readonly kserve: {
@@ -66,6 +67,8 @@ export interface ClusterStackConfig extends StackIdentity {
     readonly knativeNetworkingLayer?: "istio" | "kourier";
     readonly modelsNamespace: string;
   };
+  /** Where models' HTTPRoutes attach: a Gateway the stack creates, or an existing one. */
+  readonly gateway: GatewayPlan;
   readonly prometheusUrl: string;
   /** Secret keys that are set; their values are read as Pulumi secrets by the program. */
   readonly secrets: ReadonlySet<"gitToken" | "argocdAdminPasswordBcrypt">;
@@ -302,6 +305,7 @@ export function parseStackConfig(
       fix: "Install Knative Serving with Istio or Kourier and set knativeNetworkingLayer, or use kserveDeploymentMode: Standard",
     });
   }
+  const gateway = gatewayPlan(raw.gatewayClassName, raw.existingGateway, id.file, problems);
   const gpuPools = validatePools(raw, id, problems);
   problems.throwIfAny(`invalid stack config ${id.file}`);
 
@@ -331,7 +335,6 @@ export function parseStackConfig(
       revision: raw.gitRevision,
       path,
       modelsPath: `${path}/models`,
-      infraPath: `${path}/gpu-infra`,
       syncTimeoutMinutes: raw.syncTimeoutMinutes,
     },
     kserve: {
@@ -339,9 +342,38 @@ export function parseStackConfig(
       ...(raw.knativeNetworkingLayer && { knativeNetworkingLayer: raw.knativeNetworkingLayer }),
       modelsNamespace: raw.modelsNamespace,
     },
+    gateway: gateway!,
     prometheusUrl: raw.prometheusUrl,
     secrets: new Set((["gitToken", "argocdAdminPasswordBcrypt"] as const).filter((k) => raw[k] !== undefined)),
   };
+}
+
+/**
+ * Exactly one of gatewayClassName (the stack creates KServe's Gateway with that class) and
+ * existingGateway (routes attach to it): HTTPRoutes whose Gateway nothing provides attach to
+ * nothing, and Argo CD or Flux would sync them without error.
+ */
+function gatewayPlan(className: string | undefined, existing: string | undefined, file: string, problems: Problems): GatewayPlan | undefined {
+  if (className !== undefined && existing !== undefined) {
+    problems.add({ file, path: `${PROJECT}:existingGateway`, value: existing, message: "is set together with gatewayClassName", fix: "Keep one: gatewayClassName to have the stack create the Gateway, or existingGateway to attach to one." });
+    return undefined;
+  }
+  if (className !== undefined) return { create: true, gatewayClassName: className, ref: DEFAULT_GATEWAY };
+  if (existing !== undefined) {
+    const ref = parseGatewayRef(existing, `${PROJECT}:existingGateway`);
+    if ("message" in ref) {
+      problems.add({ file, ...ref });
+      return undefined;
+    }
+    return { create: false, ref };
+  }
+  problems.add({
+    file,
+    path: `${PROJECT}:gatewayClassName`,
+    message: "is required (or existingGateway): models' HTTPRoutes need a Gateway",
+    fix: "Set the GatewayClass of the cluster's Gateway API implementation, e.g. `pulumi config set ml-gitops:gatewayClassName envoy`, or name an existing Gateway with ml-gitops:existingGateway <namespace>/<name>.",
+  });
+  return undefined;
 }
 
 /** Where a stack's config lives, relative to the project root. */

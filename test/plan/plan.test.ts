@@ -41,6 +41,10 @@ const CLUSTER_COMMON = {
   "pulumi:pulumi:Stack": 1,
   // The artifact store's outputs, read (not managed) by every cluster.
   "pulumi:pulumi:StackReference": 1,
+  // Gateway API CRDs and the Gateway models' routes attach to.
+  "kubernetes:yaml/v2:ConfigFile": 1,
+  "kubernetes:gateway.networking.k8s.io/v1:Gateway": 1,
+  "ml-gitops:serving:GatewayApi": 1,
 };
 const ARGOCD = {
   "kubernetes:argoproj.io/v1alpha1:AppProject": 1,
@@ -80,7 +84,8 @@ const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   "staging-us-west-2": {
     ...CLUSTER_COMMON,
     "kubernetes:helm.sh/v3:Release": 6,
-    "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 2,
+    // The models only: the stack renders no GPU-infrastructure path for Flux to sync.
+    "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 1,
     "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": 1,
     "ml-gitops:gitops:Flux": 1,
   },
@@ -154,11 +159,29 @@ describe("offline plan of the sample stacks", () => {
       ...p.manifests.map((o) => ({ where: `${p.stack} ${o.kind}/${o.metadata.name}`, object: o })),
       ...p.gitopsFiles.flatMap((f) => parseAllDocuments(f.content).map((d) => ({ where: `${p.stack} ${f.path}`, object: d.toJSON() as { apiVersion: string; kind: string } }))),
     ]);
-    // Custom resources only: built-in *.k8s.io groups (RBAC, networking) and Gateway API have no CRD in ../shared.
-    const custom = objects.filter(({ object }) => object.apiVersion.includes(".") && !/^[a-z.]*\bk8s\.io\//.test(object.apiVersion));
+    // Custom resources only: built-in *.k8s.io groups (RBAC, networking) have no CRD; Gateway API
+    // (gateway.networking.k8s.io, v1.5.1 in ../shared/crds/gateway-api) does, and is checked.
+    const custom = objects.filter(({ object }) => object.apiVersion.includes(".") && (object.apiVersion.startsWith("gateway.networking.k8s.io/") || !/^[a-z.]*\bk8s\.io\//.test(object.apiVersion)));
     assert.ok(custom.length >= 20, `expected the sample stacks to render custom resources, found ${custom.length}`);
     const errors = custom.flatMap(({ where, object }) => validateAgainstCrds(object).map((e) => `${where}: ${e}`));
     assert.deepEqual(errors, []);
+  });
+
+  it("attaches every HTTPRoute to a Gateway the stack creates, after installing the pinned Gateway API CRDs", () => {
+    for (const p of plans.filter((x) => x.role === "cluster")) {
+      const gateways = new Set(p.manifests.filter((o) => o.kind === "Gateway").map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+      const crds = p.resources.filter((r) => r.type === "kubernetes:yaml/v2:ConfigFile").map((r) => r.props.file);
+      assert.deepEqual(crds, ["https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"], p.stack);
+      const routes = p.gitops.filter((g) => g.object.kind === "HTTPRoute");
+      assert.ok(routes.length > 0, p.stack);
+      for (const r of routes) {
+        const parents = ((r.object as unknown as { spec: { parentRefs: { namespace: string; name: string }[] } }).spec.parentRefs ?? []).map((ref) => `${ref.namespace}/${ref.name}`);
+        assert.ok(parents.length > 0 && parents.every((ref) => gateways.has(ref)), `${p.stack} ${r.path}: ${parents.join(", ")} not in ${[...gateways].join(", ")}`);
+      }
+      const gateway = p.resources.find((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway")!;
+      const crdResource = p.resources.find((r) => r.type === "kubernetes:yaml/v2:ConfigFile")!;
+      assert.ok(gateway.options.dependsOn?.includes(crdResource.urn), `${p.stack}: the Gateway waits for the CRDs`);
+    }
   });
 
   it("is deterministic: two plans write byte-identical files", async () => {
