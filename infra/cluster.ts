@@ -18,7 +18,9 @@ import { needsDevicePlugin, NvidiaDevicePlugin } from "../components/nvidia-devi
 import type { ClusterStackConfig } from "../lib/config/stack-config";
 import { loadDeployments } from "../lib/deployments/loader";
 import { pluginOwnedWeightIgnores } from "../lib/render/flux";
-import { nodeGroupsForPools } from "../lib/render/local-model-node-group";
+import { LOCAL_MODEL_AGENT_LABEL } from "../lib/render/kserve-platform";
+import { LOCAL_MODEL_JOB_NAMESPACE, LOCAL_MODEL_JOB_SERVICE_ACCOUNT } from "../lib/render/local-model-cache";
+import { nodeGroupsForPools, poolHoldsCaches } from "../lib/render/local-model-node-group";
 import { artifactBucket } from "./artifacts-source";
 import { secret } from "./config";
 
@@ -68,6 +70,10 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
   const subnets = pulumi.all(
     config.cluster.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }).apply((s) => ({ id, availabilityZone: s.availabilityZone }))),
   );
+  // One list for the groups KServe creates and the names the caches may use, so they cannot
+  // drift: a group per GPU model some declaration caches on, where an AL2023 pool has it.
+  const cachedModels = deployments.flatMap((d) => (d.declaration.spec.serving.cache !== undefined ? (d.declaration.spec.serving.gpu.types ?? []) : []));
+  const localModelNodeGroups = nodeGroupsForPools(config.gpuPools, cachedModels);
   const pools = config.gpuPools.map(
     (pool) =>
       new GpuNodePool(`gpu-${pool.name}`, {
@@ -81,7 +87,9 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
         maxSize: pool.maxSize,
         desiredSize: pool.desiredSize,
         diskSizeGiB: pool.diskSizeGiB,
-        labels: { ...pool.labels },
+        // The KServe cache agent selects on this label (lib/render/kserve-platform.ts
+        // LOCAL_MODEL_AGENT_LABEL); only pools that get a LocalModelNodeGroup carry it.
+        labels: { ...pool.labels, ...(poolHoldsCaches(pool, cachedModels) && { [LOCAL_MODEL_AGENT_LABEL.key]: LOCAL_MODEL_AGENT_LABEL.value }) },
         tags,
       }),
   );
@@ -94,15 +102,13 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
     oidcIssuer: cluster.oidcIssuer,
     namespace: config.kserve.modelsNamespace,
     serviceAccount: STORAGE_SERVICE_ACCOUNT,
+    // The cache's download jobs read the same artifacts (lib/render/local-model-cache.ts).
+    ...(localModelNodeGroups.length > 0 && { alsoTrusted: [{ namespace: LOCAL_MODEL_JOB_NAMESPACE, serviceAccount: LOCAL_MODEL_JOB_SERVICE_ACCOUNT }] }),
     bucketArn: artifacts.bucketArn,
     kmsKeyArn: artifacts.kmsKeyArn,
     prefix: artifacts.prefix,
     tags,
   });
-  // One list for the groups KServe creates and the names the caches may use, so they cannot
-  // drift: a group per GPU model some declaration caches on, where an AL2023 pool has it.
-  const cachedModels = deployments.flatMap((d) => (d.declaration.spec.serving.cache !== undefined ? (d.declaration.spec.serving.gpu.types ?? []) : []));
-  const localModelNodeGroups = nodeGroupsForPools(config.gpuPools, cachedModels);
   const kserve = new KServe(
     "kserve",
     {
@@ -113,6 +119,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
       }),
       modelsNamespace: config.kserve.modelsNamespace,
       localModelNodeGroups,
+      ...(secret("huggingFaceToken") && { huggingFaceToken: secret("huggingFaceToken") }),
     },
     k8sOpts,
   );

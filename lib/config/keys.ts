@@ -165,6 +165,12 @@ export const CONFIG_KEYS = {
     schema: z.string().min(1).optional(),
     secret: true,
   },
+  huggingFaceToken: {
+    type: "string",
+    description: "Hugging Face token (secret) for gated hf:// repositories: given to the predictors' storage initializer and to the local model cache's download jobs.",
+    schema: z.string().min(1).optional(),
+    secret: true,
+  },
   syncTimeoutMinutes: {
     type: "integer",
     description: "How long GitOps waits for model workloads to become healthy; GPU pods take 10+ minutes.",

@@ -71,7 +71,7 @@ export interface ClusterStackConfig extends StackIdentity {
   readonly gateway: GatewayPlan;
   readonly prometheusUrl: string;
   /** Secret keys that are set; their values are read as Pulumi secrets by the program. */
-  readonly secrets: ReadonlySet<"gitToken" | "argocdAdminPasswordBcrypt">;
+  readonly secrets: ReadonlySet<"gitToken" | "argocdAdminPasswordBcrypt" | "huggingFaceToken">;
 }
 
 export interface ArtifactStackConfig extends StackIdentity {
@@ -238,7 +238,7 @@ export function parseStackConfig(
     }
   };
   need("aws:region", region, "", "Set aws:region, e.g. `pulumi config set aws:region us-east-1`");
-  for (const key of ["gitToken", "argocdAdminPasswordBcrypt"] as const) {
+  for (const key of ["gitToken", "argocdAdminPasswordBcrypt", "huggingFaceToken"] as const) {
     if (raw[key] !== undefined && !secretKeys.includes(`${PROJECT}:${key}`)) {
       problems.add({
         file: id.file,
@@ -344,7 +344,7 @@ export function parseStackConfig(
     },
     gateway: gateway!,
     prometheusUrl: raw.prometheusUrl,
-    secrets: new Set((["gitToken", "argocdAdminPasswordBcrypt"] as const).filter((k) => raw[k] !== undefined)),
+    secrets: new Set((["gitToken", "argocdAdminPasswordBcrypt", "huggingFaceToken"] as const).filter((k) => raw[k] !== undefined)),
   };
 }
 

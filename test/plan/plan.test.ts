@@ -27,7 +27,8 @@ const CLUSTER_COMMON = {
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
   "aws:kms/key:Key": 1,
   "kubernetes:core/v1:Namespace": 5,
-  "kubernetes:core/v1:Secret": 1,
+  // The GitOps credentials and the Hugging Face token of the predictors.
+  "kubernetes:core/v1:Secret": 2,
   "kubernetes:core/v1:ServiceAccount": 1,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": 1,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
@@ -58,7 +59,14 @@ const ARGOCD = {
  * LocalModelNodeGroup (gpu-a10g) and the two LocalModel charts. us-east-1's only matching pool
  * (L4) is Bottlerocket, where the cache's agent cannot run: no group, no charts, no cache.
  */
-const LOCAL_MODEL_CACHE = { "kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup": 1, "kubernetes:helm.sh/v3:Release": 9 };
+const LOCAL_MODEL_CACHE = {
+  "kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup": 1,
+  "kubernetes:helm.sh/v3:Release": 9,
+  // The download jobs' namespace, its default ServiceAccount (IRSA, S3, HF token) and the token there.
+  "kubernetes:core/v1:Namespace": 6,
+  "kubernetes:core/v1:ServiceAccountPatch": 1,
+  "kubernetes:core/v1:Secret": 3,
+};
 const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   artifacts: {
     "aws:iam/role:Role": 1,
