@@ -68,20 +68,21 @@ export interface RolloutsPluginPin {
 
 /**
  * Argo Rollouts Gateway API traffic router, argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi
- * v0.17.0 (newest release found; built against argo-rollouts v1.8 and gateway-api v1.4, which the
- * v1.9 controller's plugin RPC accepts).
+ * v0.15.0. Confirmed: the newest tag of the upstream repository as fetched here (v0.17.0, pinned
+ * before, is not a tag there); its go.mod builds against gateway-api v1.4.0 and the argo-rollouts
+ * v1.6 plugin RPC, which the v1.9 controller still serves.
  *
- * No sha256: upstream's release workflow uploads the bare binaries without a checksum file, so
- * there is no published checksum to pin. Third-party guides quote
- * 1904ca787d33107c140521899d61fff030ee75d99908bd175fca5a4647759061 for this asset; it is NOT
- * pinned until someone downloads the asset and confirms it (`curl -sL <location> | sha256sum`),
- * because a wrong value stops the controller from starting.
+ * No sha256: the release workflow at that tag (.github/workflows/release.yaml) uploads the bare
+ * binaries (`gatewayapi-plugin-linux-amd64`...) with actions/upload-release-asset and no checksum
+ * file, so upstream publishes none to pin. A value copied from elsewhere is not pinned either: a
+ * wrong one stops the controller from starting. Pin one only after downloading the asset
+ * (`curl -sL <location> | sha256sum`) from the release itself.
  */
 export const ROLLOUTS_PLUGINS = {
   gatewayApi: {
     name: "argoproj-labs/gatewayAPI",
-    version: "v0.17.0",
-    location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-amd64",
+    version: "v0.15.0",
+    location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.15.0/gatewayapi-plugin-linux-amd64",
   },
 } as const satisfies Record<string, RolloutsPluginPin>;
 

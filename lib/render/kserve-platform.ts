@@ -218,16 +218,18 @@ export interface PolicyRule {
 }
 
 /**
- * What the Gateway API plugin does with the controller's identity: read and rewrite the weights
- * of HTTPRoutes (it uses update; patch is granted as the plugin's own example ClusterRole does),
- * and keep its record of managed routes in a ConfigMap (`argo-gatewayapi-configmap`) in the
- * Rollout's namespace, which it creates on first use. The chart's own core rules grant ConfigMaps
- * read only, and its `providerRBAC.providers.gatewayAPI` rule omits patch, so the platform grants
- * exactly this itself instead of depending on chart defaults that moved between versions.
+ * What the Gateway API plugin does with the controller's identity, as its own installation guide
+ * at the pinned tag lists it for HTTPRoutes
+ * (rollouts-plugin-trafficrouter-gatewayapi@v0.15.0:docs/installation.md, ClusterRole
+ * `argo-rollouts-gateway-api-plugin`): get Services, and get/list/update/patch HTTPRoutes (list
+ * for label-selector route discovery; it writes weights with update, pkg/plugin/httproute.go).
+ * No ConfigMap rule: the same guide says "The plugin no longer uses a ConfigMap for state
+ * storage" (since v0.13.0), so the cluster-wide ConfigMap write grant is gone. GRPCRoutes and the
+ * v1alpha2 routes are not rendered here, so not granted.
  */
 export function gatewayApiPluginRules(): PolicyRule[] {
   return [
-    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ["get", "list", "watch", "update", "patch"] },
-    { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch", "create", "update", "patch"] },
+    { apiGroups: [""], resources: ["services"], verbs: ["get"] },
+    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ["get", "list", "update", "patch"] },
   ];
 }
