@@ -241,7 +241,7 @@ export interface ArgoCdValuesInput<S> {
 }
 
 /**
- * Values for the argo-cd chart 10.4.0 (Argo CD v3.5.1). The Application CRD has no per-app sync
+ * Values for the argo-cd chart pinned in lib/versions.ts (Argo CD v3.5.1). The Application CRD has no per-app sync
  * timeout (spec.syncPolicy holds only automated, retry, syncOptions, managedNamespaceMetadata):
  * the bound is the controller's `controller.sync.timeout.seconds` in argocd-cmd-params-cm, which
  * the chart sets from `configs.params`. Its default `0` means no timeout, so a model whose pods
@@ -250,6 +250,11 @@ export interface ArgoCdValuesInput<S> {
  * and a sync waiting on a wave's health must not be killed while that is still normal.
  */
 export function argoCdValues<S>(input: ArgoCdValuesInput<S>) {
+  // Keys confirmed at argo-helm@argo-cd-10.1.1 (the newest argo-cd chart in the snapshot; see
+  // lib/versions.ts CHARTS.argoCd): charts/argo-cd/values.yaml:31-35 crds.install/keep,
+  // :1138-1140 dex.enabled, :189-192 configs.cm, :431 configs.params (every key but create and
+  // annotations goes into argocd-cmd-params-cm: templates/_helpers.tpl:256 "argo-cd.config.params"),
+  // :681-716 configs.secret.createSecret/argocdServerAdminPassword.
   return {
     crds: { install: true, keep: true },
     dex: { enabled: input.dexEnabled },
