@@ -135,11 +135,17 @@ export interface Flux2ValuesInput {
 }
 
 /**
- * Values for the fluxcd-community flux2 chart 2.19.0 (Flux v2.9.1). Source, kustomize, helm and
+ * Values for the fluxcd-community flux2 chart pinned in lib/versions.ts (Flux v2.9.1). Source, kustomize, helm and
  * notification controllers: the CRDs we validate against. Image automation is off: model
  * promotion is a commit by the ml-gitops CLI, not a registry watcher.
  */
 export function flux2Values(input: Flux2ValuesInput) {
+  // Keys confirmed at fluxcd-community/helm-charts@flux2-2.18.3 (the newest flux2 chart in the
+  // snapshot; the pinned 2.19.0 is not there, lib/versions.ts): charts/flux2/values.yaml:3
+  // installCRDs, :332 watchAllNamespaces, :256-257 sourceController.create, :155-156
+  // kustomizeController.create, :51-52 helmController.create, :203-204
+  // notificationController.create, :99-100 imageAutomationController.create, :127-128
+  // imageReflectionController.create, :364-367 prometheus.podMonitor.create.
   return {
     installCRDs: true,
     watchAllNamespaces: true,

@@ -46,6 +46,10 @@ export interface KServeControllerValuesInput {
  * default is `Knative`, which fails on a cluster without Knative Serving.
  */
 export function kserveControllerValues(input: KServeControllerValuesInput) {
+  // Keys confirmed at kserve@v0.20.0:charts/kserve-resources/values.yaml: :63-64
+  // kserve.localmodel.enabled, :108-109 kserve.controller.deploymentMode, :147-165
+  // kserve.controller.gateway.{domain, disableIstioVirtualHost, disableIngressCreation,
+  // ingressGateway.{enableGatewayApi, kserveGateway, createGateway, className}}.
   const gateway: Record<string, unknown> = { domain: input.domain };
   if (input.deploymentMode === "Standard") {
     const ingress = input.ingress;
@@ -140,6 +144,7 @@ export function kserveRuntimeConfigValues() {
 
 /** cert-manager installs its CRDs (`installCRDs` is deprecated since 1.15) and keeps them on uninstall. */
 export function certManagerValues() {
+  // cert-manager@v1.21.1:deploy/charts/cert-manager/values.yaml:106-116 crds.enabled, crds.keep.
   return { crds: { enabled: true, keep: true } };
 }
 
@@ -195,6 +200,11 @@ export const ARGO_ROLLOUTS_SERVICE_ACCOUNT = "argo-rollouts";
  * the raw ConfigMap string instead; 2.41.x takes the list.
  */
 export function argoRolloutsValues(input: ArgoRolloutsValuesInput) {
+  // Keys confirmed at argo-helm@argo-rollouts-2.41.0 (the newest argo-rollouts chart in the
+  // snapshot; the pinned 2.41.1 is not there, lib/versions.ts): charts/argo-rollouts/values.yaml:2
+  // installCRDs, :4 keepCRDs, :273-280 serviceAccount.create/name, :171-187
+  // controller.metrics.enabled/serviceMonitor.enabled/additionalLabels, :263
+  // controller.trafficRouterPlugins, :340-344 dashboard.enabled/readonly.
   return {
     installCRDs: true,
     keepCRDs: true,
