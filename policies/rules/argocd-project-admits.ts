@@ -7,7 +7,9 @@
  * A stack policy: it relates three resources. The AppProject and the Application are custom
  * resources (their properties are their spec); the rendered objects are the `manifests` and
  * `paths` a ModelDeployment registers as outputs, which is what `pulumi preview` hands a stack
- * policy for a component (the offline plan hands the same, plan/plan.ts toPolicyResource).
+ * policy for a component (pulumi@v3.248.0:pkg/resource/deploy/step_generator.go:3249: stack
+ * analysis gets each resource's Outputs; the offline plan hands the same, plan/plan.ts
+ * toPolicyResource).
  * Anything not yet known (during preview) is skipped, never guessed.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
