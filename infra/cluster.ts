@@ -170,6 +170,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
         modelNamespaces: [config.kserve.modelsNamespace],
         syncTimeoutMinutes: gitops.syncTimeoutMinutes,
         localModelCaches: localModelNodeGroups.length > 0,
+        applicationDependsOn: [kserve, rollouts, gatewayApi],
       },
       k8sOpts,
     );

@@ -66,3 +66,20 @@ describe("plan.json re-checked on its own", () => {
     assert.ok(noDependencies.some((v) => v.startsWith("gpu-node-group-hardened")), noDependencies.join("\n"));
   });
 });
+
+describe("Argo CD's first sync", () => {
+  it("waits for the CRDs of every kind it syncs: KServe, Argo Rollouts and Gateway API are installed first", async () => {
+    const plans = await planStacks({ root: PROJECT_ROOT, stacks: ["prod-us-east-1"] });
+    const plan = plans.find((p) => p.stack === "prod-us-east-1")!;
+    const app = plan.resources.find((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Application")!;
+    // A dependency on a component reaches the engine as its custom children.
+    const childrenOf = (type: string) => {
+      const parent = plan.resources.find((r) => r.type === type)!.urn;
+      return plan.resources.filter((r) => r.parent === parent && r.custom).map((r) => r.urn);
+    };
+    for (const type of ["ml-gitops:serving:KServe", "ml-gitops:serving:ArgoRollouts", "ml-gitops:serving:GatewayApi"]) {
+      const children = childrenOf(type);
+      assert.ok(children.length > 0 && children.every((u) => app.options.dependsOn?.includes(u)), `${type}: ${children.join(", ")}`);
+    }
+  });
+});
