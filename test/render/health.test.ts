@@ -18,6 +18,7 @@ import {
   MODEL_HEALTH_CHECK_EXPRS,
   ROLLOUT_HEALTH,
 } from "../../lib/render/health";
+import { argoCdValues } from "../../lib/render/argocd";
 import { argoHealth, fluxVerdict } from "../support/health-engines";
 
 const rollout = (generation: number, status?: Record<string, unknown>) => ({
@@ -153,6 +154,10 @@ describe("where the checks are installed", () => {
   it("Flux: one expression per kind the models Kustomization delivers, each parsable by Flux's rules (current required)", () => {
     assert.deepEqual(MODEL_HEALTH_CHECK_EXPRS.map((c) => `${c.apiVersion}/${c.kind}`), ["argoproj.io/v1alpha1/Rollout", "serving.kserve.io/v1beta1/InferenceService", "serving.kserve.io/v1alpha1/LocalModelCache"]);
     for (const c of MODEL_HEALTH_CHECK_EXPRS) assert.ok(c.current.length > 0);
+  });
+  it("Argo CD: the chart values put both scripts into argocd-cm (configs.cm)", () => {
+    const cm = argoCdValues({ adminPasswordBcrypt: "x", dexEnabled: false, syncTimeoutMinutes: 45 }).configs.cm as Record<string, string>;
+    for (const [key, script] of Object.entries(ARGOCD_HEALTH_CUSTOMIZATIONS)) assert.equal(cm[key], script);
   });
   it("Argo CD: argocd-cm keys resource.customizations.health.<group>_<kind> for the two KServe kinds", () => {
     assert.deepEqual(Object.keys(ARGOCD_HEALTH_CUSTOMIZATIONS).sort(), [
