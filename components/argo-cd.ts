@@ -51,6 +51,14 @@ export interface ArgoCdArgs {
   readonly syncRetry?: Partial<SyncRetry>;
   /** Namespaced kinds the model repo may create, beyond KServe/Rollouts and their companions. @default none */
   readonly extraNamespaceResources?: readonly GroupKind[];
+  /** The model repo renders LocalModelCaches (the cluster has LocalModelNodeGroups); the project admits them. @default false */
+  readonly localModelCaches?: boolean;
+  /**
+   * What the models need installed before the Application's first sync: the CRDs of the kinds it
+   * syncs (KServe, Argo Rollouts, Gateway API). An automated sync of an unknown kind fails, and
+   * once its retries are spent Argo CD does not retry the same revision. @default none
+   */
+  readonly applicationDependsOn?: readonly pulumi.Resource[];
   /** Helm wait for the Argo CD release. @default 10 min */
   readonly helmTimeoutMinutes?: number;
 }
@@ -182,6 +190,7 @@ export class ArgoCd extends pulumi.ComponentResource {
       repoUrl: args.repo.url,
       modelNamespaces: args.modelNamespaces,
       extraNamespaceResources: args.extraNamespaceResources,
+      localModelCaches: args.localModelCaches ?? false,
     });
     const project = new k8s.apiextensions.CustomResource(`${name}-project`, projectObject, { parent: this, dependsOn: [this.release] });
 
@@ -198,7 +207,7 @@ export class ArgoCd extends pulumi.ComponentResource {
     // After the project (the Application names it) and the credentials (the first sync needs them).
     const application = new k8s.apiextensions.CustomResource(`${name}-application`, applicationObject, {
       parent: this,
-      dependsOn: [this.release, project, repoSecret],
+      dependsOn: [this.release, project, repoSecret, ...(args.applicationDependsOn ?? [])],
     });
 
     this.namespace = namespace.metadata.name;

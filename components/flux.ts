@@ -21,7 +21,9 @@ import {
   FLUX_NAMESPACE,
   MIN_KUSTOMIZATION_TIMEOUT_MINUTES,
   type HealthCheck,
+  type IgnoreRule,
 } from "../lib/render/flux";
+import { MODEL_HEALTH_CHECK_EXPRS } from "../lib/render/health";
 import { pinnedRelease } from "./pinned-release";
 
 export interface FluxRepoArgs {
@@ -57,12 +59,25 @@ export interface FluxModelsArgs {
   readonly path: string;
   /** Apply plus health checks of the model workloads; GPU model pods take 10+ minutes. At least 30. @default 45 min */
   readonly timeoutMinutes?: number;
+  /**
+   * Fields other controllers own on the delivered objects, kept out of Flux's drift correction:
+   * the HTTPRoute weights the Rollouts Gateway API plugin sets (pluginOwnedWeightIgnores over
+   * the rendered models). @default none
+   */
+  readonly ignore?: readonly IgnoreRule[];
 }
 
 export interface FluxArgs {
   readonly repo: FluxRepoArgs;
-  readonly gpuInfrastructure: GpuInfrastructureArgs;
-  /** Sync the rendered model manifests too, after the GPU infrastructure is ready. @default not synced */
+  /**
+   * A repository path of GPU infrastructure to sync before the models. The sample stacks have
+   * none: Pulumi provisions the GPU platform the models depend on (device plugin, KServe's
+   * LocalModel charts and node groups, Gateway API), and a Kustomization whose path nothing
+   * renders never becomes ready, holding back every Kustomization that depends on it.
+   * @default not synced
+   */
+  readonly gpuInfrastructure?: GpuInfrastructureArgs;
+  /** Sync the rendered model manifests, after the GPU infrastructure when that is synced. @default not synced */
   readonly models?: FluxModelsArgs;
   /** @default "flux-system" */
   readonly namespace?: string;
@@ -99,7 +114,13 @@ export function fluxArgsProblems(args: FluxArgs): Problem[] {
   if (!/^https:\/\/[^/\s]+\/\S+$/.test(args.repo.url)) {
     problems.push({ path: "repo.url", value: args.repo.url, message: "is not an HTTPS repository URL", fix: "Token authentication needs an HTTPS URL, e.g. https://github.com/acme/gitops.git." });
   }
-  const synced = [["gpuInfrastructure", args.gpuInfrastructure, "clusters/prod/gpu"], ...(args.models ? [["models", args.models, "clusters/prod/models"] as const] : [])] as const;
+  const synced = [
+    ...(args.gpuInfrastructure ? [["gpuInfrastructure", args.gpuInfrastructure, "clusters/prod/gpu"] as const] : []),
+    ...(args.models ? [["models", args.models, "clusters/prod/models"] as const] : []),
+  ];
+  if (synced.length === 0) {
+    problems.push({ path: "models", message: "is not given, and neither is gpuInfrastructure: Flux would sync nothing", fix: "Give models (the rendered model manifests' path), gpuInfrastructure, or both." });
+  }
   for (const [key, sync, example] of synced) {
     if (sync.path.trim() === "" || sync.path.startsWith("/") || sync.path.split("/").includes("..")) {
       problems.push({ path: `${key}.path`, value: sync.path, message: "is not a directory inside the repository", fix: `Give a relative path without '..', e.g. ${example}.` });
@@ -115,11 +136,11 @@ export function fluxArgsProblems(args: FluxArgs): Problem[] {
     }
   }
   problems.push(
-    wholeMinutes("gpuInfrastructure.intervalMinutes", args.gpuInfrastructure.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes, 1, "Omit it for the default 10."),
-    wholeMinutes("gpuInfrastructure.retryIntervalMinutes", args.gpuInfrastructure.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes, 1, "Omit it for the default 2."),
+    wholeMinutes("gpuInfrastructure.intervalMinutes", args.gpuInfrastructure?.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes, 1, "Omit it for the default 10."),
+    wholeMinutes("gpuInfrastructure.retryIntervalMinutes", args.gpuInfrastructure?.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes, 1, "Omit it for the default 2."),
     wholeMinutes("helmTimeoutMinutes", args.helmTimeoutMinutes ?? FLUX_DEFAULTS.helmTimeoutMinutes, 1, "Omit it for the default 10."),
   );
-  (args.gpuInfrastructure.healthChecks ?? []).forEach((check, i) => {
+  (args.gpuInfrastructure?.healthChecks ?? []).forEach((check, i) => {
     for (const key of ["apiVersion", "kind", "name", "namespace"] as const) {
       if (check[key].trim() === "") {
         problems.push({ path: `gpuInfrastructure.healthChecks[${i}].${key}`, value: check[key], message: "is empty", fix: "Name the object completely: apiVersion, kind, name and namespace." });
@@ -185,40 +206,54 @@ export class Flux extends pulumi.ComponentResource {
       dependsOn: [this.release, secret],
     });
 
-    const kustomizationObject = buildKustomization({
-      name: "gpu-infrastructure",
-      namespace: namespaceName,
-      sourceName: gitRepositoryObject.metadata.name,
-      path: infra.path,
-      intervalMinutes: infra.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes,
-      retryIntervalMinutes: infra.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes,
-      timeoutMinutes: infra.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes,
-      healthChecks: infra.healthChecks,
-    });
-    const kustomization = new k8s.apiextensions.CustomResource(`${name}-gpu-infrastructure`, kustomizationObject, {
-      parent: this,
-      dependsOn: [this.release, gitRepository],
-    });
+    const intervalMinutes = infra?.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes;
+    const retryIntervalMinutes = infra?.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes;
+    let infraName: string | undefined;
+    let kustomization: k8s.apiextensions.CustomResource | undefined;
+    if (infra) {
+      const kustomizationObject = buildKustomization({
+        name: "gpu-infrastructure",
+        namespace: namespaceName,
+        sourceName: gitRepositoryObject.metadata.name,
+        path: infra.path,
+        intervalMinutes,
+        retryIntervalMinutes,
+        timeoutMinutes: infra.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes,
+        healthChecks: infra.healthChecks,
+      });
+      infraName = kustomizationObject.metadata.name;
+      kustomization = new k8s.apiextensions.CustomResource(`${name}-gpu-infrastructure`, kustomizationObject, {
+        parent: this,
+        dependsOn: [this.release, gitRepository],
+      });
+    }
 
     if (args.models) {
-      // Models wait for the GPU infrastructure: a model pod scheduled before the device plugin
-      // runs stays Pending, and its health check would burn the timeout for nothing.
+      // Models wait for the GPU infrastructure when Flux syncs it: a model pod scheduled before
+      // the device plugin runs stays Pending, and its health check would burn the timeout.
       const modelsObject = buildKustomization({
         name: "models",
         namespace: namespaceName,
         sourceName: gitRepositoryObject.metadata.name,
         path: args.models.path,
-        intervalMinutes: infra.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes,
-        retryIntervalMinutes: infra.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes,
+        intervalMinutes,
+        retryIntervalMinutes,
         timeoutMinutes: args.models.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes,
-        dependsOn: [kustomizationObject.metadata.name],
+        ...(infraName !== undefined && { dependsOn: [infraName] }),
+        // kstatus cannot assess Rollouts (string observedGeneration), InferenceServices' load
+        // failures or LocalModelCaches (no conditions): without these the Kustomization waits out
+        // its timeout on every reconcile, or calls a cache that never filled ready.
+        healthCheckExprs: MODEL_HEALTH_CHECK_EXPRS,
+        ignore: args.models.ignore,
       });
-      new k8s.apiextensions.CustomResource(`${name}-models`, modelsObject, { parent: this, dependsOn: [this.release, gitRepository] });
+      const models = new k8s.apiextensions.CustomResource(`${name}-models`, modelsObject, { parent: this, dependsOn: [this.release, gitRepository] });
+      kustomization ??= models;
     }
 
     this.namespace = namespace.metadata.name;
     this.gitRepositoryName = gitRepository.metadata.name;
-    this.kustomizationName = kustomization.metadata.name;
+    // The first Kustomization: the GPU infrastructure's when synced, else the models'.
+    this.kustomizationName = kustomization!.metadata.name;
     this.registerOutputs({
       namespace: this.namespace,
       gitRepositoryName: this.gitRepositoryName,

@@ -31,6 +31,10 @@ import {
   type StandardIngress,
 } from "../lib/render/kserve-platform";
 import { buildLocalModelNodeGroup, LOCAL_MODEL_NODE_OS, localModelNodeGroupProblems, type LocalModelNodeGroupInput } from "../lib/render/local-model-node-group";
+import { LOCAL_MODEL_JOB_NAMESPACE, LOCAL_MODEL_JOB_SERVICE_ACCOUNT } from "../lib/render/local-model-cache";
+
+/** The Secret holding the Hugging Face token (key HF_TOKEN) in the models and jobs namespaces. */
+export const HF_TOKEN_SECRET = "hf-token";
 import { pinnedRelease } from "./pinned-release";
 
 /** Acknowledges what Knative mode needs and this component does not install. */
@@ -77,6 +81,14 @@ export interface KServeArgs {
    * installed. @default none (feature off)
    */
   readonly localModelNodeGroups?: readonly LocalModelNodeGroupInput[];
+  /**
+   * Hugging Face token (a Pulumi secret) for gated `hf://` repositories, given to the predictors'
+   * storage initializer (Secret `hf-token` on the storage ServiceAccount) and, with caches, to the
+   * cache download jobs: KServe's credential builder turns a Secret with an `HF_TOKEN` key on the
+   * ServiceAccount into that env var (kserve@v0.20.0:pkg/credentials/service_account_credentials.go
+   * mountSecretCredential). @default none (public repositories only)
+   */
+  readonly huggingFaceToken?: pulumi.Output<string>;
   /** Helm wait per release. @default 10 min */
   readonly helmTimeoutMinutes?: number;
 }
@@ -208,7 +220,37 @@ export class KServe extends pulumi.ComponentResource {
     );
     release("runtimes", CHARTS.kserveRuntimeConfigs, "kserve-runtime-configs", namespace.metadata.name, kserveRuntimeConfigValues(), [crds, this.controller]);
 
+    const hfSecret = (suffix: string, ns: pulumi.Input<string>) =>
+      new k8s.core.v1.Secret(
+        `${name}-hf-token${suffix}`,
+        { metadata: { name: HF_TOKEN_SECRET, namespace: ns }, type: "Opaque", stringData: { HF_TOKEN: pulumi.secret(args.huggingFaceToken!) } },
+        { parent: this },
+      );
+
     if (nodeGroups.length > 0) {
+      // The download jobs' namespace: KServe's controller config names it (kserve-resources
+      // values `kserve.localmodel.jobNamespace`, default kserve-localmodel-jobs) but no chart
+      // creates it; upstream's own e2e creates it by hand.
+      const jobsNamespace = new k8s.core.v1.Namespace(`${name}-localmodel-jobs-namespace`, { metadata: { name: LOCAL_MODEL_JOB_NAMESPACE } }, { parent: this });
+      const jobsSecrets = args.huggingFaceToken ? [hfSecret("-localmodel-jobs", jobsNamespace.metadata.name)] : [];
+      // The agent's download Job pods run as the namespace's `default` ServiceAccount (the Job
+      // sets none: kserve@v0.20.0:pkg/controller/v1alpha1/localmodelnode/controller.go), and the
+      // credential builder reads the ServiceAccount the cache names, which our caches name
+      // `default` (lib/render/local-model-cache.ts). So `default` carries the IRSA role (EKS
+      // injects the web identity token into its pods) and the S3 annotations (the builder turns
+      // them into S3_ENDPOINT/AWS_REGION env), and lists the HF token Secret.
+      new k8s.core.v1.ServiceAccountPatch(
+        `${name}-localmodel-jobs-default-sa`,
+        {
+          metadata: {
+            name: LOCAL_MODEL_JOB_SERVICE_ACCOUNT,
+            namespace: jobsNamespace.metadata.name,
+            annotations: storageServiceAccountAnnotations({ region: args.storage.bucketRegion, roleArn: args.storage.roleArn }),
+          },
+          ...(jobsSecrets.length > 0 && { secrets: [{ name: HF_TOKEN_SECRET }] }),
+        },
+        { parent: this, dependsOn: jobsSecrets },
+      );
       // The CRDs need nothing installed first; kserve-crd does not carry them (one owner each).
       const localModelCrds = release("localmodel-crd", CHARTS.kserveLocalModelCrd, "kserve-localmodel-crd", namespace.metadata.name, {}, []);
       // After the controller: the chart's webhook Certificate is issued by kserve-resources'
@@ -246,8 +288,9 @@ export class KServe extends pulumi.ComponentResource {
           namespace: modelsNamespace.metadata.name,
           annotations: storageServiceAccountAnnotations({ region: args.storage.bucketRegion, roleArn: args.storage.roleArn }),
         },
+        ...(args.huggingFaceToken && { secrets: [{ name: HF_TOKEN_SECRET }] }),
       },
-      { parent: this },
+      { parent: this, ...(args.huggingFaceToken && { dependsOn: [hfSecret("", modelsNamespace.metadata.name)] }) },
     );
 
     this.deploymentMode = pulumi.output(mode);

@@ -107,6 +107,8 @@ export class ModelDeployment extends pulumi.ComponentResource {
   readonly manifests: pulumi.Output<KubeObject[]>;
   /** Where each object's GitOps file goes, in the order of `manifests`. */
   readonly paths: pulumi.Output<string[]>;
+  /** The same objects as plain data, known at construction (for wiring that must not wait on Outputs). */
+  readonly objects: readonly KubeObject[];
   /** Children created by direct delivery, by child name; empty for GitOps. */
   readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
   private readonly source: string;
@@ -144,6 +146,7 @@ export class ModelDeployment extends pulumi.ComponentResource {
       }
     }
 
+    this.objects = objects;
     this.resources = children;
     this.source = args.file;
     this.manifests = pulumi.output(objects);

@@ -15,6 +15,8 @@ export interface ModelReaderRoleArgs {
   readonly oidcIssuer: pulumi.Input<string>;
   readonly namespace: string;
   readonly serviceAccount: string;
+  /** Further service accounts trusted to assume the role, e.g. the local model cache's download jobs. @default none */
+  readonly alsoTrusted?: readonly { readonly namespace: string; readonly serviceAccount: string }[];
   readonly bucketArn: pulumi.Input<string>;
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Key prefix the role may read, ending in "/". @default "" (the whole bucket) */
@@ -55,7 +57,7 @@ export class ModelReaderRole extends pulumi.ComponentResource {
         assumeRolePolicy: pulumi
           .all([args.oidcProviderArn, args.oidcIssuer])
           .apply(([oidcProviderArn, oidcIssuer]) =>
-            JSON.stringify(irsaTrustPolicy({ oidcProviderArn, oidcIssuer, namespace: args.namespace, serviceAccount: args.serviceAccount })),
+            JSON.stringify(irsaTrustPolicy({ oidcProviderArn, oidcIssuer, namespace: args.namespace, serviceAccount: args.serviceAccount, alsoTrusted: args.alsoTrusted })),
           ),
         maxSessionDuration: args.maxSessionDurationSeconds ?? 3600,
         ...(args.tags && { tags: args.tags }),

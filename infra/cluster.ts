@@ -9,6 +9,7 @@ import { ArgoCd } from "../components/argo-cd";
 import { ArgoRollouts } from "../components/argo-rollouts";
 import { ClusterAccess } from "../components/cluster-access";
 import { Flux } from "../components/flux";
+import { GatewayApi } from "../components/gateway-api";
 import { GpuNodePool } from "../components/gpu-node-pool";
 import { KServe } from "../components/kserve";
 import { ModelDeployment } from "../components/model-deployment";
@@ -18,8 +19,11 @@ import { DcgmExporter } from "../components/dcgm-exporter";
 import { needsDevicePlugin, NvidiaDevicePlugin } from "../components/nvidia-device-plugin";
 import type { ClusterStackConfig } from "../lib/config/stack-config";
 import { loadDeployments } from "../lib/deployments/loader";
-import { nodeGroupsForPools } from "../lib/render/local-model-node-group";
 import { INSTALLED_PROMETHEUS_URL } from "../lib/render/monitoring-stack";
+import { pluginOwnedWeightIgnores } from "../lib/render/flux";
+import { LOCAL_MODEL_AGENT_LABEL } from "../lib/render/kserve-platform";
+import { LOCAL_MODEL_JOB_NAMESPACE, LOCAL_MODEL_JOB_SERVICE_ACCOUNT } from "../lib/render/local-model-cache";
+import { nodeGroupsForPools, poolHoldsCaches } from "../lib/render/local-model-node-group";
 import { artifactBucket } from "./artifacts-source";
 import { secret } from "./config";
 
@@ -69,6 +73,10 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
   const subnets = pulumi.all(
     config.cluster.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }).apply((s) => ({ id, availabilityZone: s.availabilityZone }))),
   );
+  // One list for the groups KServe creates and the names the caches may use, so they cannot
+  // drift: a group per GPU model some declaration caches on, where an AL2023 pool has it.
+  const cachedModels = deployments.flatMap((d) => (d.declaration.spec.serving.cache !== undefined ? (d.declaration.spec.serving.gpu.types ?? []) : []));
+  const localModelNodeGroups = nodeGroupsForPools(config.gpuPools, cachedModels);
   const pools = config.gpuPools.map(
     (pool) =>
       new GpuNodePool(`gpu-${pool.name}`, {
@@ -82,7 +90,9 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
         maxSize: pool.maxSize,
         desiredSize: pool.desiredSize,
         diskSizeGiB: pool.diskSizeGiB,
-        labels: { ...pool.labels },
+        // The KServe cache agent selects on this label (lib/render/kserve-platform.ts
+        // LOCAL_MODEL_AGENT_LABEL); only pools that get a LocalModelNodeGroup carry it.
+        labels: { ...pool.labels, ...(poolHoldsCaches(pool, cachedModels) && { [LOCAL_MODEL_AGENT_LABEL.key]: LOCAL_MODEL_AGENT_LABEL.value }) },
         tags,
       }),
   );
@@ -95,15 +105,13 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
     oidcIssuer: cluster.oidcIssuer,
     namespace: config.kserve.modelsNamespace,
     serviceAccount: STORAGE_SERVICE_ACCOUNT,
+    // The cache's download jobs read the same artifacts (lib/render/local-model-cache.ts).
+    ...(localModelNodeGroups.length > 0 && { alsoTrusted: [{ namespace: LOCAL_MODEL_JOB_NAMESPACE, serviceAccount: LOCAL_MODEL_JOB_SERVICE_ACCOUNT }] }),
     bucketArn: artifacts.bucketArn,
     kmsKeyArn: artifacts.kmsKeyArn,
     prefix: artifacts.prefix,
     tags,
   });
-  // One list for the groups KServe creates and the names the caches may use, so they cannot
-  // drift: a group per GPU model some declaration caches on, where an AL2023 pool has it.
-  const cachedModels = deployments.flatMap((d) => (d.declaration.spec.serving.cache !== undefined ? (d.declaration.spec.serving.gpu.types ?? []) : []));
-  const localModelNodeGroups = nodeGroupsForPools(config.gpuPools, cachedModels);
   const kserve = new KServe(
     "kserve",
     {
@@ -114,6 +122,19 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
       }),
       modelsNamespace: config.kserve.modelsNamespace,
       localModelNodeGroups,
+      ...(secret("huggingFaceToken") && { huggingFaceToken: secret("huggingFaceToken") }),
+    },
+    k8sOpts,
+  );
+  // The Gateway API CRDs, and the Gateway models' HTTPRoutes attach to unless the stack names an
+  // existing one: synced routes of an unknown kind, or on a Gateway nothing provides, go nowhere.
+  const gatewayApi = new GatewayApi(
+    "gateway-api",
+    {
+      ...(config.gateway.create && {
+        gateway: { ...config.gateway.ref, gatewayClassName: config.gateway.gatewayClassName, routeNamespaces: [config.kserve.modelsNamespace] },
+      }),
+      gatewayDependsOn: [kserve],
     },
     k8sOpts,
   );
@@ -135,29 +156,6 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
   );
 
   const gitops = config.gitops;
-  if (gitops.delivery === "argocd") {
-    new ArgoCd(
-      "argocd",
-      {
-        adminPasswordBcrypt: requiredSecret("argocdAdminPasswordBcrypt"),
-        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), targetRevision: gitops.revision, modelsPath: gitops.modelsPath },
-        modelNamespaces: [config.kserve.modelsNamespace],
-        syncTimeoutMinutes: gitops.syncTimeoutMinutes,
-      },
-      k8sOpts,
-    );
-  } else if (gitops.delivery === "flux") {
-    new Flux(
-      "flux",
-      {
-        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), branch: gitops.revision },
-        gpuInfrastructure: { path: gitops.infraPath, timeoutMinutes: gitops.syncTimeoutMinutes },
-        models: { path: gitops.modelsPath, timeoutMinutes: gitops.syncTimeoutMinutes },
-      },
-      k8sOpts,
-    );
-  }
-
   const models = deployments.map(
     (d) =>
       new ModelDeployment(
@@ -172,13 +170,42 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
             prometheusUrl,
             rewriteUri: artifacts.rewriteUri,
             localModelNodeGroups: localModelNodeGroups.map((g) => g.name),
+            gateway: config.gateway.ref,
           },
           delivery: gitops.delivery === "direct" ? { mode: "direct" } : { mode: "gitops", outputDir: gitops.modelsPath },
-          dependsOn: [kserve, rollouts, ...(monitoring ? [monitoring] : [])],
+          dependsOn: [kserve, rollouts, gatewayApi, ...(monitoring ? [monitoring] : [])],
         },
         k8sOpts,
       ),
   );
+
+  if (gitops.delivery === "argocd") {
+    new ArgoCd(
+      "argocd",
+      {
+        adminPasswordBcrypt: requiredSecret("argocdAdminPasswordBcrypt"),
+        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), targetRevision: gitops.revision, modelsPath: gitops.modelsPath },
+        modelNamespaces: [config.kserve.modelsNamespace],
+        syncTimeoutMinutes: gitops.syncTimeoutMinutes,
+        localModelCaches: localModelNodeGroups.length > 0,
+        applicationDependsOn: [kserve, rollouts, gatewayApi],
+      },
+      k8sOpts,
+    );
+  } else if (gitops.delivery === "flux") {
+    new Flux(
+      "flux",
+      {
+        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), branch: gitops.revision },
+        models: {
+          path: gitops.modelsPath,
+          timeoutMinutes: gitops.syncTimeoutMinutes,
+          ignore: pluginOwnedWeightIgnores(models.flatMap((m) => m.objects)),
+        },
+      },
+      k8sOpts,
+    );
+  }
 
   return {
     clusterName: cluster.clusterName,

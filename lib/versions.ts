@@ -1,7 +1,8 @@
 /**
  * Every version the platform installs, in one typed table. A chart version and the app version
  * it ships are a pair: bump them together (`npm test` checks every entry is an exact version).
- * Sources: each project's chart index at the chart version named here.
+ * Each entry says where it was confirmed: a tag of the upstream repository (fetched and read at
+ * that tag), or, where no snapshot here holds the version, that it is NOT confirmed and why.
  */
 
 export interface ChartPin {
@@ -15,10 +16,38 @@ export interface ChartPin {
 }
 
 export const CHARTS = {
+  /**
+   * NOT confirmed. Argo CD v3.5.1 itself is a tag of argoproj/argo-cd (the CRDs in ../shared and
+   * every rule cited in lib/argocd/ are read there), but the argo-helm snapshot here ends at
+   * argo-cd-10.1.1 (appVersion v3.4.4, 2 July 2026), before v3.5.1 was released (12 August 2026).
+   * The values keys set (lib/render/argocd.ts argoCdValues) are confirmed at argo-cd-10.1.1.
+   * Before `pulumi up`, check the argo-helm index for the chart whose appVersion is v3.5.1.
+   */
   argoCd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.4.0", appVersion: "v3.5.1" },
+  /**
+   * NOT confirmed: the argo-helm snapshot's newest argo-rollouts chart is 2.41.0 (appVersion
+   * v1.9.0); Argo Rollouts v1.9.1 is a tag of argoproj/argo-rollouts (status types cited from it).
+   */
   argoRollouts: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-rollouts", version: "2.41.1", appVersion: "v1.9.1" },
+  /**
+   * NOT confirmed: the fluxcd-community/helm-charts snapshot ends at flux2-2.18.3 (April 2026),
+   * which ships kustomize-controller v1.8.3. That one would not do: `spec.ignore` (the Rollouts
+   * plugin's weights, lib/render/flux.ts) arrived in kustomize-controller api/v1.9.0, and its CRDs
+   * would prune the field silently. The controllers this platform relies on are v1.9.x
+   * (kustomize-controller v1.9.4 is a tag of fluxcd/kustomize-controller; its CRD is the one in
+   * ../shared/crds/flux).
+   */
   flux2: { repo: "https://fluxcd-community.github.io/helm-charts", chart: "flux2", version: "2.19.0", appVersion: "2.9.1" },
-  certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.2", appVersion: "v1.21.2" },
+  /**
+   * Confirmed: tag v1.21.1 of cert-manager/cert-manager (newest v1.21 there; v1.21.2, pinned
+   * before, is not a tag). Values `crds.enabled`, `crds.keep`: deploy/charts/cert-manager/values.yaml:106-116.
+   */
+  certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.1", appVersion: "v1.21.1" },
+  /**
+   * KServe charts, all confirmed at tag v0.20.0 of kserve/kserve: charts/<chart>/Chart.yaml
+   * version and appVersion v0.20.0 for kserve-crd, kserve-resources, kserve-runtime-configs,
+   * kserve-localmodel-crd and kserve-localmodel-resources.
+   */
   kserveCrd: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-crd", version: "v0.20.0", appVersion: "v0.20.0" },
   kserveResources: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-resources", version: "v0.20.0", appVersion: "v0.20.0" },
   kserveRuntimeConfigs: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-runtime-configs", version: "v0.20.0", appVersion: "v0.20.0" },
@@ -43,7 +72,12 @@ export const CHARTS = {
    * appVersion 4.8.2 (image 4.5.3-4.8.2-distroless); the chart index is the one its README adds.
    */
   dcgmExporter: { repo: "https://nvidia.github.io/dcgm-exporter/helm-charts", chart: "dcgm-exporter", version: "4.8.2", appVersion: "4.8.2" },
-  nvidiaDevicePlugin: { repo: "https://nvidia.github.io/k8s-device-plugin", chart: "nvidia-device-plugin", version: "0.20.1", appVersion: "0.20.1" },
+  /**
+   * Confirmed: tag v0.20.0 of NVIDIA/k8s-device-plugin, deployments/helm/nvidia-device-plugin/Chart.yaml
+   * version and appVersion 0.20.0 (0.20.1, pinned before, is not a tag there). Values
+   * nodeSelector, affinity, tolerations, priorityClassName, gfd: values.yaml:63, 64, 86, 99, 110.
+   */
+  nvidiaDevicePlugin: { repo: "https://nvidia.github.io/k8s-device-plugin", chart: "nvidia-device-plugin", version: "0.20.0", appVersion: "0.20.0" },
 } as const satisfies Record<string, ChartPin>;
 
 export type ChartName = keyof typeof CHARTS;
@@ -81,19 +115,35 @@ export interface RolloutsPluginPin {
 
 /**
  * Argo Rollouts Gateway API traffic router, argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi
- * v0.17.0 (newest release found; built against argo-rollouts v1.8 and gateway-api v1.4, which the
- * v1.9 controller's plugin RPC accepts).
+ * v0.15.0. Confirmed: the newest tag of the upstream repository as fetched here (v0.17.0, pinned
+ * before, is not a tag there); its go.mod builds against gateway-api v1.4.0 and the argo-rollouts
+ * v1.6 plugin RPC, which the v1.9 controller still serves.
  *
- * No sha256: upstream's release workflow uploads the bare binaries without a checksum file, so
- * there is no published checksum to pin. Third-party guides quote
- * 1904ca787d33107c140521899d61fff030ee75d99908bd175fca5a4647759061 for this asset; it is NOT
- * pinned until someone downloads the asset and confirms it (`curl -sL <location> | sha256sum`),
- * because a wrong value stops the controller from starting.
+ * No sha256: the release workflow at that tag (.github/workflows/release.yaml) uploads the bare
+ * binaries (`gatewayapi-plugin-linux-amd64`...) with actions/upload-release-asset and no checksum
+ * file, so upstream publishes none to pin. A value copied from elsewhere is not pinned either: a
+ * wrong one stops the controller from starting. Pin one only after downloading the asset
+ * (`curl -sL <location> | sha256sum`) from the release itself.
  */
 export const ROLLOUTS_PLUGINS = {
   gatewayApi: {
     name: "argoproj-labs/gatewayAPI",
-    version: "v0.17.0",
-    location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-amd64",
+    version: "v0.15.0",
+    location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.15.0/gatewayapi-plugin-linux-amd64",
   },
 } as const satisfies Record<string, RolloutsPluginPin>;
+
+/**
+ * Gateway API CRDs, standard channel. Confirmed: tag v1.5.1 of kubernetes-sigs/gateway-api, whose
+ * config/crd/standard files for GatewayClass, Gateway, GRPCRoute, HTTPRoute and ReferenceGrant are
+ * byte-identical to ../shared/crds/gateway-api (compared at the tag); KServe v0.20.0 pins the
+ * same version (kserve@v0.20.0:go.mod sigs.k8s.io/gateway-api v1.5.1, and
+ * hack/setup/quick-install/*.sh GATEWAY_API_VERSION=v1.5.1, which applies this release asset;
+ * KServe's charts do not bundle the CRDs). The release asset is the upstream
+ * `standard-install.yaml` of that tag.
+ */
+export const GATEWAY_API = {
+  version: "v1.5.1",
+  channel: "standard",
+  crdsUrl: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml",
+} as const;

@@ -37,10 +37,18 @@ export interface RecordedResource {
   options: ResourceOptionsRecord;
   /** Property name → URNs it depends on. */
   propertyDependencies: Record<string, string[]>;
-  /** Component outputs (registerOutputs), where registered. */
+  /** Component outputs (registerOutputs), or the state of a read resource. */
   outputs?: Record<string, unknown>;
+  /** Paths of outputs that were secret. */
+  outputSecretPaths?: string[];
   /** Paths of props that were secret. */
   secretPaths: string[];
+  /**
+   * A resource the program reads rather than manages (ReadResource: a StackReference, a `.get`),
+   * with the ID it was read by; its `outputs` are the state read. Pulumi keeps read resources in
+   * the stack, so stack policies see them too.
+   */
+  read?: { id: string };
 }
 
 /** Turns a wire value into plain JSON data. */
@@ -93,8 +101,19 @@ interface WireRequest {
 
 type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
 
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getId(): string;
+  getProvider(): string;
+  getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getDependenciesList(): string[];
+}
+
 interface WrappableMonitor {
   registerResource(req: WireRequest, cb: Callback): void;
+  readResource(req: ReadRequest, cb: (err: unknown, resp?: { getUrn(): string; getProperties(): { toJavaScript(): Record<string, unknown> } | undefined }) => void): void;
   registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, cb: Callback): void;
 }
 
@@ -164,10 +183,43 @@ export function recordResources(): RecordedResource[] {
       }
       cb(err, resp);
     });
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, cb) =>
+    read(req, (err, resp) => {
+      if (!err && resp) {
+        const secretPaths: string[] = [];
+        const outputSecretPaths: string[] = [];
+        const parent = req.getParent();
+        const deps = req.getDependenciesList();
+        const record: RecordedResource = {
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          ...(parent ? { parent } : {}),
+          custom: true,
+          props: plain(req.getProperties()?.toJavaScript() ?? {}, secretPaths) as Record<string, unknown>,
+          options: {
+            ...(deps.length ? { dependsOn: [...deps].sort() } : {}),
+            ...(req.getProvider() ? { provider: req.getProvider().split("::").slice(0, 4).join("::") } : {}),
+          },
+          propertyDependencies: {},
+          outputs: plain(resp.getProperties()?.toJavaScript() ?? {}, outputSecretPaths) as Record<string, unknown>,
+          outputSecretPaths,
+          secretPaths,
+          read: { id: req.getId() },
+        };
+        recorded.push(record);
+        byUrn.set(record.urn, record);
+      }
+      cb(err, resp);
+    });
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, cb) => {
     const record = byUrn.get(req.getUrn());
-    if (record) record.outputs = plain(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    if (record) {
+      record.outputSecretPaths = [];
+      record.outputs = plain(req.getOutputs()?.toJavaScript() ?? {}, record.outputSecretPaths) as Record<string, unknown>;
+    }
     registerOutputs(req, cb);
   };
   return recorded;

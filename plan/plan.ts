@@ -102,7 +102,14 @@ export function toPolicyResource(r: RecordedResource): PolicyResource {
     urn: r.urn,
     type: r.type,
     name: r.name,
-    props: r.props,
+    // A component's registered outputs (a ModelDeployment's rendered manifests and their paths)
+    // are what `pulumi preview` gives a stack policy for it (pulumi@v3.248.0:
+    // pkg/resource/deploy/step_generator.go:3249 AnalyzeResources passes each resource's Outputs;
+    // step_executor.go:276 sets a component's Outputs from RegisterResourceOutputs); its inputs
+    // are what a resource policy sees. The plan hands both, so rules reading either see what they
+    // would for real.
+    // A read resource's state (a StackReference's outputs) likewise.
+    props: r.outputs && (!r.custom || r.read) ? { ...r.props, ...r.outputs } : r.props,
     ...(r.parent && { parent: r.parent }),
     custom: r.custom,
     dependencies: o.dependsOn ?? [],

@@ -32,6 +32,12 @@ export function planDocument(plan: StackPlan) {
       custom: r.custom,
       props: redact(r.props, r.secretPaths),
       options: r.options,
+      // What a re-check of this file needs to reach the plan's verdicts: the property
+      // dependencies stack policies relate resources by (a node group's launch template), a
+      // component's registered outputs and a read resource's state (stack policies see those).
+      ...(Object.keys(r.propertyDependencies).length > 0 && { propertyDependencies: r.propertyDependencies }),
+      ...(r.outputs && { outputs: redact(r.outputs, r.outputSecretPaths ?? []) }),
+      ...(r.read && { read: r.read }),
     })),
     violations: plan.violations.map((v) => ({ policy: v.policy, level: v.level, urn: v.urn, message: v.message })),
   };

@@ -4,6 +4,7 @@
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { argocdAppSyncSafe } from "./rules/argocd-app-sync-safe";
+import { argocdProjectAdmits } from "./rules/argocd-project-admits";
 import { fluxGpuTimeout } from "./rules/flux-gpu-timeout";
 import { gpuNodeGroupHardened } from "./rules/gpu-node-group-hardened";
 import { helmReleasePinned } from "./rules/helm-release-pinned";
@@ -29,6 +30,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   gpuNodeGroupHardened,
   helmReleasePinned,
   argocdAppSyncSafe,
+  argocdProjectAdmits,
   fluxGpuTimeout,
   stableRequiresCanary,
 ];

@@ -10,6 +10,8 @@ export interface IrsaTrustInput {
   readonly oidcIssuer: string;
   readonly namespace: string;
   readonly serviceAccount: string;
+  /** Further service accounts that may assume the role (KServe's cache download jobs). @default none */
+  readonly alsoTrusted?: readonly { readonly namespace: string; readonly serviceAccount: string }[];
 }
 
 /** `https://oidc.eks...` → `oidc.eks...`: IAM condition keys use the issuer without its scheme. */
@@ -19,6 +21,7 @@ export function issuerHost(issuerUrl: string): string {
 
 export function irsaTrustPolicy(input: IrsaTrustInput): PolicyDocument {
   const issuer = issuerHost(input.oidcIssuer);
+  const subjects = [input, ...(input.alsoTrusted ?? [])].map((s) => `system:serviceaccount:${s.namespace}:${s.serviceAccount}`);
   return policyDocument([
     {
       Sid: "TrustServiceAccount",
@@ -28,7 +31,8 @@ export function irsaTrustPolicy(input: IrsaTrustInput): PolicyDocument {
       // Both keys: `sub` pins the service account, `aud` refuses tokens minted for other audiences.
       Condition: {
         StringEquals: {
-          [`${issuer}:sub`]: `system:serviceaccount:${input.namespace}:${input.serviceAccount}`,
+          // One subject is a string, several a list (StringEquals matches any of them).
+          [`${issuer}:sub`]: subjects.length === 1 ? subjects[0]! : subjects,
           [`${issuer}:aud`]: "sts.amazonaws.com",
         },
       },

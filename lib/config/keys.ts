@@ -150,7 +150,7 @@ export const CONFIG_KEYS = {
   },
   gitopsPath: {
     type: "string",
-    description: "Directory of this cluster in the GitOps repository; models go to <path>/models, GPU infrastructure to <path>/gpu-infra. @default clusters/<stack>",
+    description: "Directory of this cluster in the GitOps repository; models go to <path>/models. @default clusters/<stack>",
     schema: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: "must be a relative path without leading or trailing /" }).optional(),
   },
   gitToken: {
@@ -162,6 +162,12 @@ export const CONFIG_KEYS = {
   argocdAdminPasswordBcrypt: {
     type: "string",
     description: "bcrypt hash of the Argo CD admin password (secret); required with delivery argocd.",
+    schema: z.string().min(1).optional(),
+    secret: true,
+  },
+  huggingFaceToken: {
+    type: "string",
+    description: "Hugging Face token (secret) for gated hf:// repositories: given to the predictors' storage initializer and to the local model cache's download jobs.",
     schema: z.string().min(1).optional(),
     secret: true,
   },
@@ -193,6 +199,16 @@ export const CONFIG_KEYS = {
     description: "The Prometheus canary analyses read: kube-prometheus-stack (installed by this stack, the default) or external (one you run, named by prometheusUrl).",
     schema: z.enum(["kube-prometheus-stack", "external"]).default("kube-prometheus-stack"),
     default: "kube-prometheus-stack",
+  },
+  gatewayClassName: {
+    type: "string",
+    description: "GatewayClass of the cluster's Gateway API implementation (e.g. Envoy Gateway's); the stack creates the Gateway models' HTTPRoutes attach to (kserve/kserve-ingress-gateway) with it. Set this or existingGateway.",
+    schema: name.optional(),
+  },
+  existingGateway: {
+    type: "string",
+    description: "<namespace>/<name> of an existing Gateway models' HTTPRoutes attach to instead (attached clusters); the stack then creates none. Set this or gatewayClassName.",
+    schema: z.string().min(1).optional(),
   },
   prometheusUrl: {
     type: "string",

@@ -8,6 +8,8 @@ import { instanceAmiMismatch, INSTANCE_TYPES, type GpuAmiType, type GpuModel } f
 import { Problems, type Problem } from "../errors";
 import { closest, zodProblems } from "../zod-problems";
 import { CONFIG_KEYS, gpuPoolSchema, type ConfigKey, type RawConfig } from "./keys";
+import { parseGatewayRef, type GatewayPlan } from "../render/gateway";
+import { DEFAULT_GATEWAY } from "../render/routing";
 
 export const PROJECT = "ml-gitops";
 
@@ -58,7 +60,6 @@ export interface ClusterStackConfig extends StackIdentity {
     readonly revision: string;
     readonly path: string;
     readonly modelsPath: string;
-    readonly infraPath: string;
     readonly syncTimeoutMinutes: number;
   };
   readonly kserve: {
@@ -68,8 +69,10 @@ export interface ClusterStackConfig extends StackIdentity {
   };
   /** Where canary analyses read metrics: the Prometheus this stack installs, or one that exists. */
   readonly monitoring: { readonly kind: "kube-prometheus-stack" } | { readonly kind: "external"; readonly prometheusUrl: string };
+  /** Where models' HTTPRoutes attach: a Gateway the stack creates, or an existing one. */
+  readonly gateway: GatewayPlan;
   /** Secret keys that are set; their values are read as Pulumi secrets by the program. */
-  readonly secrets: ReadonlySet<"gitToken" | "argocdAdminPasswordBcrypt">;
+  readonly secrets: ReadonlySet<"gitToken" | "argocdAdminPasswordBcrypt" | "huggingFaceToken">;
 }
 
 export interface ArtifactStackConfig extends StackIdentity {
@@ -236,7 +239,7 @@ export function parseStackConfig(
     }
   };
   need("aws:region", region, "", "Set aws:region, e.g. `pulumi config set aws:region us-east-1`");
-  for (const key of ["gitToken", "argocdAdminPasswordBcrypt"] as const) {
+  for (const key of ["gitToken", "argocdAdminPasswordBcrypt", "huggingFaceToken"] as const) {
     if (raw[key] !== undefined && !secretKeys.includes(`${PROJECT}:${key}`)) {
       problems.add({
         file: id.file,
@@ -314,6 +317,7 @@ export function parseStackConfig(
       fix: "Remove prometheusUrl, or set monitoring: external to use your own Prometheus",
     });
   }
+  const gateway = gatewayPlan(raw.gatewayClassName, raw.existingGateway, id.file, problems);
   const gpuPools = validatePools(raw, id, problems);
   problems.throwIfAny(`invalid stack config ${id.file}`);
 
@@ -343,7 +347,6 @@ export function parseStackConfig(
       revision: raw.gitRevision,
       path,
       modelsPath: `${path}/models`,
-      infraPath: `${path}/gpu-infra`,
       syncTimeoutMinutes: raw.syncTimeoutMinutes,
     },
     kserve: {
@@ -352,8 +355,37 @@ export function parseStackConfig(
       modelsNamespace: raw.modelsNamespace,
     },
     monitoring: raw.monitoring === "external" ? { kind: "external", prometheusUrl: raw.prometheusUrl! } : { kind: "kube-prometheus-stack" },
-    secrets: new Set((["gitToken", "argocdAdminPasswordBcrypt"] as const).filter((k) => raw[k] !== undefined)),
+    gateway: gateway!,
+    secrets: new Set((["gitToken", "argocdAdminPasswordBcrypt", "huggingFaceToken"] as const).filter((k) => raw[k] !== undefined)),
   };
+}
+
+/**
+ * Exactly one of gatewayClassName (the stack creates KServe's Gateway with that class) and
+ * existingGateway (routes attach to it): HTTPRoutes whose Gateway nothing provides attach to
+ * nothing, and Argo CD or Flux would sync them without error.
+ */
+function gatewayPlan(className: string | undefined, existing: string | undefined, file: string, problems: Problems): GatewayPlan | undefined {
+  if (className !== undefined && existing !== undefined) {
+    problems.add({ file, path: `${PROJECT}:existingGateway`, value: existing, message: "is set together with gatewayClassName", fix: "Keep one: gatewayClassName to have the stack create the Gateway, or existingGateway to attach to one." });
+    return undefined;
+  }
+  if (className !== undefined) return { create: true, gatewayClassName: className, ref: DEFAULT_GATEWAY };
+  if (existing !== undefined) {
+    const ref = parseGatewayRef(existing, `${PROJECT}:existingGateway`);
+    if ("message" in ref) {
+      problems.add({ file, ...ref });
+      return undefined;
+    }
+    return { create: false, ref };
+  }
+  problems.add({
+    file,
+    path: `${PROJECT}:gatewayClassName`,
+    message: "is required (or existingGateway): models' HTTPRoutes need a Gateway",
+    fix: "Set the GatewayClass of the cluster's Gateway API implementation, e.g. `pulumi config set ml-gitops:gatewayClassName envoy`, or name an existing Gateway with ml-gitops:existingGateway <namespace>/<name>.",
+  });
+  return undefined;
 }
 
 /** Where a stack's config lives, relative to the project root. */

@@ -5,6 +5,7 @@
  */
 import type { Problem } from "../errors";
 import { ROLLOUTS_WEIGHTS_OWNER, WEIGHTS_OWNER_LABEL } from "./route-ownership";
+import { ARGOCD_HEALTH_CUSTOMIZATIONS } from "./health";
 
 export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
 
@@ -120,7 +121,20 @@ export interface ModelAppProjectInput {
   readonly modelNamespaces: readonly string[];
   /** Added to MODEL_NAMESPACE_RESOURCES. @default none */
   readonly extraNamespaceResources?: readonly GroupKind[];
+  /**
+   * The model repo renders LocalModelCaches (the cluster has LocalModelNodeGroups): admit them.
+   * @default false
+   */
+  readonly localModelCaches?: boolean;
 }
+
+/**
+ * The one cluster-scoped kind a model repo renders besides its namespaces: KServe's
+ * LocalModelCache (scope Cluster in the v0.20.0 CRD). The renderer names each cache
+ * `<namespace>-<model>-<version>` (lib/render/local-model-cache.ts), so the project admits caches
+ * only under its model namespaces' prefixes: git cannot create a cache outside them.
+ */
+export const LOCAL_MODEL_CACHE: GroupKind = { group: "serving.kserve.io", kind: "LocalModelCache" };
 
 export function buildModelAppProject(input: ModelAppProjectInput): AppProject {
   const namespaced = [...MODEL_NAMESPACE_RESOURCES, ...(input.extraNamespaceResources ?? [])];
@@ -132,9 +146,15 @@ export function buildModelAppProject(input: ModelAppProjectInput): AppProject {
       description: "Model serving: KServe and Argo Rollouts objects from the GitOps repository, into the model namespaces only.",
       sourceRepos: [input.repoUrl],
       destinations: input.modelNamespaces.map((namespace) => ({ server: IN_CLUSTER_SERVER, namespace })),
-      // The only cluster-scoped kind: the model namespaces themselves, by name, so
-      // CreateNamespace=true works and nothing else cluster-wide can be created from git.
-      clusterResourceWhitelist: input.modelNamespaces.map((name) => ({ group: "", kind: "Namespace", name })),
+      // Cluster-scoped kinds, by name: the model namespaces themselves, so CreateNamespace=true
+      // works (Argo CD checks the Namespace it creates like any object), and, where the cluster
+      // caches models, LocalModelCaches named under a model namespace. Nothing else
+      // cluster-wide can be created from git; the policy argocd-project-admits proves the
+      // rendered objects fit.
+      clusterResourceWhitelist: [
+        ...input.modelNamespaces.map((name) => ({ group: "", kind: "Namespace", name })),
+        ...(input.localModelCaches ? input.modelNamespaces.map((ns) => ({ ...LOCAL_MODEL_CACHE, name: `${ns}-*` })) : []),
+      ],
       namespaceResourceWhitelist: uniqueGroupKinds(namespaced).map(({ group, kind }) => ({ group, kind })),
     },
   };
@@ -223,7 +243,7 @@ export interface ArgoCdValuesInput<S> {
 }
 
 /**
- * Values for the argo-cd chart 10.4.0 (Argo CD v3.5.1). The Application CRD has no per-app sync
+ * Values for the argo-cd chart pinned in lib/versions.ts (Argo CD v3.5.1). The Application CRD has no per-app sync
  * timeout (spec.syncPolicy holds only automated, retry, syncOptions, managedNamespaceMetadata):
  * the bound is the controller's `controller.sync.timeout.seconds` in argocd-cmd-params-cm, which
  * the chart sets from `configs.params`. Its default `0` means no timeout, so a model whose pods
@@ -232,10 +252,19 @@ export interface ArgoCdValuesInput<S> {
  * and a sync waiting on a wave's health must not be killed while that is still normal.
  */
 export function argoCdValues<S>(input: ArgoCdValuesInput<S>) {
+  // Keys confirmed at argo-helm@argo-cd-10.1.1 (the newest argo-cd chart in the snapshot; see
+  // lib/versions.ts CHARTS.argoCd): charts/argo-cd/values.yaml:31-35 crds.install/keep,
+  // :1138-1140 dex.enabled, :189-192 configs.cm, :431 configs.params (every key but create and
+  // annotations goes into argocd-cmd-params-cm: templates/_helpers.tpl:256 "argo-cd.config.params"),
+  // :681-716 configs.secret.createSecret/argocdServerAdminPassword.
   return {
     crds: { install: true, keep: true },
     dex: { enabled: input.dexEnabled },
     configs: {
+      // Every key under configs.cm (but `create` and `annotations`) becomes an argocd-cm entry
+      // (argo-helm@argo-cd-10.1.1:charts/argo-cd/templates/_helpers.tpl:218 "argo-cd.config.cm"):
+      // health checks for the KServe kinds Argo CD has none for (lib/render/health.ts).
+      cm: { ...ARGOCD_HEALTH_CUSTOMIZATIONS },
       params: {
         "server.insecure": false,
         "controller.sync.timeout.seconds": String(input.syncTimeoutMinutes * 60),

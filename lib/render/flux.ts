@@ -4,6 +4,8 @@
  * (source-controller v1.9.1, kustomize-controller v1.9.4 in ../shared/crds/flux).
  */
 
+import type { CustomHealthCheck } from "./health";
+
 export const FLUX_NAMESPACE = "flux-system";
 
 /** One object whose health gates the Kustomization (Flux `NamespacedObjectKindReference`). */
@@ -66,6 +68,8 @@ export interface Kustomization {
     readonly timeout: string;
     readonly wait: boolean;
     readonly healthChecks?: HealthCheck[];
+    readonly healthCheckExprs?: CustomHealthCheck[];
+    readonly ignore?: IgnoreRule[];
   };
 }
 
@@ -84,6 +88,13 @@ export interface KustomizationInput {
   readonly healthChecks?: readonly HealthCheck[];
   /** Kustomizations (same namespace) that must be ready first. @default none */
   readonly dependsOn?: readonly string[];
+  /**
+   * CEL health checks for kinds kstatus cannot assess (lib/render/health.ts); used only while
+   * objects are health-checked, which `wait: true` guarantees here. @default none
+   */
+  readonly healthCheckExprs?: readonly CustomHealthCheck[];
+  /** Drift ignore rules (pluginOwnedWeightIgnores). @default none */
+  readonly ignore?: readonly IgnoreRule[];
 }
 
 /**
@@ -112,6 +123,8 @@ export function buildKustomization(input: KustomizationInput): Kustomization {
       wait: healthChecks.length === 0,
       ...(healthChecks.length > 0 ? { healthChecks: healthChecks.map((c) => ({ ...c })) } : {}),
       ...(input.dependsOn && input.dependsOn.length > 0 ? { dependsOn: input.dependsOn.map((name) => ({ name })) } : {}),
+      ...(input.healthCheckExprs && input.healthCheckExprs.length > 0 ? { healthCheckExprs: input.healthCheckExprs.map((c) => ({ ...c })) } : {}),
+      ...(input.ignore && input.ignore.length > 0 ? { ignore: input.ignore.map((r) => ({ paths: [...r.paths], target: { ...r.target } })) } : {}),
     },
   };
 }
@@ -122,11 +135,17 @@ export interface Flux2ValuesInput {
 }
 
 /**
- * Values for the fluxcd-community flux2 chart 2.19.0 (Flux v2.9.1). Source, kustomize, helm and
+ * Values for the fluxcd-community flux2 chart pinned in lib/versions.ts (Flux v2.9.1). Source, kustomize, helm and
  * notification controllers: the CRDs we validate against. Image automation is off: model
  * promotion is a commit by the ml-gitops CLI, not a registry watcher.
  */
 export function flux2Values(input: Flux2ValuesInput) {
+  // Keys confirmed at fluxcd-community/helm-charts@flux2-2.18.3 (the newest flux2 chart in the
+  // snapshot; the pinned 2.19.0 is not there, lib/versions.ts): charts/flux2/values.yaml:3
+  // installCRDs, :332 watchAllNamespaces, :256-257 sourceController.create, :155-156
+  // kustomizeController.create, :51-52 helmController.create, :203-204
+  // notificationController.create, :99-100 imageAutomationController.create, :127-128
+  // imageReflectionController.create, :364-367 prometheus.podMonitor.create.
   return {
     installCRDs: true,
     watchAllNamespaces: true,
@@ -142,4 +161,62 @@ export function flux2Values(input: Flux2ValuesInput) {
 
 function managedLabels(): Record<string, string> {
   return { "app.kubernetes.io/managed-by": "ml-gitops" };
+}
+
+/**
+ * A kustomize-controller drift ignore rule (Kustomization v1 `spec.ignore[]`): JSON Pointers,
+ * and a target whose group/kind/name/namespace are regular expressions.
+ */
+export interface IgnoreRule {
+  readonly paths: string[];
+  readonly target: { group: string; kind: string; name: string; namespace: string };
+}
+
+type Loose = Record<string, unknown>;
+const asObj = (v: unknown): Loose => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Loose) : {});
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const exactly = (s: string) => `^${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
+
+/**
+ * The HTTPRoute weights the Argo Rollouts Gateway API plugin writes during a canary, as Flux drift
+ * ignore rules, so a reconcile does not reset a canary mid-step while git keeps owning the route's
+ * matches, hostnames, parents and backends.
+ *
+ * What the plugin owns (rollouts-plugin-trafficrouter-gatewayapi@v0.15.0:pkg/plugin/httproute.go
+ * setHTTPRouteWeight): on the route named in the Rollout's
+ * `trafficRouting.plugins["argoproj-labs/gatewayAPI"]` (`httpRoute`, or each of `httpRoutes`), the
+ * `weight` of every backendRef named after the Rollout's canaryService or stableService, in every
+ * rule; it writes them with a plain Update.
+ *
+ * Why `spec.ignore` (kustomize-controller@v1.9.4:docs/spec/v1/kustomizations.md "Ignore Rules"):
+ * ignored paths are left out of drift detection, so the plugin's writes alone never trigger an
+ * apply; when something else in the route changes, fluxcd/pkg@ssa/v0.76.1:ssa/manager_apply.go
+ * computeDriftedPaths "adopts" the in-cluster value of each ignored path into the apply payload
+ * (the plugin's Update is not an Apply manager, so Flux remains the sole Apply owner), so the live
+ * weights survive while every other field comes from git. The alternatives are coarser:
+ * `kustomize.toolkit.fluxcd.io/ssa: IfNotPresent` or `Ignore` would stop git owning the route
+ * at all.
+ */
+export function pluginOwnedWeightIgnores(objects: readonly { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[], pluginName = "argoproj-labs/gatewayAPI"): IgnoreRule[] {
+  const routes = new Map<string, Loose>();
+  for (const o of objects) if (o.kind === "HTTPRoute" && o.apiVersion.startsWith("gateway.networking.k8s.io/")) routes.set(`${o.metadata.namespace ?? ""}/${o.metadata.name}`, o as unknown as Loose);
+  const rules: IgnoreRule[] = [];
+  for (const o of objects) {
+    if (o.kind !== "Rollout" || !o.apiVersion.startsWith("argoproj.io/")) continue;
+    const canary = asObj(asObj(asObj(o as unknown as Loose).spec).strategy).canary;
+    const plugin = asObj(asObj(asObj(canary).trafficRouting).plugins)[pluginName];
+    if (plugin === undefined) continue;
+    const services = [asObj(canary).canaryService, asObj(canary).stableService].filter((s): s is string => typeof s === "string");
+    const namespace = typeof asObj(plugin).namespace === "string" ? (asObj(plugin).namespace as string) : (o.metadata.namespace ?? "");
+    const names = [asObj(plugin).httpRoute, ...asList(asObj(plugin).httpRoutes).map((r) => asObj(r).name)].filter((n): n is string => typeof n === "string");
+    for (const name of names) {
+      const route = routes.get(`${namespace}/${name}`);
+      if (!route) continue;
+      const paths = asList(asObj(route.spec).rules).flatMap((rule, i) =>
+        asList(asObj(rule).backendRefs).flatMap((ref, j) => (services.includes(String(asObj(ref).name)) ? [`/spec/rules/${i}/backendRefs/${j}/weight`] : [])),
+      );
+      if (paths.length > 0) rules.push({ paths, target: { group: exactly("gateway.networking.k8s.io"), kind: exactly("HTTPRoute"), name: exactly(name), namespace: exactly(namespace) } });
+    }
+  }
+  return rules;
 }

@@ -4,7 +4,6 @@
  */
 import type { KServeMode } from "../predicates/kserve-mode";
 import type { RolloutsPluginPin } from "../versions";
-import { LOCAL_MODEL_PATH } from "./local-model-node-group";
 import { GPU_LABEL, GPU_MODEL_LABEL, GPU_TAINT_K8S, NODE_OS_LABEL } from "../gpu/node-labels";
 
 export type KnativeNetworkingLayer = "istio" | "kourier";
@@ -47,6 +46,10 @@ export interface KServeControllerValuesInput {
  * default is `Knative`, which fails on a cluster without Knative Serving.
  */
 export function kserveControllerValues(input: KServeControllerValuesInput) {
+  // Keys confirmed at kserve@v0.20.0:charts/kserve-resources/values.yaml: :63-64
+  // kserve.localmodel.enabled, :108-109 kserve.controller.deploymentMode, :147-165
+  // kserve.controller.gateway.{domain, disableIstioVirtualHost, disableIngressCreation,
+  // ingressGateway.{enableGatewayApi, kserveGateway, createGateway, className}}.
   const gateway: Record<string, unknown> = { domain: input.domain };
   if (input.deploymentMode === "Standard") {
     const ingress = input.ingress;
@@ -67,8 +70,16 @@ export function kserveControllerValues(input: KServeControllerValuesInput) {
 /** Node labels and taint the GPU pools carry (lib/gpu/node-labels.ts). */
 export { GPU_LABEL as GPU_NODE_LABEL, NODE_OS_LABEL as GPU_NODE_OS_LABEL, GPU_MODEL_LABEL as GPU_NODE_MODEL_LABEL, GPU_TAINT_K8S as GPU_NODE_TAINT };
 
-/** The chart's default agent nodeSelector; a null value is how Helm deletes a default map key. */
-export const LOCAL_MODEL_AGENT_DEFAULT_SELECTOR = "kserve/localmodel";
+/**
+ * The node label the agent DaemonSet always selects on. kserve-localmodel-resources v0.20.0
+ * renders the DaemonSet by deep-merging its base manifest
+ * (kserve@v0.20.0:charts/kserve-localmodel-resources/files/resources.yaml:375, nodeSelector
+ * `kserve/localmodel: worker`) with files/daemonset-patch.yaml (our nodeSelector values) through
+ * templates/_utils.tpl "kserve-common.deepMerge", which keeps every base key the patch lacks: a
+ * Helm `null` removes the key from the values, not from the base file. So the selector cannot be
+ * dropped; the GPU pools that may hold caches carry the label instead (infra/cluster.ts).
+ */
+export const LOCAL_MODEL_AGENT_LABEL = { key: "kserve/localmodel", value: "worker" } as const;
 
 export interface LocalModelResourcesValuesInput {
   /** Image tag of the controller and agent: the chart's appVersion. */
@@ -84,14 +95,15 @@ export interface LocalModelResourcesValuesInput {
  * node agent (DaemonSet `kserve-localmodelnode-agent`), in the KServe namespace because the chart
  * uses kserve-resources' `selfsigned-issuer` Issuer and `kserve-leader-election-role` Role.
  *
- * Keys, from kserve/kserve `charts/kserve-localmodel-resources` (values.yaml at v0.20.0-rc0 and
- * files/daemonset-patch.yaml; the v0.20.0 tag itself not read):
+ * Keys, read at the v0.20.0 tag of kserve/kserve `charts/kserve-localmodel-resources`
+ * (values.yaml, files/daemonset-patch.yaml, files/resources.yaml, templates/_utils.tpl):
  * - `kserve.version`: default image tag of both; set to the chart's appVersion as upstream's
  *   installer does (`--set kserve.version=...`), so the images match the chart.
- * - `kserve.localmodelnode.controller.nodeSelector` (default `kserve/localmodel: worker`),
- *   `.tolerations` (default `[]`), `.affinity`, `.hostPath` (default `/models`, the path
- *   LOCAL_MODEL_PATH must equal). Helm merges a nodeSelector map with the default, so the
- *   default key is nulled: otherwise the agent would also require a label no node here carries.
+ * - `kserve.localmodelnode.controller.nodeSelector`, `.tolerations`, `.affinity`
+ *   (kserve@v0.20.0:charts/kserve-localmodel-resources/values.yaml `kserve.localmodelnode.controller`,
+ *   read by files/daemonset-patch.yaml). The base manifest's `kserve/localmodel: worker` stays in
+ *   the selector whatever the values say (LOCAL_MODEL_AGENT_LABEL), so it is written here too and
+ *   the cache pools carry it. There is no hostPath value (the base manifest fixes `/models`).
  * The agent runs on the GPU nodes of the cache's OS whose GPU model has a node group, and
  * tolerates their taint; the controller
  * (no GPU) stays on the cluster's other nodes with the chart's defaults.
@@ -106,7 +118,11 @@ export function localModelResourcesValues(input: LocalModelResourcesValuesInput)
       version: input.kserveVersion,
       localmodelnode: {
         controller: {
-          nodeSelector: { [LOCAL_MODEL_AGENT_DEFAULT_SELECTOR]: null, [GPU_LABEL]: "true", [NODE_OS_LABEL]: input.nodeOs },
+          // Keys read by files/daemonset-patch.yaml: nodeSelector, tolerations, affinity (and
+          // image, tag, imagePullPolicy, resources, left at the chart's defaults). The hostPath is
+          // not a value: the base manifest fixes it at /models (files/resources.yaml:384,
+          // DirectoryOrCreate), which local-model-node-group.ts LOCAL_MODEL_PATH matches.
+          nodeSelector: { [LOCAL_MODEL_AGENT_LABEL.key]: LOCAL_MODEL_AGENT_LABEL.value, [GPU_LABEL]: "true", [NODE_OS_LABEL]: input.nodeOs },
           tolerations: [{ key: GPU_TAINT_K8S.key, operator: "Equal", value: GPU_TAINT_K8S.value, effect: GPU_TAINT_K8S.effect }],
           affinity: {
             nodeAffinity: {
@@ -115,8 +131,6 @@ export function localModelResourcesValues(input: LocalModelResourcesValuesInput)
               },
             },
           },
-          // Written although it is the default: the node groups' volumes point at this path.
-          hostPath: LOCAL_MODEL_PATH,
         },
       },
     },
@@ -130,6 +144,7 @@ export function kserveRuntimeConfigValues() {
 
 /** cert-manager installs its CRDs (`installCRDs` is deprecated since 1.15) and keeps them on uninstall. */
 export function certManagerValues() {
+  // cert-manager@v1.21.1:deploy/charts/cert-manager/values.yaml:106-116 crds.enabled, crds.keep.
   return { crds: { enabled: true, keep: true } };
 }
 
@@ -185,6 +200,11 @@ export const ARGO_ROLLOUTS_SERVICE_ACCOUNT = "argo-rollouts";
  * the raw ConfigMap string instead; 2.41.x takes the list.
  */
 export function argoRolloutsValues(input: ArgoRolloutsValuesInput) {
+  // Keys confirmed at argo-helm@argo-rollouts-2.41.0 (the newest argo-rollouts chart in the
+  // snapshot; the pinned 2.41.1 is not there, lib/versions.ts): charts/argo-rollouts/values.yaml:2
+  // installCRDs, :4 keepCRDs, :273-280 serviceAccount.create/name, :171-187
+  // controller.metrics.enabled/serviceMonitor.enabled/additionalLabels, :263
+  // controller.trafficRouterPlugins, :340-344 dashboard.enabled/readonly.
   return {
     installCRDs: true,
     keepCRDs: true,
@@ -208,16 +228,18 @@ export interface PolicyRule {
 }
 
 /**
- * What the Gateway API plugin does with the controller's identity: read and rewrite the weights
- * of HTTPRoutes (it uses update; patch is granted as the plugin's own example ClusterRole does),
- * and keep its record of managed routes in a ConfigMap (`argo-gatewayapi-configmap`) in the
- * Rollout's namespace, which it creates on first use. The chart's own core rules grant ConfigMaps
- * read only, and its `providerRBAC.providers.gatewayAPI` rule omits patch, so the platform grants
- * exactly this itself instead of depending on chart defaults that moved between versions.
+ * What the Gateway API plugin does with the controller's identity, as its own installation guide
+ * at the pinned tag lists it for HTTPRoutes
+ * (rollouts-plugin-trafficrouter-gatewayapi@v0.15.0:docs/installation.md, ClusterRole
+ * `argo-rollouts-gateway-api-plugin`): get Services, and get/list/update/patch HTTPRoutes (list
+ * for label-selector route discovery; it writes weights with update, pkg/plugin/httproute.go).
+ * No ConfigMap rule: the same guide says "The plugin no longer uses a ConfigMap for state
+ * storage" (since v0.13.0), so the cluster-wide ConfigMap write grant is gone. GRPCRoutes and the
+ * v1alpha2 routes are not rendered here, so not granted.
  */
 export function gatewayApiPluginRules(): PolicyRule[] {
   return [
-    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ["get", "list", "watch", "update", "patch"] },
-    { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch", "create", "update", "patch"] },
+    { apiGroups: [""], resources: ["services"], verbs: ["get"] },
+    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ["get", "list", "update", "patch"] },
   ];
 }

@@ -16,6 +16,27 @@ import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
 import { versionSlug } from "./inference-service";
 import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
 
+/**
+ * Where KServe v0.20.0 runs the cache's download Jobs: the controller config's `jobNamespace`
+ * (kserve@v0.20.0:charts/kserve-resources/values.yaml `kserve.localmodel.jobNamespace`, written
+ * to inferenceservice-config by files/common/configmap-patch.yaml). No chart creates it; the
+ * KServe component does.
+ */
+export const LOCAL_MODEL_JOB_NAMESPACE = "kserve-localmodel-jobs";
+
+/**
+ * The ServiceAccount a cache names for its download credentials. The Job pods run as their
+ * namespace's `default` ServiceAccount whatever the cache says, and KServe injects credentials
+ * only when the cache names one (kserve@v0.20.0:pkg/controller/v1alpha1/localmodelnode/controller.go
+ * "Only inject if credentials are explicitly configured"), so caches name `default`, which the
+ * KServe component annotates with the IRSA role and S3 settings and gives the HF token.
+ */
+export const LOCAL_MODEL_JOB_SERVICE_ACCOUNT = "default";
+
+export const ARGOCD_SYNC_WAVE = "argocd.argoproj.io/sync-wave";
+/** Before the default wave 0 the InferenceServices are applied in. */
+export const CACHE_SYNC_WAVE = "-1";
+
 export function defaultLocalModelNodeGroup(gpu: GpuModel): string {
   return `gpu-${GPU_MODEL_INFO[gpu].label}`;
 }
@@ -44,7 +65,16 @@ export function renderLocalModelCaches(view: ModelView, ctx: RenderContext): Kub
     apiVersion: "serving.kserve.io/v1alpha1",
     kind: "LocalModelCache",
     // Cluster-scoped: the namespace is part of the name so two namespaces' models never collide.
-    metadata: { name: `${view.namespace}-${view.name}-${versionSlug(artifact.version)}`, labels: { ...view.labels } },
-    spec: { modelSize: cache.size, nodeGroups, sourceModelUri: view.uri(artifact) },
+    // An earlier Argo CD sync wave than the InferenceService: KServe's webhook points a predictor
+    // at a matching cache when the InferenceService is admitted, filled or not
+    // (kserve@v0.20.0:pkg/apis/serving/v1beta1/inference_service_defaults.go setLocalModelLabel
+    // matches on the storage URI alone), and Argo CD starts the next wave only once this one is
+    // healthy, which for a cache means downloaded on every node (lib/render/health.ts).
+    metadata: {
+      name: `${view.namespace}-${view.name}-${versionSlug(artifact.version)}`,
+      labels: { ...view.labels },
+      annotations: { [ARGOCD_SYNC_WAVE]: CACHE_SYNC_WAVE },
+    },
+    spec: { modelSize: cache.size, nodeGroups, serviceAccountName: LOCAL_MODEL_JOB_SERVICE_ACCOUNT, sourceModelUri: view.uri(artifact) },
   }));
 }

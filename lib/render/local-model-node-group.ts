@@ -88,10 +88,15 @@ export interface CachePool {
  * of one model share a group, so its limit is the default of the smallest disk among them: a
  * bigger limit than a node's disk would let the agent fill it.
  */
+/** Whether a pool's nodes may hold caches: it gets a LocalModelNodeGroup, so its nodes need the agent. */
+export function poolHoldsCaches(pool: CachePool, cachedModels: readonly GpuModel[]): boolean {
+  return AMI_TYPES[pool.amiType].os === LOCAL_MODEL_NODE_OS && cachedModels.includes(pool.gpuModel);
+}
+
 export function nodeGroupsForPools(pools: readonly CachePool[], cachedModels: readonly GpuModel[]): LocalModelNodeGroupInput[] {
   const byModel = new Map<GpuModel, number>();
   for (const pool of pools) {
-    if (AMI_TYPES[pool.amiType].os !== LOCAL_MODEL_NODE_OS || !cachedModels.includes(pool.gpuModel)) continue;
+    if (!poolHoldsCaches(pool, cachedModels)) continue;
     const limit = defaultStorageLimitGiB(pool.diskSizeGiB);
     byModel.set(pool.gpuModel, Math.min(limit, byModel.get(pool.gpuModel) ?? limit));
   }

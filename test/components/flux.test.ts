@@ -114,4 +114,18 @@ describe("Flux component", async () => {
     assert.equal(spec.prune, true);
     assert.deepEqual(spec.dependsOn, [{ name: "gpu-infrastructure" }]);
   });
+  it("syncs only the models when no GPU infrastructure path is given: no Kustomization of an empty path, nothing to wait on", async () => {
+    new Flux("flux-models-only", { repo: validArgs().repo, models: { path: "clusters/prod/models" } });
+    await h.settle();
+    const kustomizations = h.resources.filter((r) => r.type === "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization" && r.name.startsWith("flux-models-only"));
+    assert.deepEqual(kustomizations.map((r) => r.name), ["flux-models-only-models"]);
+    const spec = kustomizations[0]!.props.spec as Record<string, unknown>;
+    assert.equal("dependsOn" in spec, false);
+    assert.deepEqual((spec.healthCheckExprs as { kind: string }[]).map((c) => c.kind), ["Rollout", "InferenceService", "LocalModelCache"]);
+  });
+  it("refuses to sync nothing", () => {
+    assert.throws(() => new Flux("flux-nothing", { repo: validArgs().repo }), {
+      message: ["Flux flux-nothing: 1 problem", "  - models: is not given, and neither is gpuInfrastructure: Flux would sync nothing. Give models (the rendered model manifests' path), gpuInfrastructure, or both."].join("\n"),
+    });
+  });
 });

@@ -170,8 +170,9 @@ describe("KServe component", async () => {
         version: "v0.20.0",
         localmodelnode: {
           controller: {
-            // The chart's default selector key is deleted (null), not merged with ours.
-            nodeSelector: { "kserve/localmodel": null, "ml-gitops.dev/gpu": "true", "ml-gitops.dev/node-os": "al2023" },
+            // The chart's base selector cannot be removed (deep-merged into the DaemonSet), so it is
+            // written too and the cache pools carry the label.
+            nodeSelector: { "kserve/localmodel": "worker", "ml-gitops.dev/gpu": "true", "ml-gitops.dev/node-os": "al2023" },
             tolerations: [{ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" }],
             affinity: {
               nodeAffinity: {
@@ -180,11 +181,18 @@ describe("KServe component", async () => {
                 },
               },
             },
-            hostPath: "/models",
           },
         },
       },
     });
+  });
+
+  it("creates the download jobs' namespace and gives its default ServiceAccount the IRSA role and S3 settings", () => {
+    assert.deepEqual(h.named("kubernetes:core/v1:Namespace", "cache-localmodel-jobs-namespace").props.metadata, { name: "kserve-localmodel-jobs" });
+    const sa = h.named("kubernetes:core/v1:ServiceAccountPatch", "cache-localmodel-jobs-default-sa").props.metadata as { name: string; namespace: string; annotations: Record<string, string> };
+    assert.equal(sa.name, "default");
+    assert.equal(sa.namespace, "kserve-localmodel-jobs");
+    assert.equal(sa.annotations["eks.amazonaws.com/role-arn"], h.named("kubernetes:core/v1:ServiceAccount", "cache-storage").props.metadata && (h.named("kubernetes:core/v1:ServiceAccount", "cache-storage").props.metadata as { annotations: Record<string, string> }).annotations["eks.amazonaws.com/role-arn"]);
   });
 
   it("creates one LocalModelNodeGroup per GPU model after the LocalModel charts, and turns the cache on", () => {

@@ -16,7 +16,7 @@ describe("NVIDIA device plugin", async () => {
 
   it("installs the pinned chart into kube-system through the cluster's provider", () => {
     assert.equal(release.props.chart, "nvidia-device-plugin");
-    assert.equal(release.props.version, "0.20.1");
+    assert.equal(release.props.version, "0.20.0");
     assert.deepEqual(release.props.repositoryOpts, { repo: "https://nvidia.github.io/k8s-device-plugin" });
     assert.equal(release.props.namespace, "kube-system");
     assert.equal(release.props.createNamespace, false);

@@ -23,6 +23,7 @@ function validConfig(): Record<string, string> {
     "ml-gitops:gitRepoUrl": "https://github.com/acme/deploy.git",
     "ml-gitops:argocdAdminPasswordBcrypt": "[secret]",
     "ml-gitops:gitToken": "[secret]",
+    "ml-gitops:gatewayClassName": "envoy",
   };
 }
 const SECRETS = ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"];
@@ -64,6 +65,33 @@ describe("stack config: the Prometheus canary analyses read", () => {
   it("refuses a prometheusUrl beside the installed Prometheus, which the analyses would not query", () => {
     assert.deepEqual(problemsOf({ ...validConfig(), "ml-gitops:prometheusUrl": "http://elsewhere:9090" }), [
       'stacks/Pulumi.test.yaml: ml-gitops:prometheusUrl: conflicts with monitoring kube-prometheus-stack: the analyses query the Prometheus this stack installs (got "http://elsewhere:9090"). Remove prometheusUrl, or set monitoring: external to use your own Prometheus',
+    ]);
+  });
+});
+
+describe("stack config: the Gateway models' routes attach to", () => {
+  const without = (key: string) => Object.fromEntries(Object.entries(validConfig()).filter(([k]) => k !== key));
+  it("creates KServe's Gateway with the named GatewayClass", () => {
+    const config = parseStackConfig(validConfig(), ID, SECRETS) as ClusterStackConfig;
+    assert.deepEqual(config.gateway, { create: true, gatewayClassName: "envoy", ref: { namespace: "kserve", name: "kserve-ingress-gateway", domain: "example.com" } });
+  });
+  it("attaches to an existing Gateway instead", () => {
+    const config = parseStackConfig({ ...without("ml-gitops:gatewayClassName"), "ml-gitops:existingGateway": "edge/public" }, ID, SECRETS) as ClusterStackConfig;
+    assert.deepEqual(config.gateway, { create: false, ref: { namespace: "edge", name: "public", domain: "example.com" } });
+  });
+  it("refuses a cluster with neither", () => {
+    assert.deepEqual(problemsOf(without("ml-gitops:gatewayClassName")), [
+      "stacks/Pulumi.test.yaml: ml-gitops:gatewayClassName: is required (or existingGateway): models' HTTPRoutes need a Gateway. Set the GatewayClass of the cluster's Gateway API implementation, e.g. `pulumi config set ml-gitops:gatewayClassName envoy`, or name an existing Gateway with ml-gitops:existingGateway <namespace>/<name>.",
+    ]);
+  });
+  it("refuses both at once", () => {
+    assert.deepEqual(problemsOf({ ...validConfig(), "ml-gitops:existingGateway": "edge/public" }), [
+      'stacks/Pulumi.test.yaml: ml-gitops:existingGateway: is set together with gatewayClassName (got "edge/public"). Keep one: gatewayClassName to have the stack create the Gateway, or existingGateway to attach to one.',
+    ]);
+  });
+  it("refuses an existing Gateway that is not <namespace>/<name>", () => {
+    assert.deepEqual(problemsOf({ ...without("ml-gitops:gatewayClassName"), "ml-gitops:existingGateway": "public" }), [
+      'stacks/Pulumi.test.yaml: ml-gitops:existingGateway: is not <namespace>/<name> of a Gateway (got "public"). Name the existing Gateway, e.g. istio-ingress/public.',
     ]);
   });
 });

@@ -30,7 +30,8 @@ const CLUSTER_COMMON = {
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
   "aws:kms/key:Key": 1,
   "kubernetes:core/v1:Namespace": 6,
-  "kubernetes:core/v1:Secret": 1,
+  // The GitOps credentials and the Hugging Face token of the predictors.
+  "kubernetes:core/v1:Secret": 2,
   "kubernetes:core/v1:ServiceAccount": 1,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": 1,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
@@ -44,6 +45,12 @@ const CLUSTER_COMMON = {
   "ml-gitops:serving:ModelDeployment": 3,
   "pulumi:providers:kubernetes": 1,
   "pulumi:pulumi:Stack": 1,
+  // The artifact store's outputs, read (not managed) by every cluster.
+  "pulumi:pulumi:StackReference": 1,
+  // Gateway API CRDs and the Gateway models' routes attach to.
+  "kubernetes:yaml/v2:ConfigFile": 1,
+  "kubernetes:gateway.networking.k8s.io/v1:Gateway": 1,
+  "ml-gitops:serving:GatewayApi": 1,
 };
 const ARGOCD = {
   "kubernetes:argoproj.io/v1alpha1:AppProject": 1,
@@ -57,7 +64,14 @@ const ARGOCD = {
  * LocalModelNodeGroup (gpu-a10g) and the two LocalModel charts. us-east-1's only matching pool
  * (L4) is Bottlerocket, where the cache's agent cannot run: no group, no charts, no cache.
  */
-const LOCAL_MODEL_CACHE = { "kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup": 1, "kubernetes:helm.sh/v3:Release": 11 };
+const LOCAL_MODEL_CACHE = {
+  "kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup": 1,
+  "kubernetes:helm.sh/v3:Release": 11,
+  // The download jobs' namespace, its default ServiceAccount (IRSA, S3, HF token) and the token there.
+  "kubernetes:core/v1:Namespace": 7,
+  "kubernetes:core/v1:ServiceAccountPatch": 1,
+  "kubernetes:core/v1:Secret": 3,
+};
 const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   artifacts: {
     "aws:iam/role:Role": 1,
@@ -83,7 +97,8 @@ const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   "staging-us-west-2": {
     ...CLUSTER_COMMON,
     "kubernetes:helm.sh/v3:Release": 8,
-    "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 2,
+    // The models only: the stack renders no GPU-infrastructure path for Flux to sync.
+    "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 1,
     "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": 1,
     "ml-gitops:gitops:Flux": 1,
   },
@@ -157,10 +172,9 @@ describe("offline plan of the sample stacks", () => {
       ...p.manifests.map((o) => ({ where: `${p.stack} ${o.kind}/${o.metadata.name}`, object: o })),
       ...p.gitopsFiles.flatMap((f) => parseAllDocuments(f.content).map((d) => ({ where: `${p.stack} ${f.path}`, object: d.toJSON() as { apiVersion: string; kind: string } }))),
     ]);
-    // Custom resources only: built-in *.k8s.io groups (RBAC, networking) have no CRD; Gateway API's do (../shared/crds/gateway-api).
-    const custom = objects.filter(
-      ({ object }) => object.apiVersion.includes(".") && (!/^[a-z.]*\bk8s\.io\//.test(object.apiVersion) || object.apiVersion.startsWith("gateway.networking.k8s.io/")),
-    );
+    // Custom resources only: built-in *.k8s.io groups (RBAC, networking) have no CRD; Gateway API
+    // (gateway.networking.k8s.io, v1.5.1 in ../shared/crds/gateway-api) does, and is checked.
+    const custom = objects.filter(({ object }) => object.apiVersion.includes(".") && (object.apiVersion.startsWith("gateway.networking.k8s.io/") || !/^[a-z.]*\bk8s\.io\//.test(object.apiVersion)));
     assert.ok(custom.length >= 20, `expected the sample stacks to render custom resources, found ${custom.length}`);
     const errors = custom.flatMap(({ where, object }) => validateAgainstCrds(object).map((e) => `${where}: ${e}`));
     assert.deepEqual(errors, []);
@@ -226,6 +240,23 @@ describe("offline plan of the sample stacks", () => {
       const release = p.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.props.name === "kube-prometheus-stack");
       assert.ok(release, `${p.stack} installs kube-prometheus-stack`);
       assert.deepEqual((release!.props.values as { prometheus: { prometheusSpec: { podMonitorSelector: unknown } } }).prometheus.prometheusSpec.podMonitorSelector, { matchLabels: { "ml-gitops.dev/monitor": "models" } });
+      }
+    });
+
+  it("attaches every HTTPRoute to a Gateway the stack creates, after installing the pinned Gateway API CRDs", () => {
+    for (const p of plans.filter((x) => x.role === "cluster")) {
+      const gateways = new Set(p.manifests.filter((o) => o.kind === "Gateway").map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+      const crds = p.resources.filter((r) => r.type === "kubernetes:yaml/v2:ConfigFile").map((r) => r.props.file);
+      assert.deepEqual(crds, ["https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"], p.stack);
+      const routes = p.gitops.filter((g) => g.object.kind === "HTTPRoute");
+      assert.ok(routes.length > 0, p.stack);
+      for (const r of routes) {
+        const parents = ((r.object as unknown as { spec: { parentRefs: { namespace: string; name: string }[] } }).spec.parentRefs ?? []).map((ref) => `${ref.namespace}/${ref.name}`);
+        assert.ok(parents.length > 0 && parents.every((ref) => gateways.has(ref)), `${p.stack} ${r.path}: ${parents.join(", ")} not in ${[...gateways].join(", ")}`);
+      }
+      const gateway = p.resources.find((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway")!;
+      const crdResource = p.resources.find((r) => r.type === "kubernetes:yaml/v2:ConfigFile")!;
+      assert.ok(gateway.options.dependsOn?.includes(crdResource.urn), `${p.stack}: the Gateway waits for the CRDs`);
     }
   });
 

@@ -74,7 +74,7 @@ describe("Gateway API traffic-router plugin", () => {
     assert.deepEqual(values.controller.trafficRouterPlugins, [
       {
         name: "argoproj-labs/gatewayAPI",
-        location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-amd64",
+        location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.15.0/gatewayapi-plugin-linux-amd64",
       },
     ]);
     assert.equal(ROLLOUTS_PLUGINS.gatewayApi.name, GATEWAY_API_PLUGIN);
@@ -103,10 +103,10 @@ describe("Gateway API traffic-router plugin", () => {
     assert.deepEqual(values.serviceAccount, { create: true, name: ARGO_ROLLOUTS_SERVICE_ACCOUNT });
   });
 
-  it("grants HTTPRoute weight changes and the plugin's ConfigMap, nothing cluster-wide beyond them", () => {
+  it("grants what the plugin's own guide lists for HTTPRoutes and no ConfigMap access (it keeps no state there since v0.13.0)", () => {
     assert.deepEqual(gatewayApiPluginRules(), [
-      { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ["get", "list", "watch", "update", "patch"] },
-      { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch", "create", "update", "patch"] },
+      { apiGroups: [""], resources: ["services"], verbs: ["get"] },
+      { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ["get", "list", "update", "patch"] },
     ]);
   });
 });

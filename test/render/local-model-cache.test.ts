@@ -12,13 +12,13 @@ function caches(text: string, ctx: RenderContext = CTX) {
 }
 
 describe("LocalModelCache renderer", () => {
-  it("caches the stable and the candidate, on the GPU pools' node groups", () => {
+  it("caches the stable and the candidate, on the GPU pools' node groups, naming the download jobs' ServiceAccount (credentials are injected only when one is named)", () => {
     const objs = caches(VALID_KSERVE);
     assert.deepEqual(
       objs.map((o) => [o.apiVersion, o.metadata.name, o.metadata.namespace, o.spec]),
       [
-        ["serving.kserve.io/v1alpha1", "models-mistral-v1-0", undefined, { modelSize: "16Gi", nodeGroups: ["gpu-l4"], sourceModelUri: HF_V1 }],
-        ["serving.kserve.io/v1alpha1", "models-mistral-v1-1", undefined, { modelSize: "16Gi", nodeGroups: ["gpu-l4"], sourceModelUri: HF_V2 }],
+        ["serving.kserve.io/v1alpha1", "models-mistral-v1-0", undefined, { modelSize: "16Gi", nodeGroups: ["gpu-l4"], serviceAccountName: "default", sourceModelUri: HF_V1 }],
+        ["serving.kserve.io/v1alpha1", "models-mistral-v1-1", undefined, { modelSize: "16Gi", nodeGroups: ["gpu-l4"], serviceAccountName: "default", sourceModelUri: HF_V2 }],
       ],
     );
   });
@@ -49,5 +49,11 @@ describe("LocalModelCache renderer", () => {
 
   it("renders nothing without serving.cache", () => {
     assert.deepEqual(caches(replaceLine(VALID_KSERVE, "    cache: { size: 16Gi }\n", "")), []);
+  });
+});
+
+describe("LocalModelCache ordering under Argo CD", () => {
+  it("goes in sync wave -1, before the InferenceService (wave 0) that KServe points at it on admission", () => {
+    for (const c of caches(VALID_KSERVE)) assert.equal(c.metadata.annotations?.["argocd.argoproj.io/sync-wave"], "-1");
   });
 });
