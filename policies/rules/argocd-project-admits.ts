@@ -2,7 +2,7 @@
  * Argo CD must admit everything its Applications sync: the AppProject's source repositories,
  * destinations and resource whitelists/blacklists, applied to every object the stack renders
  * under each Application's path. A single refused object fails the whole sync (see
- * lib/argocd/admission.ts for the upstream rules this mirrors, cited at argo-cd@v3.5.1).
+ * policies/lib/argocd/admission.ts for the upstream rules this mirrors, cited at argo-cd@v3.5.1).
  *
  * A stack policy: it relates three resources. The AppProject and the Application are custom
  * resources (their properties are their spec); the rendered objects are the `manifests` and
@@ -13,7 +13,7 @@
  * Anything not yet known (during preview) is skipped, never guessed.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { admissionProblems, type ApplicationView, type ProjectSpec, type SyncedObject } from "../../lib/argocd/admission";
+import { admissionProblems, type ApplicationView, type ProjectSpec, type SyncedObject } from "../lib/argocd/admission";
 import { hasUnknown, isUnknown, list, obj } from "../lib/known";
 import { isKind, MODEL_DEPLOYMENT_TYPE } from "../lib/k8s";
 import { propsOf } from "../lib/policy";

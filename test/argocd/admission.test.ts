@@ -92,7 +92,7 @@ describe("Argo CD admission (argo-cd v3.5.1 AppProject rules)", () => {
   it("refuses a kind whose scope it cannot know", () => {
     const widget: SyncedObject = { apiVersion: "example.com/v1", kind: "Widget", name: "w", namespace: "models", file: `${DIR}/widget-w.yaml` };
     assert.deepEqual(check(project(true).spec, [widget]), [
-      `${widget.file}: example.com/Widget "w": its scope is unknown (no CRD pinned in lib/k8s/resource-scopes.ts), so Argo CD's admission cannot be proven. Add the kind's CRD scope to lib/k8s/resource-scopes.ts.`,
+      `${widget.file}: example.com/Widget "w": its scope is unknown (no CRD pinned in policies/lib/argocd/resource-scopes.ts), so Argo CD's admission cannot be proven. Add the kind's CRD scope to policies/lib/argocd/resource-scopes.ts.`,
     ]);
   });
 
