@@ -18,7 +18,7 @@ export const registerAbort: RegisterCommand = (program: Command, setExit) => {
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
     .action((model: string, opts: { env: string; reason: string; commit: boolean; json?: boolean; root: string }) => {
       try {
-        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit }, (d) => planAbort(d, opts.reason)), opts.json);
+        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, command: "abort" }, (d) => planAbort(d, opts.reason)), opts.json);
         setExit(EXIT.ok);
       } catch (err) {
         reportFailure("abort", err, setExit);

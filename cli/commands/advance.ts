@@ -21,7 +21,7 @@ export const registerAdvance: RegisterCommand = (program: Command, setExit) => {
     .action((model: string, opts: { env: string; commit: boolean; json?: boolean; root: string }) => {
       try {
         const now = new Date();
-        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit }, (d) => planAdvance(d, now)), opts.json);
+        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, command: "advance" }, (d) => planAdvance(d, now)), opts.json);
         setExit(EXIT.ok);
       } catch (err) {
         reportFailure("advance", err, setExit);

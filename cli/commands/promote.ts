@@ -65,7 +65,7 @@ export const registerPromote: RegisterCommand = (program: Command, setExit) => {
       try {
         const evaluation = opts.evaluation !== undefined ? readEvaluation(opts.evaluation) : undefined;
         const now = new Date();
-        const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit }, (d) =>
+        const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, command: "promote" }, (d) =>
           planPromote(d, { version: opts.version, uri: opts.uri, ...(opts.image !== undefined ? { image: opts.image } : {}), approvedBy: opts.approvedBy, ...(evaluation !== undefined ? { evaluation } : {}) }, now),
         );
         printApplied(applied, opts.json);

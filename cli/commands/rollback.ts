@@ -34,7 +34,7 @@ export const registerRollback: RegisterCommand = (program: Command, setExit) => 
     .action((model: string, opts: RollbackOptions) => {
       try {
         let warning: string | undefined;
-        const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit }, (d) => {
+        const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, command: "rollback" }, (d) => {
           const target = rollbackTarget(d, opts.to);
           const stable = d.declaration.spec.stable.version;
           const made = commitThatMadeStable(readAudit(opts.root, { model, environment: opts.env }), stable);
