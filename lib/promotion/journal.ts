@@ -7,7 +7,7 @@
  * SIGKILL, a lost CI runner) leaves the journal, and the next promotion command, under the lock,
  * settles it: it keeps the commit when git made it, and otherwise restores the file and the index.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { GitError, head, tryGit } from "./git";
 import { writeFileAtomic } from "./write";
@@ -51,6 +51,7 @@ export function readJournal(gitDir: string): Journal | undefined {
 }
 
 export function writeJournal(gitDir: string, journal: Journal): void {
+  mkdirSync(path.dirname(journalPath(gitDir)), { recursive: true });
   writeFileAtomic(journalPath(gitDir), JSON.stringify(journal));
 }
 
