@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { DEPLOYMENTS_DIR, loadDeployments } from "../../lib/deployments/loader";
 import { reportFailure } from "../../lib/promotion/outcome";
 import { weightAt } from "../../lib/promotion/steps";
-import { CLI_CONTEXT } from "../../lib/promotion/workflow";
+import { CLI_CONTEXT, interruptedNotice } from "../../lib/promotion/workflow";
 import { EXIT, type RegisterCommand } from "../exit";
 
 export interface ModelStatus {
@@ -57,6 +57,8 @@ export const registerStatus: RegisterCommand = (program: Command, setExit) => {
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
     .action((opts: { env?: string; json?: boolean; root: string }) => {
       try {
+        const notice = interruptedNotice(opts.root);
+        if (notice) process.stderr.write(`ml-gitops status: warning: ${notice}\n`);
         const rows = modelStatuses(opts.root, opts.env);
         process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${table(rows)}\n`);
         setExit(EXIT.ok);

@@ -78,6 +78,23 @@ export function settleInterrupted(root: string, gd: string, notify: (line: strin
   notify(line);
 }
 
+/**
+ * For read-only commands (status, history, verify): a line saying an interrupted promotion is
+ * waiting to be settled, or undefined. They don't settle it themselves: they take no lock.
+ */
+export function interruptedNotice(root: string): string | undefined {
+  const r = tryGit(root, ["rev-parse", "--absolute-git-dir"]);
+  if (!r.ok) return undefined;
+  let journal: Journal | undefined;
+  try {
+    journal = readJournal(r.stdout.trim());
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (!journal) return undefined;
+  return `an interrupted ${journal.command} (pid ${journal.pid}) left ${journal.file} unsettled; what is shown may include its uncommitted change. The next promote, advance, abort or rollback finishes or undoes it`;
+}
+
 /** git's own lock: wait for a running git command, then give up naming the file. */
 function waitForIndex(gd: string, waitMs: number): void {
   const deadline = Date.now() + waitMs;
