@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { readAudit, type AuditEntry } from "../../lib/promotion/audit";
+import { assertName } from "../../lib/names";
 import { assertRepository } from "../../lib/promotion/git";
 import { reportFailure } from "../../lib/promotion/outcome";
 import { EXIT, type RegisterCommand } from "../exit";
@@ -35,6 +36,7 @@ export const registerHistory: RegisterCommand = (program: Command, setExit) => {
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
     .action((model: string, opts: { env?: string; json?: boolean; root: string }) => {
       try {
+        if (opts.env !== undefined) assertName("environment", "--env", opts.env);
         assertRepository(opts.root);
         const entries = readAudit(opts.root, { model, ...(opts.env !== undefined ? { environment: opts.env } : {}) });
         if (opts.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);

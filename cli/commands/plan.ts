@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ValidationError } from "../../lib/errors";
+import { OutputError, prepareOutputDir } from "../../lib/output-tree";
 import { loadPackConfig, type PackConfig } from "../../lib/policy/evaluate";
 import { planStacks } from "../../plan/plan";
 import { ProgramError } from "../../plan/run-program";
@@ -31,6 +32,7 @@ export const registerPlan: RegisterCommand = (program: Command, setExit) => {
       let packConfig: PackConfig = {};
       try {
         if (flags.policyConfig) packConfig = loadPackConfig(flags.policyConfig);
+        if (flags.out) prepareOutputDir(flags.out);
         const plans = await planStacks({
           root: process.cwd(),
           stacks: flags.stack,
@@ -51,7 +53,7 @@ export const registerPlan: RegisterCommand = (program: Command, setExit) => {
         if (!flags.json) out(mandatory === 0 ? `\nplan: ${plans.length} stacks, no mandatory violations` : `\nplan: ${mandatory} mandatory violation(s)`);
         setExit(mandatory === 0 ? EXIT.ok : EXIT.refused);
       } catch (err) {
-        if (err instanceof ValidationError || err instanceof ProgramError) {
+        if (err instanceof ValidationError || err instanceof ProgramError || err instanceof OutputError) {
           process.stderr.write(`ml-gitops plan: ${err.message}\n`);
           setExit(EXIT.usage);
           return;

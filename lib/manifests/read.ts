@@ -3,7 +3,8 @@
  * each object's file and line so findings point at the source. Documents that cannot be checked
  * (parse errors, Helm/Go templates, non-objects) are reported as skipped, never fatal.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { resolvesInside } from "../inside";
 import { join } from "node:path";
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from "yaml";
 
@@ -32,20 +33,25 @@ const EXTENSIONS = [".yaml", ".yml", ".json"];
 /** Every manifest file under the paths, directories walked recursively in sorted order. */
 export function manifestFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
-  const walk = (p: string, explicit: boolean): void => {
+  const walk = (p: string, explicit: boolean, top: string): void => {
     let st;
     try {
       st = statSync(p);
     } catch {
       throw new MissingPathError(`${p}: no such file or directory; pass existing manifest files or directories`);
     }
+    // Inside a directory it was given, check never follows a link out of it (a token file, the
+    // home directory): refused by name, before anything of the target is read.
+    if (!explicit && lstatSync(p).isSymbolicLink() && !resolvesInside(top, p)) {
+      throw new MissingPathError(`${p}: is a symbolic link leading outside ${top}; check reads only files inside the directories it is given (pass the target itself to check it)`);
+    }
     if (st.isDirectory()) {
-      for (const entry of readdirSync(p).sort()) walk(join(p, entry), false);
+      for (const entry of readdirSync(p).sort()) walk(join(p, entry), false, explicit ? p : top);
     } else if (explicit || EXTENSIONS.some((e) => p.endsWith(e))) {
       out.push(p);
     }
   };
-  for (const p of paths) walk(p, true);
+  for (const p of paths) walk(p, true, p);
   return out;
 }
 
