@@ -16,12 +16,13 @@ export const registerAdvance: RegisterCommand = (program: Command, setExit) => {
     .argument("<model>", "model name (metadata.name)")
     .requiredOption("--env <env>", "environment: the directory under deployments/")
     .option("--no-commit", "write and stage the change without committing (for a pull request)")
+    .option("--sign", "sign the commit with your git signing setup (git commit -S; user.signingkey, gpg.format)")
     .option("--json", "print the result as JSON")
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
-    .action((model: string, opts: { env: string; commit: boolean; json?: boolean; root: string }) => {
+    .action((model: string, opts: { env: string; commit: boolean; sign?: boolean; json?: boolean; root: string }) => {
       try {
         const now = new Date();
-        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, command: "advance" }, (d) => planAdvance(d, now)), opts.json);
+        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "advance" }, (d) => planAdvance(d, now)), opts.json);
         setExit(EXIT.ok);
       } catch (err) {
         reportFailure("advance", err, setExit);

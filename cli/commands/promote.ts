@@ -21,6 +21,7 @@ interface PromoteOptions {
   approvedBy: string[];
   evaluation?: string;
   commit: boolean;
+  sign?: boolean;
   json?: boolean;
   root: string;
 }
@@ -59,13 +60,14 @@ export const registerPromote: RegisterCommand = (program: Command, setExit) => {
     .option("--approved-by <name>", "an approver from spec.promotion.approvals.approvers (repeatable)", collect, [])
     .option("--evaluation <file>", 'evaluation results JSON: { "metrics": { "<metric>": <number> } }')
     .option("--no-commit", "write and stage the change without committing (for a pull request)")
+    .option("--sign", "sign the commit with your git signing setup (git commit -S; user.signingkey, gpg.format)")
     .option("--json", "print the result as JSON")
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
     .action((model: string, opts: PromoteOptions) => {
       try {
         const evaluation = opts.evaluation !== undefined ? readEvaluation(opts.evaluation) : undefined;
         const now = new Date();
-        const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, command: "promote" }, (d) =>
+        const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "promote" }, (d) =>
           planPromote(d, { version: opts.version, uri: opts.uri, ...(opts.image !== undefined ? { image: opts.image } : {}), approvedBy: opts.approvedBy, ...(evaluation !== undefined ? { evaluation } : {}) }, now),
         );
         printApplied(applied, opts.json);

@@ -57,6 +57,8 @@ export interface RunOptions {
   readonly model: string;
   /** false: write and stage only, for a pull request. */
   readonly commit: boolean;
+  /** Sign the commit with the user's git signing setup (`git commit -S`: user.signingkey, gpg.format). */
+  readonly sign?: boolean;
   /** The command, for the lock and the journal (`promote`, `advance`, ...). @default "promotion" */
   readonly command?: string;
   /** Where notes about settled interrupted promotions go. @default stderr, prefixed `ml-gitops: ` */
@@ -238,7 +240,7 @@ function applyLocked(options: RunOptions, gd: string, plan: (d: LoadedDeployment
     step = "git commit";
     writeFileAtomic(messagePath(gd), message);
     // --only semantics (`-- <file>`): whatever else the user staged stays staged and out of this commit.
-    const committed = tryGit(root, ["commit", "-q", "--no-edit", "-F", messagePath(gd), "--", d.file]);
+    const committed = tryGit(root, ["commit", "-q", "--no-edit", ...(options.sign ? ["-S"] : []), "-F", messagePath(gd), "--", d.file]);
     if (!committed.ok) throw new GitError(`git commit failed: ${(committed.stderr || committed.stdout).trim()}`);
     faultPoint("committed");
     const commit = committedAsJournaled(root, journal);

@@ -1,7 +1,7 @@
 /** `plan --out DIR` writes only below DIR and removes only what an earlier run wrote. */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
@@ -73,7 +73,7 @@ describe("output tree", () => {
       assert.throws(() => writeTree(out, tree({ [rel]: "x" })), new RegExp(`${JSON.stringify(rel).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} is not a plain relative path below`));
     }
     assert.throws(() => writeTree(out, tree({ "stack/plan.json": "x" })), /stack is a symbolic link; ml-gitops writes only real files below/);
-    assert.deepEqual(require("node:fs").readdirSync(outside), []);
+    assert.deepEqual(readdirSync(outside), []);
   });
 
   it("fails fast on a virtual file system instead of spinning in mkdir", () => {

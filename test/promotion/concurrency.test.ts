@@ -5,7 +5,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { cli, DECLARATION, FILE, makeRepos, trailersOf, URI_A, URI_C, type Repo } from "./repo";
@@ -31,7 +31,7 @@ async function race(jobs: string[][][]): Promise<Result[][]> {
   const dir = mkdtempSync(path.join(tmpdir(), "ml-gitops-race-"));
   scratch.push(dir);
   const barrier = path.join(dir, "barrier");
-  require("node:fs").mkdirSync(barrier);
+  mkdirSync(barrier);
   return Promise.all(
     jobs.map((list, w) => {
       const file = path.join(dir, `jobs-${w}.json`);
