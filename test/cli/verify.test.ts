@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { judge } from "../../lib/promotion/verify";
-import { PROJECT_ROOT } from "../support/project-copy";
+import { copyProject, PROJECT_ROOT } from "../support/project-copy";
+import { cli as run } from "../support/cli";
 import { cli, FILE, IMAGE, makeRepo, URI_C, type Repo } from "../promotion/repo";
 
 const repos: Repo[] = [];
@@ -178,5 +179,39 @@ describe("the verify rules", () => {
     ]);
     assert.deepEqual(judge({ stable: a("1"), releases: [a("0"), a("1")] }, { stable: a("1"), releases: [a("1")] }, undefined, at), ["removes releases entry 0; releases is append-only (ml-gitops never removes one)"]);
     assert.deepEqual(judge({ stable: a("2"), releases: [a("1"), a("2")] }, { stable: a("1", "x"), releases: [a("1"), a("2")] }, t("rollback", "1"), at), ["sets stable 1 to 1 (x), but its releases entry is 1 (u-1)"]);
+  });
+});
+
+describe("ml-gitops plan in CI", () => {
+  it("fails on a hand-edited stable when CI is set, and ignores history outside CI", async () => {
+    const root = copyProject();
+    dirs.push(root);
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" });
+    git("init", "-q", "-b", "main");
+    git("config", "user.name", "Test Promoter");
+    git("config", "user.email", "promoter@example.com");
+    git("config", "commit.gpgsign", "false");
+    git("add", "-A");
+    git("commit", "-q", "-m", "samples");
+    const file = "deployments/staging/fraud-detector.yaml";
+    const text = readFileSync(path.join(root, file), "utf8");
+    // A promotion commit first, so the declaration is under verification, then a hand edit of stable.
+    writeFileSync(path.join(root, file), `${text}# promoted\n`);
+    git("commit", "-q", "-am", "promote\n\nModel: fraud-detector\nEnvironment: staging\nAction: promote\nTo-Version: x");
+    writeFileSync(path.join(root, file), `${text}# promoted\n`.replace(/( {2}stable:\n {4}version: )\S+/, "$1hand-made"));
+    git("commit", "-q", "-am", "hand edit");
+    const forged = git("rev-parse", "HEAD").trim();
+    const saved = process.env.CI;
+    try {
+      delete process.env.CI;
+      assert.equal((await run(["plan", "--stack", "artifacts", "--json"], { cwd: root })).code, 0);
+      process.env.CI = "true";
+      const res = await run(["plan", "--stack", "artifacts", "--json"], { cwd: root });
+      assert.equal(res.code, 1);
+      assert.match(res.stderr, new RegExp(`^ml-gitops plan: MANDATORY promotion-record: ${file}: sets stable to hand-made .*\\[commit ${forged.slice(0, 12)} "hand edit" by Test Promoter\\]\\n`, "m"));
+    } finally {
+      if (saved === undefined) delete process.env.CI;
+      else process.env.CI = saved;
+    }
   });
 });
