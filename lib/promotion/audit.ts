@@ -4,7 +4,7 @@
  * person wrote can't forge or hide an entry.
  */
 import { DEPLOYMENTS_DIR } from "../deployments/loader";
-import { tryGit } from "./git";
+import { GitError, head, tryGit } from "./git";
 import { parseTrailerLines, readTrailers, type Trailers } from "./message";
 
 export interface AuditEntry extends Trailers {
@@ -18,11 +18,14 @@ export interface AuditEntry extends Trailers {
 const FIELD = "\x1f";
 const RECORD = "\x1e";
 
-/** Newest first. Empty for a repository without commits. */
+/** Newest first. Empty for a repository without commits. @throws GitError when git log fails (a corrupt repository): never "no promotions". */
 export function readAudit(root: string, filter: { model?: string; environment?: string } = {}): AuditEntry[] {
   const where = filter.environment !== undefined ? `${DEPLOYMENTS_DIR}/${filter.environment}` : DEPLOYMENTS_DIR;
   const r = tryGit(root, ["log", `--format=%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%(trailers:only,unfold)${RECORD}`, "--", where]);
-  if (!r.ok) return [];
+  if (!r.ok) {
+    if (head(root) === undefined) return [];
+    throw new GitError(`git log failed: ${r.stderr.trim()}`);
+  }
   const out: AuditEntry[] = [];
   for (const record of r.stdout.split(RECORD)) {
     const [commit, author, authorEmail, date, trailerText] = record.replace(/^\n/, "").split(FIELD);
