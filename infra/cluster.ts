@@ -125,6 +125,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
         repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), targetRevision: gitops.revision, modelsPath: gitops.modelsPath },
         modelNamespaces: [config.kserve.modelsNamespace],
         syncTimeoutMinutes: gitops.syncTimeoutMinutes,
+        ...(gitops.signing && { signingKeys: gitops.signing.keys }),
       },
       k8sOpts,
     );
@@ -135,6 +136,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
         repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), branch: gitops.revision },
         gpuInfrastructure: { path: gitops.infraPath, timeoutMinutes: gitops.syncTimeoutMinutes },
         models: { path: gitops.modelsPath, timeoutMinutes: gitops.syncTimeoutMinutes },
+        ...(gitops.signing && { signingKeys: gitops.signing.keys }),
       },
       k8sOpts,
     );

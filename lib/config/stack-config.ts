@@ -11,6 +11,65 @@ import { CONFIG_KEYS, gpuPoolSchema, type ConfigKey, type RawConfig } from "./ke
 
 export const PROJECT = "ml-gitops";
 
+/** A trusted signing key, by kind: what Flux's GitRepository verification and Argo CD's source integrity take. */
+export interface SigningKey {
+  readonly id: string;
+  readonly kind: "ssh" | "pgp";
+  readonly publicKey: string;
+}
+
+export interface CommitSigning {
+  readonly keys: readonly SigningKey[];
+}
+
+const PGP_BLOCK = /^-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n[\s\S]*\n-----END PGP PUBLIC KEY BLOCK-----\s*$/;
+const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+
+/**
+ * Which keys the stack's controller can check. Flux source-controller verifies SSH and PGP
+ * signatures (fluxcd/source-controller@v1.9.1 internal/controller/gitrepository_controller.go
+ * verifyGitObject: `.sshpub` and `.asc` Secret keys); Argo CD 3.5 verifies GPG only, by key id
+ * (argo-cd@v3.5.1 pkg/apis/application/v1alpha1/source_integrity.go SourceIntegrityGitPolicyGPG).
+ */
+function signingProblems(raw: RawConfig, id: StackIdentity, problems: Problems): CommitSigning | undefined {
+  const path = `${PROJECT}:commitSigningKeys`;
+  if (!raw.requireSignedCommits) {
+    if (raw.commitSigningKeys.length > 0) problems.add({ file: id.file, path, message: "is set but requireSignedCommits is false, so no controller checks them", fix: "Set requireSignedCommits: true, or remove the keys" });
+    return undefined;
+  }
+  if (raw.delivery === "direct") {
+    problems.add({ file: id.file, path: `${PROJECT}:requireSignedCommits`, value: true, message: "needs a GitOps controller to check signatures, and delivery direct has none", fix: "Use delivery argocd or flux, or verify in CI with ml-gitops verify --require-signatures" });
+    return undefined;
+  }
+  if (raw.commitSigningKeys.length === 0) {
+    problems.add({ file: id.file, path, message: "must list at least one key when requireSignedCommits is true", fix: "Add the promoters' public keys: [{id, publicKey}]" });
+    return undefined;
+  }
+  const keys: SigningKey[] = [];
+  const seen = new Set<string>();
+  raw.commitSigningKeys.forEach((k, i) => {
+    const at = `${path}[${i}]`;
+    if (seen.has(k.id)) problems.add({ file: id.file, path: `${at}.id`, value: k.id, message: "is listed twice", fix: "Give each key its own id" });
+    seen.add(k.id);
+    const text = k.publicKey.trim();
+    const kind = PGP_BLOCK.test(text) ? "pgp" : SSH_PUBLIC_KEY.test(text) ? "ssh" : undefined;
+    if (kind === undefined) {
+      problems.add({ file: id.file, path: `${at}.publicKey`, message: "is neither an SSH public key line nor an armored PGP public key block", fix: "Paste the .pub file of an SSH key, or the output of gpg --export --armor <key id>" });
+      return;
+    }
+    if (raw.delivery === "argocd" && kind === "ssh") {
+      problems.add({ file: id.file, path: `${at}.publicKey`, message: "is an SSH key, but Argo CD 3.5 verifies GPG signatures only", fix: "Sign with a GPG key and list it here, or use delivery flux, which verifies SSH signatures" });
+      return;
+    }
+    if (raw.delivery === "argocd" && !/^[0-9A-F]{16}$/.test(k.id)) {
+      problems.add({ file: id.file, path: `${at}.id`, value: k.id, message: "must be the key's 16-hex-digit GPG key id (uppercase) with delivery argocd: the AppProject lists trusted keys by id", fix: "Use the id gpg --list-keys --keyid-format long shows" });
+      return;
+    }
+    keys.push({ id: k.id, kind, publicKey: `${text}\n` });
+  });
+  return { keys };
+}
+
 export interface StackIdentity {
   readonly stack: string;
   /** The stack's config file as users see it, e.g. `stacks/Pulumi.prod-us-east-1.yaml`. */
@@ -60,6 +119,8 @@ export interface ClusterStackConfig extends StackIdentity {
     readonly modelsPath: string;
     readonly infraPath: string;
     readonly syncTimeoutMinutes: number;
+    /** Present when the GitOps controller must verify commit signatures (requireSignedCommits). */
+    readonly signing?: CommitSigning;
   };
   readonly kserve: {
     readonly mode: "Standard" | "Knative";
@@ -303,6 +364,7 @@ export function parseStackConfig(
     });
   }
   const gpuPools = validatePools(raw, id, problems);
+  const signing = signingProblems(raw, id, problems);
   problems.throwIfAny(`invalid stack config ${id.file}`);
 
   const path = raw.gitopsPath ?? `clusters/${id.stack}`;
@@ -333,6 +395,7 @@ export function parseStackConfig(
       modelsPath: `${path}/models`,
       infraPath: `${path}/gpu-infra`,
       syncTimeoutMinutes: raw.syncTimeoutMinutes,
+      ...(signing && { signing }),
     },
     kserve: {
       mode: raw.kserveDeploymentMode,

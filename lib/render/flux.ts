@@ -24,6 +24,7 @@ export interface GitRepository {
     readonly interval: string;
     readonly timeout: string;
     readonly secretRef: { name: string };
+    readonly verify?: { mode: "HEAD"; secretRef: { name: string } };
   };
 }
 
@@ -36,6 +37,20 @@ export interface GitRepositoryInput {
   readonly secretName: string;
   /** @default 1 */
   readonly intervalMinutes?: number;
+  /**
+   * Secret of trusted public keys: Flux then refuses a HEAD commit without a good signature.
+   * @default no verification
+   */
+  readonly verifySecretName?: string;
+}
+
+/**
+ * Data of the trusted-keys Secret: source-controller reads PGP keys from `*.asc` and SSH keys from
+ * `*.sshpub` (fluxcd/source-controller@v1.9.1 internal/controller/gitrepository_controller.go,
+ * publicKeyPGPSuffix / publicKeySSHSuffix).
+ */
+export function signingKeysSecretData(keys: readonly { id: string; kind: "ssh" | "pgp"; publicKey: string }[]): Record<string, string> {
+  return Object.fromEntries(keys.map((k) => [`${k.id}.${k.kind === "ssh" ? "sshpub" : "asc"}`, k.publicKey]));
 }
 
 export function buildGitRepository(input: GitRepositoryInput): GitRepository {
@@ -49,6 +64,9 @@ export function buildGitRepository(input: GitRepositoryInput): GitRepository {
       interval: `${input.intervalMinutes ?? 1}m`,
       timeout: "60s",
       secretRef: { name: input.secretName },
+      // HEAD: the commit the branch points to, which is the promotion commit Flux applies
+      // (fluxcd/source-controller@v1.9.1 api/v1/gitrepository_types.go GitRepositoryVerification).
+      ...(input.verifySecretName !== undefined && { verify: { mode: "HEAD" as const, secretRef: { name: input.verifySecretName } } }),
     },
   };
 }
