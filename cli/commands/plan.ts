@@ -4,6 +4,8 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { parseStackConfig } from "../../lib/config/stack-config";
+import { readStackFile } from "../../lib/config/stack-file";
 import { ValidationError } from "../../lib/errors";
 import { OutputError, prepareOutputDir } from "../../lib/output-tree";
 import { loadPackConfig, type PackConfig } from "../../lib/policy/evaluate";
@@ -25,14 +27,25 @@ function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
  * printed to stderr and counts as a mandatory one. Outside a git checkout there is no history to
  * check; a shallow clone lacks it, which is said and skipped (fetch-depth: 0 enables the check).
  */
-function verifyHistory(root: string): number {
+/** Environments a planned stack serves with requireSignedCommits: there, promotion commits must be signed. */
+function signedEnvironments(root: string, plans: readonly { stack: string }[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of plans) {
+    const file = readStackFile(root, p.stack);
+    const config = parseStackConfig(file.config, { stack: p.stack, file: file.file }, file.secretKeys);
+    if (config.role === "cluster" && config.gitops.signing) out.add(config.environment);
+  }
+  return out;
+}
+
+function verifyHistory(root: string, requireSignaturesIn: ReadonlySet<string>): number {
   if (!tryGit(root, ["rev-parse", "--show-toplevel"]).ok) return 0;
   const shallow = tryGit(root, ["rev-parse", "--is-shallow-repository"]);
   if (shallow.ok && shallow.stdout.trim() === "true") {
     process.stderr.write("ml-gitops plan: warning: shallow clone, promotion history not verified; fetch the full history (fetch-depth: 0) to verify it\n");
     return 0;
   }
-  const violations = verifyRepository(root);
+  const violations = verifyRepository(root, { requireSignaturesIn });
   for (const v of violations) process.stderr.write(`ml-gitops plan: MANDATORY promotion-record: ${formatViolation(v)}\n`);
   return violations.length;
 }
@@ -76,7 +89,7 @@ export const registerPlan: RegisterCommand = (program: Command, setExit) => {
           for (const p of plans) out(`\n${summaryText(p)}`);
           if (flags.out) out(`\nwrote ${resolve(flags.out)}/summary.md and one directory per stack`);
         }
-        const forged = flags.verifyHistory || inCi() ? verifyHistory(process.cwd()) : 0;
+        const forged = flags.verifyHistory || inCi() ? verifyHistory(process.cwd(), signedEnvironments(process.cwd(), plans)) : 0;
         const mandatory = mandatoryCount(plans) + forged;
         if (!flags.json) out(mandatory === 0 ? `\nplan: ${plans.length} stacks, no mandatory violations` : `\nplan: ${mandatory} mandatory violation(s)`);
         setExit(mandatory === 0 ? EXIT.ok : EXIT.refused);

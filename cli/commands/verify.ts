@@ -13,7 +13,7 @@ import { EXIT, type RegisterCommand } from "../exit";
 import { modelStatuses } from "./status";
 
 /** Every declaration's violations. @throws GitError (shallow clone, unknown --since, git failing) */
-export function verifyRepository(root: string, options: VerifyOptions & { environment?: string } = {}): VerifyViolation[] {
+export function verifyRepository(root: string, options: VerifyOptions & { environment?: string; requireSignaturesIn?: ReadonlySet<string> } = {}): VerifyViolation[] {
   assertRepository(root);
   const shallow = tryGit(root, ["rev-parse", "--is-shallow-repository"]);
   if (shallow.ok && shallow.stdout.trim() === "true") {
@@ -24,7 +24,8 @@ export function verifyRepository(root: string, options: VerifyOptions & { enviro
   }
   const out: VerifyViolation[] = [];
   for (const s of modelStatuses(root, options.environment)) {
-    const found = verifyDeclaration(root, s.file, { model: s.model, environment: s.environment }, options);
+    const requireSignatures = options.requireSignatures === true || options.requireSignaturesIn?.has(s.environment) === true;
+    const found = verifyDeclaration(root, s.file, { model: s.model, environment: s.environment }, { ...(options.since !== undefined && { since: options.since }), requireSignatures });
     if (typeof found === "string") throw new GitError(`git log -- ${s.file} failed: ${found}`);
     out.push(...found);
   }
