@@ -146,6 +146,25 @@ export type StackConfig = ClusterStackConfig | ArtifactStackConfig;
 
 const KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
 
+/**
+ * Config keys of the AWS provider (@pulumi/aws 7.48.0, config/vars.d.ts; a test keeps this list
+ * equal to the installed package's). A misspelled one (aws:regoin) would be ignored by the
+ * provider, which then falls back to the environment: refused instead.
+ */
+export const AWS_PROVIDER_KEYS: ReadonlySet<string> = new Set([
+  "accessKey", "allowedAccountIds", "assumeRoleWithWebIdentity", "assumeRoles", "customCaBundle",
+  "defaultTags", "ec2MetadataServiceEndpoint", "ec2MetadataServiceEndpointMode", "endpoints",
+  "forbiddenAccountIds", "httpProxy", "httpsProxy", "ignoreTags", "insecure", "maxRetries",
+  "noProxy", "profile", "region", "retryMode", "s3UsEast1RegionalEndpoint", "s3UsePathStyle",
+  "secretKey", "sharedConfigFiles", "sharedCredentialsFiles", "skipCredentialsValidation",
+  "skipMetadataApiCheck", "skipRegionValidation", "skipRequestingAccountId", "stsRegion",
+  "tagPolicyCompliance", "token", "tokenBucketRateLimiterCapacity", "useDualstackEndpoint",
+  "useFipsEndpoint", "userAgents"
+]);
+
+/** Namespaces a stack file may use: this program's, the AWS provider's, and Pulumi's own (pulumi:disable-default-providers...). */
+const NAMESPACES = new Set([PROJECT, "aws", "pulumi"]);
+
 /** Decodes the wire strings into JSON values by each key's declared Pulumi type. */
 function decode(
   all: Readonly<Record<string, string>>,
@@ -155,7 +174,18 @@ function decode(
   const decoded: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(all)) {
     const [namespace, key] = fullKey.split(":") as [string, string | undefined];
-    if (namespace !== PROJECT || key === undefined) continue;
+    if (!NAMESPACES.has(namespace) || key === undefined) {
+      problems.add({ file: id.file, path: fullKey, value: text, message: `uses the namespace ${namespace}, which this program does not read`, fix: `Use ${PROJECT}:<key> or aws:<key>, or remove it` });
+      continue;
+    }
+    if (namespace === "aws") {
+      if (!AWS_PROVIDER_KEYS.has(key)) {
+        const guess = closest(key, [...AWS_PROVIDER_KEYS]);
+        problems.add({ file: id.file, path: fullKey, value: text, message: "is not a config key of the AWS provider, which would silently ignore it", fix: guess ? `Did you mean aws:${guess}? Otherwise remove it` : "Remove it" });
+      }
+      continue;
+    }
+    if (namespace !== PROJECT) continue;
     const spec = (CONFIG_KEYS as Record<string, (typeof CONFIG_KEYS)[ConfigKey]>)[key];
     const at = { file: id.file, path: fullKey };
     if (!spec) {
@@ -344,6 +374,16 @@ export function parseStackConfig(
   }
   if (raw.modelBucketName === undefined && raw.artifactStack === undefined) {
     problems.add({ file: id.file, path: `${PROJECT}:artifactStack`, message: "is required when modelBucketName is not set", fix: "Reference the artifact store stack, or set modelBucketName to create a bucket in this stack" });
+  }
+  if (raw.artifactStack !== undefined) {
+    // A StackReference is `<stack>` (this project) or `<org>/<project>/<stack>`. Another project's
+    // stack must not resolve to a same-named stack of this one (the plan used the last segment).
+    const parts = raw.artifactStack.split("/");
+    if (parts.length === 3 && parts[1] !== PROJECT) {
+      problems.add({ file: id.file, path: `${PROJECT}:artifactStack`, value: raw.artifactStack, message: `names a stack of project ${parts[1]}, but the artifact store is a stack of this project (${PROJECT})`, fix: `Reference it as <stack> or <org>/${PROJECT}/<stack>` });
+    } else if (parts.length !== 1 && parts.length !== 3) {
+      problems.add({ file: id.file, path: `${PROJECT}:artifactStack`, value: raw.artifactStack, message: "is not a stack reference", fix: `Write <stack> or <org>/${PROJECT}/<stack>` });
+    }
   }
   if (raw.modelBucketName !== undefined && raw.artifactStack !== undefined) {
     problems.add({ file: id.file, path: `${PROJECT}:modelBucketName`, value: raw.modelBucketName, message: "conflicts with artifactStack", fix: "Use either a local bucket (modelBucketName) or the artifact store (artifactStack)" });
