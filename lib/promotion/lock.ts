@@ -14,7 +14,7 @@
  * process is gone (same host, pid not alive) is stale and taken over; the journal (journal.ts)
  * then finishes or undoes what that process left.
  */
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import * as path from "node:path";
 import { GitError } from "./git";
@@ -159,6 +159,31 @@ function takeOver(file: string, stale: LockOwner): boolean {
   }
   rmSync(aside, { force: true });
   return true;
+}
+
+/**
+ * Removes what killed processes left in `<git-dir>/ml-gitops/`: half-written journal or message
+ * files (`.<name>.<pid>.<hex>.tmp`, from an atomic write cut short) and private lock files of
+ * processes that are gone. Called with the lock held, so no live command is writing them.
+ */
+export function sweepLeftovers(gitDir: string): string[] {
+  const dir = path.join(gitDir, "ml-gitops");
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of entries) {
+    const privateLock = /^lock\.(?:stale\.)?(\d+)$/.exec(name);
+    const stale = /^\.(journal\.json|COMMIT_MSG)\.\d+\.[0-9a-f]+\.tmp$/.test(name) || (privateLock !== null && Number(privateLock[1]) !== process.pid && !alive(Number(privateLock[1])));
+    if (stale) {
+      rmSync(path.join(dir, name), { force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
 }
 
 /** Whether `<git-dir>/index.lock` exists: a git command is running, or one was killed. */

@@ -15,7 +15,7 @@ import type { LoadedDeployment } from "../deployments/types";
 import { faultPoint } from "./fault";
 import { assertIdentity, assertRepository, behindUpstream, currentBranch, gitDir, GitError, head, tryGit, uncommitted } from "./git";
 import { clearJournal, committedAsJournaled, describeSettled, messagePath, readJournal, settle, writeJournal, type Journal } from "./journal";
-import { indexLocked, lockWaitMs, PromotionLock, sleepSync } from "./lock";
+import { indexLocked, lockWaitMs, PromotionLock, sleepSync, sweepLeftovers } from "./lock";
 import { formatCommitMessage, type Action, type Trailers } from "./message";
 import { PromotionRefused, type Change } from "./transitions";
 import { writeFileAtomic } from "./write";
@@ -161,6 +161,7 @@ export function runChange(options: RunOptions, plan: (d: LoadedDeployment) => Ch
   const lock = PromotionLock.acquire(gd, `${options.command ?? "promotion"} ${options.model} --env ${options.environment}`, waitMs);
   try {
     if (lock.tookOverFrom) notify(`took over the promotion lock of ${lock.tookOverFrom.command} (pid ${lock.tookOverFrom.pid}), which is no longer running`);
+    sweepLeftovers(gd);
     settleInterrupted(root, gd, notify);
     waitForIndex(gd, waitMs);
     return applyLocked(options, gd, plan);

@@ -25,10 +25,11 @@ describe("output to a closed pipe (| head)", () => {
   it("ends with the command's own exit code and no EPIPE crash", async () => {
     const r = makeRepo();
     repos.push(r);
-    for (const argv of [["status", "--root", r.root], ["history", "llama-3-8b", "--root", r.root]]) {
-      const res = await withClosedStdout(...argv);
-      assert.equal(res.stderr, "", argv.join(" "));
-      assert.equal(res.code, 0, argv.join(" "));
+    const runs = [["status", "--root", r.root], ["history", "llama-3-8b", "--root", r.root]];
+    const results = await Promise.all(runs.map((argv) => withClosedStdout(...argv)));
+    for (const [i, res] of results.entries()) {
+      assert.equal(res.stderr, "", runs[i]!.join(" "));
+      assert.equal(res.code, 0, runs[i]!.join(" "));
     }
   });
 });

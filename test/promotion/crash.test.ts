@@ -5,7 +5,7 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import * as path from "node:path";
@@ -24,15 +24,19 @@ function promoteArgv(r: Repo): string[] {
   return ["promote", "llama-3-8b", "--env", "production", "--version", "v3.2.0", "--uri", URI_C, "--approved-by", "dana.ml-lead", "--approved-by", "sam.platform", "--evaluation", evaluation, "--root", r.root];
 }
 
-/** Runs one promote in a child process that kills itself at `point`; returns its pid. */
-function killedAt(r: Repo, point: FaultPoint): number {
+/** Runs one promote in a child process that kills itself at `point`; resolves to its pid. */
+function killedAt(r: Repo, point: FaultPoint): Promise<number> {
   const dir = `${r.root}-barrier`;
   mkdirSync(dir, { recursive: true });
   const jobs = `${r.root}-jobs.json`;
   writeFileSync(jobs, JSON.stringify([{ argv: promoteArgv(r), party: 1 }]));
-  const res = spawnSync(process.execPath, ["--import", "tsx", WORKER, "w0", dir, jobs], { env: { ...process.env, ML_GITOPS_FAULT: point }, encoding: "utf8" });
-  assert.equal(res.signal, "SIGKILL", `expected a kill at ${point}: ${res.stdout}${res.stderr}`);
-  return res.pid!;
+  const child = spawn(process.execPath, ["--import", "tsx", WORKER, "w0", dir, jobs], { env: { ...process.env, ML_GITOPS_FAULT: point }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve, reject) =>
+    child.on("close", (_code, signal) => (signal === "SIGKILL" ? resolve(child.pid!) : reject(new Error(`expected a kill at ${point}, got ${signal ?? _code}: ${out}`)))),
+  );
 }
 
 const ours = (r: Repo) => (existsSync(path.join(r.root, ".git", "ml-gitops")) ? readdirSync(path.join(r.root, ".git", "ml-gitops")).sort() : []);
@@ -52,7 +56,7 @@ describe("a promotion killed in the write-to-commit window", { concurrency: true
   for (const [i, point] of FAULT_POINTS.entries()) {
     const r = all[i]!;
     it(`leaves a journal when killed at "${point}", and the next command ${point === "committed" ? "keeps the commit" : "restores the file and the index"}`, async () => {
-      const pid = killedAt(r, point);
+      const pid = await killedAt(r, point);
       const left = LEFT[point];
       // THEN the repository is as before, or holds the change (written, staged or committed) with its journal
       assert.equal(r.read() === DECLARATION, left.file === "original", `file after a kill at ${point}`);
@@ -132,7 +136,7 @@ describe("read-only commands after an interruption", () => {
   it("status warns that a promotion is unsettled and says which command settles it", async () => {
     const [r] = makeRepos(1);
     repos.push(r!);
-    const pid = killedAt(r!, "written");
+    const pid = await killedAt(r!, "written");
     const res = await cli("status", "--root", r!.root);
     assert.equal(res.code, 0);
     assert.equal(
@@ -146,7 +150,7 @@ describe("settling never overwrites someone else's bytes", () => {
   it("leaves a file edited after the interruption alone, with the journal, and says how to finish", async () => {
     const [r] = makeRepos(1);
     repos.push(r!);
-    const pid = killedAt(r!, "written");
+    const pid = await killedAt(r!, "written");
     const edited = `${r!.read()}# a hand edit after the crash\n`;
     r!.write(FILE, edited);
     const res = await cli(...promoteArgv(r!));
@@ -158,5 +162,19 @@ describe("settling never overwrites someone else's bytes", () => {
     );
     assert.equal(r!.read(), edited);
     assert.ok(existsSync(journal));
+  });
+});
+
+describe("leftovers of processes killed mid-write", () => {
+  it("removes half-written journal files and dead processes' private lock files, under the lock", async () => {
+    const [r] = makeRepos(1);
+    repos.push(r!);
+    const dir = path.join(r!.root, ".git", "ml-gitops");
+    mkdirSync(dir);
+    // pid 2^22+1 is above Linux's pid_max, so never alive.
+    for (const f of [".journal.json.4194305.0a1b2c3d.tmp", ".COMMIT_MSG.4194305.deadbeef.tmp", "lock.4194305", "lock.stale.4194305"]) writeFileSync(path.join(dir, f), "");
+    const res = await cli(...promoteArgv(r!));
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(ours(r!), []);
   });
 });
