@@ -22,6 +22,7 @@ export function formatEntry(e: AuditEntry): string {
     e.reason !== undefined ? `reason: ${e.reason}` : undefined,
     e.reverts !== undefined ? `reverts ${e.reverts.slice(0, 12)}` : undefined,
     `commit ${e.commit.slice(0, 12)}`,
+    e.signature === "none" ? undefined : `signature ${e.signature}`,
   ];
   return parts.filter((p) => p !== undefined).join("  ");
 }

@@ -140,6 +140,10 @@ describe("signed promotion commits", { skip: NO_SSH }, () => {
       "rollback llama-3-8b v3.2.0 -> v3.1.0 (production)\n\nModel: llama-3-8b\nEnvironment: production\nAction: rollback\nFrom-Version: v3.2.0\nTo-Version: v3.1.0",
     );
     assert.equal((await cli("verify", "--root", r.root)).code, 0);
+    // history shows the forged entry like any other, but says which entries carry a good signature.
+    const history = JSON.parse((await cli("history", "llama-3-8b", "--json", "--root", r.root)).stdout) as { action: string; signature: string }[];
+    assert.deepEqual(history.slice(0, 2).map((e) => [e.action, e.signature]), [["rollback", "none"], ["complete", "good"]]);
+    assert.match((await cli("history", "llama-3-8b", "--root", r.root)).stdout.split("\n")[1]!, /complete .* {2}commit [0-9a-f]{12} {2}signature good$/);
     const res = await cli("verify", "--require-signatures", "--root", r.root);
     assert.equal(res.code, 1);
     assert.equal(
