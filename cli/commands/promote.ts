@@ -40,8 +40,9 @@ function readEvaluation(file: string): ReturnType<typeof parseEvaluation> {
 
 /** One line for people; `--json` prints the same facts as an object. */
 export function describeApplied(a: Applied): string {
-  const where = a.commit !== undefined ? `committed ${a.commit.slice(0, 12)}` : `staged ${a.file} (not committed)`;
-  return `${a.subject}\n${where}\n`;
+  if (a.commit !== undefined) return `${a.subject}\ncommitted ${a.commit.slice(0, 12)}\n`;
+  // The trailers are the record: a commit without them is a hand edit to history and verify.
+  return `${a.subject}\nstaged ${a.file} (not committed); commit it with this message, keeping the trailers (git commit -F <file>), and merge it without squashing:\n\n${a.message ?? ""}`;
 }
 
 export function printApplied(a: Applied, json: boolean | undefined): void {

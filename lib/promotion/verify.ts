@@ -112,10 +112,15 @@ interface CommitInfo {
   readonly trailers: Trailers | undefined;
 }
 
-/** Commits that touched `file`, oldest first, first parent only (a merge brings changes already judged on their branch). */
+/**
+ * Commits that touched `file`, parents before children, merges left out: a promotion made on a
+ * branch (`--no-commit` for a pull request, then committed with its message) is judged as its own
+ * commit, and the merge that brings it adds nothing of its own. A squash merge drops the trailers:
+ * merge promotion branches with a merge commit or a rebase.
+ */
 function commitsOf(root: string, file: string, since: string | undefined): CommitInfo[] | string {
   const range = since !== undefined ? [`${since}..HEAD`] : ["HEAD"];
-  const r = tryGit(root, ["log", "--reverse", "--first-parent", `--format=%H${FIELD}%P${FIELD}%an${FIELD}%s${FIELD}%(trailers:only,unfold)${RECORD}`, ...range, "--", file]);
+  const r = tryGit(root, ["log", "--reverse", "--topo-order", "--no-merges", `--format=%H${FIELD}%P${FIELD}%an${FIELD}%s${FIELD}%(trailers:only,unfold)${RECORD}`, ...range, "--", file]);
   if (!r.ok) return r.stderr.trim();
   return r.stdout
     .split(RECORD)
@@ -148,20 +153,17 @@ export function verifyDeclaration(root: string, file: string, where: { model: st
   const first = options.since !== undefined ? 0 : commits.findIndex((c) => c.trailers !== undefined && c.trailers.model === where.model && c.trailers.environment === where.environment);
   if (first < 0) return [];
   const out: VerifyViolation[] = [];
-  let before = recordOf(textAt(root, options.since ?? commits[first]!.parent, file)) ?? { releases: [] };
+  // Each commit is judged against its own parent, so branches and their order don't matter.
   for (const c of commits.slice(first)) {
     const after = recordOf(textAt(root, c.commit, file));
-    if (!after) {
-      before = { releases: [] };
-      continue;
-    }
+    if (!after) continue;
+    const before = recordOf(textAt(root, c.parent, file)) ?? { releases: [] };
     const problems = judge(before, after, c.trailers, where);
     const changesRecord = !same(before.stable, after.stable) || before.releases.length !== after.releases.length || before.releases.some((r, i) => !same(r, after.releases[i]));
     if (options.requireSignatures && changesRecord && problems.length === 0 && !signatureGood(root, c.commit)) {
       problems.push("changes stable or releases in a commit without a good signature; signatures are required (promote with --sign, and trust the key in gpg.ssh.allowedSignersFile or the GPG keyring)");
     }
     for (const message of problems) out.push({ file, commit: c.commit, author: c.author, message: `${message} [commit ${c.commit.slice(0, 12)} "${c.subject}" by ${c.author}]` });
-    before = after;
   }
   return out;
 }

@@ -48,6 +48,8 @@ export interface Applied {
   readonly canaryWeightPercent: number;
   /** The new commit; absent with `--no-commit` (the change is staged instead). */
   readonly commit?: string;
+  /** With `--no-commit`: the message to commit the staged change with, so history and verify see a promotion. */
+  readonly message?: string;
   readonly staged: boolean;
 }
 
@@ -236,7 +238,7 @@ function applyLocked(options: RunOptions, gd: string, plan: (d: LoadedDeployment
     faultPoint("staged");
     if (!options.commit) {
       clearJournal(gd, journal);
-      return { ...base, staged: true };
+      return { ...base, message, staged: true };
     }
     step = "git commit";
     writeFileAtomic(messagePath(gd), message);

@@ -219,3 +219,28 @@ describe("ml-gitops plan in CI", () => {
     }
   });
 });
+
+describe("promotions through pull requests", () => {
+  it("verifies a --no-commit promotion committed with the printed message on a branch and merged", async () => {
+    const r = makeRepo();
+    repos.push(r);
+    await completeCanary(r);
+    r.git("switch", "-q", "-c", "rollback-pr");
+    const staged = await cli("rollback", "llama-3-8b", "--env", "production", "--no-commit", "--root", r.root);
+    assert.equal(staged.code, 0, staged.stderr);
+    const message = staged.stdout.split("\n\n").slice(1).join("\n\n");
+    assert.match(message, /^rollback llama-3-8b v3\.2\.0 -> v3\.1\.0 \(production\)\n\nModel: llama-3-8b\n/);
+    const file = `${r.root}-msg.txt`;
+    writeFileSync(file, message);
+    dirs.push(file);
+    r.git("commit", "-q", "-F", file);
+    r.git("switch", "-q", "main");
+    r.write("README.md", "a change on main meanwhile\n");
+    r.git("add", "README.md");
+    r.git("commit", "-q", "-m", "docs");
+    r.git("merge", "-q", "--no-ff", "-m", "Merge pull request: rollback llama", "rollback-pr");
+    const res = await cli("verify", "--root", r.root);
+    assert.equal(res.stdout, "verify: every release and stable change was made by a matching promotion commit\n");
+    assert.equal(res.code, 0);
+  });
+});
