@@ -7,6 +7,7 @@ import { readAudit, type AuditEntry } from "../../lib/promotion/audit";
 import { assertName } from "../../lib/names";
 import { assertRepository } from "../../lib/promotion/git";
 import { reportFailure } from "../../lib/promotion/outcome";
+import { interruptedNotice } from "../../lib/promotion/workflow";
 import { EXIT, type RegisterCommand } from "../exit";
 
 export function formatEntry(e: AuditEntry): string {
@@ -39,6 +40,8 @@ export const registerHistory: RegisterCommand = (program: Command, setExit) => {
       try {
         if (opts.env !== undefined) assertName("environment", "--env", opts.env);
         assertRepository(opts.root);
+        const notice = interruptedNotice(opts.root);
+        if (notice) process.stderr.write(`ml-gitops history: warning: ${notice}\n`);
         const entries = readAudit(opts.root, { model, ...(opts.env !== undefined ? { environment: opts.env } : {}) });
         if (opts.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
         else if (entries.length === 0) process.stdout.write(`no promotion commits for ${model}${opts.env ? ` in ${opts.env}` : ""}\n`);

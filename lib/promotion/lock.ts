@@ -108,9 +108,11 @@ export class PromotionLock {
       }
       if (Date.now() >= deadline) {
         const who = owner ? `${owner.command} (pid ${owner.pid} on ${owner.host}, since ${owner.startedAt})` : "another ml-gitops command";
+        // The owner is known to be alive only when it is on this host and readable.
+        const removable = owner === undefined || owner.host !== hostname();
         throw new GitError(
           `another promotion is in progress in this repository: ${who}; waited ${Math.round(waitMs / 1000)}s. Run again when it has finished` +
-            (owner && owner.host !== hostname() ? `; if that process is gone, remove ${file}` : ""),
+            (removable ? `; if no ml-gitops command is running, remove ${file}` : ""),
         );
       }
       sleepSync(Math.min(delay, Math.max(1, deadline - Date.now())));

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { formatProblem, looksSecret } from "../../lib/errors";
+import { isName } from "../../lib/names";
 import { parseStackConfig } from "../../lib/config/stack-config";
 import { cli, makeRepo, type Repo } from "../promotion/repo";
 
@@ -38,6 +39,17 @@ describe("environment names", () => {
       assert.equal(res.code, 2, argv.join(" "));
       assert.match(res.stderr, /(environment|--env): is not an environment name: use letters, digits/);
     }
+  });
+});
+
+describe("names", () => {
+  it("never accepts a path: no separator, no leading dot, nothing empty", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), (value) => {
+        if (isName(value)) assert.ok(!value.includes("/") && !value.includes("\\") && !value.startsWith(".") && value !== "" && path.basename(value) === value, value);
+      }),
+    );
+    assert.deepEqual(["..", ".", "", "a/b", "/abs", ".hidden", "prod-us-east-1", "a.b_c-1"].map(isName), [false, false, false, false, false, false, true, true]);
   });
 });
 

@@ -101,6 +101,22 @@ describe("locks held by others", () => {
     }
   });
 
+  it("says how to clear a lock whose owner it can't read", async () => {
+    const [r] = makeRepos(1);
+    repos.push(r!);
+    mkdirSync(path.join(r!.root, ".git", "ml-gitops"));
+    const lock = path.join(r!.root, ".git", "ml-gitops", "lock");
+    writeFileSync(lock, "");
+    process.env.ML_GITOPS_LOCK_WAIT_MS = "100";
+    try {
+      const res = await cli(...promoteArgv(r!));
+      assert.equal(res.code, 2);
+      assert.equal(res.stderr, `ml-gitops promote: another promotion is in progress in this repository: another ml-gitops command; waited 0s. Run again when it has finished; if no ml-gitops command is running, remove ${lock}\n`);
+    } finally {
+      delete process.env.ML_GITOPS_LOCK_WAIT_MS;
+    }
+  });
+
   it("respects git's index.lock: waits, then says how to clear a stale one", async () => {
     const [r] = makeRepos(1);
     repos.push(r!);
