@@ -47,7 +47,9 @@ export interface GitRepositoryInput {
 /**
  * Data of the trusted-keys Secret: source-controller reads PGP keys from `*.asc` and SSH keys from
  * `*.sshpub` (fluxcd/source-controller@v1.9.1 internal/controller/gitrepository_controller.go,
- * publicKeyPGPSuffix / publicKeySSHSuffix).
+ * publicKeyPGPSuffix / publicKeySSHSuffix and verifyGitObject). Flux v2.9.1 bundles
+ * source-controller v1.9.2 (fluxcd/flux2@v2.9.1 manifests/bases/source-controller/kustomization.yaml);
+ * v1.9.1, the CRDs in ../shared, is the newest tag whose source could be read here.
  */
 export function signingKeysSecretData(keys: readonly { id: string; kind: "ssh" | "pgp"; publicKey: string }[]): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [`${k.id}.${k.kind === "ssh" ? "sshpub" : "asc"}`, k.publicKey]));
