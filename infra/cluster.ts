@@ -13,10 +13,13 @@ import { GpuNodePool } from "../components/gpu-node-pool";
 import { KServe } from "../components/kserve";
 import { ModelDeployment } from "../components/model-deployment";
 import { ModelReaderRole } from "../components/model-reader-role";
+import { Monitoring } from "../components/monitoring";
+import { DcgmExporter } from "../components/dcgm-exporter";
 import { needsDevicePlugin, NvidiaDevicePlugin } from "../components/nvidia-device-plugin";
 import type { ClusterStackConfig } from "../lib/config/stack-config";
 import { loadDeployments } from "../lib/deployments/loader";
 import { nodeGroupsForPools } from "../lib/render/local-model-node-group";
+import { INSTALLED_PROMETHEUS_URL } from "../lib/render/monitoring-stack";
 import { artifactBucket } from "./artifacts-source";
 import { secret } from "./config";
 
@@ -114,7 +117,22 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
     },
     k8sOpts,
   );
-  const rollouts = new ArgoRollouts("argo-rollouts", { prometheusUrl: config.prometheusUrl }, k8sOpts);
+  // The analyses read the Prometheus this stack installs, or the one the config names.
+  const monitoring = config.monitoring.kind === "kube-prometheus-stack" ? new Monitoring("monitoring", {}, k8sOpts) : undefined;
+  const prometheusUrl = config.monitoring.kind === "external" ? config.monitoring.prometheusUrl : INSTALLED_PROMETHEUS_URL;
+  // GPU telemetry for the GPU-memory gate; its ServiceMonitor needs the installed Operator's CRDs.
+  if (config.gpuPools.length > 0) {
+    new DcgmExporter(
+      "dcgm-exporter",
+      { serviceMonitor: monitoring !== undefined, ...(monitoring ? { namespace: monitoring.namespace } : {}) },
+      { ...k8sOpts, ...(monitoring ? { dependsOn: [monitoring] } : {}) },
+    );
+  }
+  const rollouts = new ArgoRollouts(
+    "argo-rollouts",
+    { prometheusUrl, serviceMonitor: monitoring !== undefined },
+    { ...k8sOpts, ...(monitoring ? { dependsOn: [monitoring] } : {}) },
+  );
 
   const gitops = config.gitops;
   if (gitops.delivery === "argocd") {
@@ -153,12 +171,12 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
           render: {
             kserveMode: config.kserve.mode,
             storageServiceAccount: STORAGE_SERVICE_ACCOUNT,
-            prometheusUrl: config.prometheusUrl,
+            prometheusUrl,
             rewriteUri: artifacts.rewriteUri,
             localModelNodeGroups: localModelNodeGroups.map((g) => g.name),
           },
           delivery: gitops.delivery === "direct" ? { mode: "direct" } : { mode: "gitops", outputDir: gitops.modelsPath },
-          dependsOn: [kserve, rollouts],
+          dependsOn: [kserve, rollouts, ...(monitoring ? [monitoring] : [])],
         },
         k8sOpts,
       ),

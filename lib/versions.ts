@@ -30,6 +30,19 @@ export const CHARTS = {
   kserveLocalModelCrd: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-localmodel-crd", version: "v0.20.0", appVersion: "v0.20.0" },
   /** The LocalModel controller and node agent; needs kserve-resources' Issuer and leader-election Role. */
   kserveLocalModelResources: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-localmodel-resources", version: "v0.20.0", appVersion: "v0.20.0" },
+  /**
+   * The Prometheus the canary analyses read (components/monitoring.ts). Confirmed: tag
+   * `kube-prometheus-stack-88.5.3` in prometheus-community/helm-charts, which chart-releaser cuts
+   * when it publishes the version to the index; its Chart.yaml names appVersion v0.93.1 (the
+   * Prometheus Operator, whose v0.93 PodMonitor CRD ../shared/crds holds).
+   */
+  kubePrometheusStack: { repo: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "88.5.3", appVersion: "v0.93.1" },
+  /**
+   * GPU telemetry for the canary's GPU-memory gate (components/dcgm-exporter.ts). Confirmed: tag
+   * `4.5.3-4.8.2` in NVIDIA/dcgm-exporter, whose deployment/Chart.yaml is version 4.8.2,
+   * appVersion 4.8.2 (image 4.5.3-4.8.2-distroless); the chart index is the one its README adds.
+   */
+  dcgmExporter: { repo: "https://nvidia.github.io/dcgm-exporter/helm-charts", chart: "dcgm-exporter", version: "4.8.2", appVersion: "4.8.2" },
   nvidiaDevicePlugin: { repo: "https://nvidia.github.io/k8s-device-plugin", chart: "nvidia-device-plugin", version: "0.20.1", appVersion: "0.20.1" },
 } as const satisfies Record<string, ChartPin>;
 

@@ -11,7 +11,7 @@ import { assertName } from "../lib/names";
 import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "../lib/policy/evaluate";
 import { parseDurationSeconds } from "../lib/predicates/canary-steps";
 import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/deployments/types";
-import type { ManifestObject } from "../lib/manifests/read";
+import { withTemplatesUnknown, type ManifestObject } from "../lib/manifests/read";
 import { manifestFile } from "../components/model-deployment";
 import type { KubeObject as RenderedObject } from "../lib/render/model-manifests";
 import { toPolicyResource as manifestPolicyResource } from "../lib/manifests/resources";
@@ -30,6 +30,8 @@ export interface PlannedModel {
   readonly urn: string;
   readonly file: string;
   readonly declaration: ModelDeploymentDeclaration;
+  /** The cluster's KServe mode the model was rendered with. */
+  readonly kserveMode: "Standard" | "Knative";
 }
 
 export interface StackPlan {
@@ -141,6 +143,7 @@ function modelsOf(resources: readonly RecordedResource[]): PlannedModel[] {
       urn: r.urn,
       file: String(r.props.file ?? ""),
       declaration: r.props.declaration as ModelDeploymentDeclaration,
+      kserveMode: (r.props.render as { kserveMode?: "Standard" | "Knative" } | undefined)?.kserveMode ?? "Standard",
     }));
 }
 
@@ -172,13 +175,11 @@ const FIRST_CONTENT_LINE = (() => {
 
 /**
  * The objects of the GitOps files, as `ml-gitops check` would read them from the repository:
- * taken as rendered rather than parsed back from YAML. `check` skips a file holding `{{ }}` as a
- * template (AnalysisTemplates' {{args.*}}); so does the plan.
+ * taken as rendered rather than parsed back from YAML. A templated value (AnalysisTemplates'
+ * {{args.*}}) is unknown to `check`, and so to the plan (lib/manifests/read.ts).
  */
 export function gitopsObjectsOf(gitops: readonly GitopsObject[]): ManifestObject[] {
-  return gitops
-    .filter((g) => !JSON.stringify(g.object).includes("{{"))
-    .map((g) => ({ file: g.path, line: FIRST_CONTENT_LINE, object: g.object as unknown as Record<string, unknown> }));
+  return gitops.map((g) => ({ file: g.path, line: FIRST_CONTENT_LINE, object: withTemplatesUnknown(g.object) as Record<string, unknown> }));
 }
 
 const byUrn = (a: { urn: string }, b: { urn: string }) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0);

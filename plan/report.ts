@@ -6,6 +6,7 @@
 import { stringify } from "yaml";
 import { writeTree, type WrittenTree } from "../lib/output-tree";
 import { UNKNOWN } from "./capture";
+import { gpuGates } from "../lib/analysis/gating";
 import { rolloutDiagram, weightAt } from "./mermaid";
 import type { KubeObject, StackPlan } from "./plan";
 
@@ -125,7 +126,10 @@ export function summaryMarkdown(plans: readonly StackPlan[]): string {
       const state = d.spec.candidate
         ? `canary ${d.spec.candidate.version} at step ${d.spec.candidate.step + 1}/${d.spec.rollout.steps.length} (${weightAt(d, d.spec.candidate.step)}%)`
         : "no canary in progress";
-      out.push("", `### ${d.metadata.name}: stable ${d.spec.stable.version}, ${state}`, "", `Declared in \`${m.file}\`.`, "", "```mermaid", rolloutDiagram(d), "```");
+      const gpu = gpuGates(d);
+      out.push("", `### ${d.metadata.name}: stable ${d.spec.stable.version}, ${state}`, "", `Declared in \`${m.file}\`.`);
+      if (gpu.length > 0) out.push("", `GPU metrics gating the canary: ${gpu.join(", ")}.`);
+      out.push("", "```mermaid", rolloutDiagram(d, m.kserveMode), "```");
     }
   }
   return `${out.join("\n")}\n`;

@@ -10,6 +10,7 @@ import { helmReleasePinned } from "./rules/helm-release-pinned";
 import { modelArtifactImmutable } from "./rules/model-artifact-immutable";
 import { modelBucketHardened } from "./rules/model-bucket-hardened";
 import { modelCanaryRequired } from "./rules/model-canary-required";
+import { modelServingCanaryCapable } from "./rules/model-serving-canary-capable";
 import { servingImageDigest } from "./rules/serving-image-digest";
 import { stableRequiresCanary } from "./rules/stable-requires-canary";
 
@@ -21,6 +22,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   modelArtifactImmutable,
   servingImageDigest,
   modelCanaryRequired,
+  modelServingCanaryCapable,
   modelBucketHardened,
   gpuNodeGroupHardened,
   helmReleasePinned,

@@ -1,30 +1,93 @@
 /**
  * `ml-gitops advance MODEL --env ENV`: moves the canary to its next rollout step; after the last
  * step the candidate becomes stable and is recorded in `releases`. One commit per step.
+ *
+ * A KServe canary leaving an analysis step is gated here (Argo Rollouts gates vLLM canaries in
+ * the cluster): the step's analysis runs against every `--prometheus` given, and only a pass is
+ * committed, with the measurements as `Analysis:` trailers. A fail or an inconclusive result
+ * (no traffic reached the candidate) refuses with exit 1 and writes nothing; a Prometheus that
+ * cannot answer is exit 2.
  */
 import type { Command } from "commander";
+import { evidenceTrailers, runGate, type GateResult } from "../../lib/analysis/gate";
+import { PrometheusError } from "../../lib/analysis/prometheus";
+import { ValidationError } from "../../lib/errors";
 import { reportFailure } from "../../lib/promotion/outcome";
-import { planAdvance } from "../../lib/promotion/transitions";
-import { runChange } from "../../lib/promotion/workflow";
+import { stepLabel } from "../../lib/promotion/steps";
+import { gatedAnalysis, planAdvance, PromotionRefused, type GateEvidence } from "../../lib/promotion/transitions";
+import { findDeployment, runChange } from "../../lib/promotion/workflow";
 import { EXIT, type RegisterCommand } from "../exit";
 import { printApplied } from "./promote";
+
+/** Where the gate finds Prometheus when `--prometheus` is not given: a comma-separated list. */
+export const PROMETHEUS_ENV = "ML_GITOPS_PROMETHEUS";
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function prometheusUrls(flags: readonly string[]): string[] {
+  const fromEnv = (process.env[PROMETHEUS_ENV] ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const urls = flags.length > 0 ? [...flags] : fromEnv;
+  const bad = urls.filter((u) => !/^https?:\/\/\S+$/.test(u));
+  if (bad.length > 0) {
+    throw new ValidationError("advance", bad.map((value) => ({ path: "--prometheus", value, message: "is not an http(s) URL", fix: "Give the Prometheus API base URL, e.g. http://127.0.0.1:9090." })));
+  }
+  return urls;
+}
+
+/** Runs the gate for the step being left, or returns undefined when the step needs none. @throws PromotionRefused, ValidationError, PrometheusError */
+async function gate(root: string, env: string, model: string, flags: readonly string[]): Promise<GateEvidence | undefined> {
+  const d = findDeployment(root, env, model);
+  const analysis = gatedAnalysis(d);
+  const candidate = d.declaration.spec.candidate;
+  if (analysis === undefined || !candidate) return undefined;
+  const steps = d.declaration.spec.rollout.steps.length;
+  const urls = prometheusUrls(flags);
+  if (urls.length === 0) {
+    throw new ValidationError(`advance ${model} in ${env}`, [
+      {
+        path: "--prometheus",
+        message: `step ${stepLabel(candidate.step, steps)} is analysis ${analysis}, which ml-gitops runs for KServe canaries, and no Prometheus was named`,
+        fix: `Name each cluster's Prometheus serving ${env}: --prometheus URL (repeatable) or ${PROMETHEUS_ENV}=URL[,URL]; for example kubectl -n monitoring port-forward svc/kube-prometheus-stack-prometheus 9090 and --prometheus http://127.0.0.1:9090.`,
+      },
+    ]);
+  }
+  const result: GateResult = await runGate(d.declaration, candidate, analysis, urls);
+  const trailers = evidenceTrailers(result);
+  if (result.verdict !== "Successful") {
+    const why =
+      result.verdict === "Failed"
+        ? `analysis ${analysis} failed: the candidate breaks its thresholds`
+        : `analysis ${analysis} is inconclusive: no traffic reached ${candidate.version} in the analysis window (an empty or NaN measurement is neither a pass nor a failure); send it traffic, or abort`;
+    throw new PromotionRefused(`advance ${model} in ${env}`, [`${why}; nothing was written`, ...trailers.map((t) => `measured: ${t}`)]);
+  }
+  return { step: candidate.step, candidateVersion: candidate.version, trailers };
+}
 
 export const registerAdvance: RegisterCommand = (program: Command, setExit) => {
   program
     .command("advance")
-    .description("move a canary to its next step, or complete it after the last step")
+    .description("move a canary to its next step, or complete it after the last step; a KServe canary leaving an analysis step must pass it first")
     .argument("<model>", "model name (metadata.name)")
     .requiredOption("--env <env>", "environment: the directory under deployments/")
+    .option("--prometheus <url>", `Prometheus the KServe analysis gate queries, one per cluster serving the environment (repeatable; default: $${PROMETHEUS_ENV}, comma-separated)`, collect, [])
     .option("--no-commit", "write and stage the change without committing (for a pull request)")
     .option("--sign", "sign the commit with your git signing setup (git commit -S; user.signingkey, gpg.format)")
     .option("--json", "print the result as JSON")
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
-    .action((model: string, opts: { env: string; commit: boolean; sign?: boolean; json?: boolean; root: string }) => {
+    .action(async (model: string, opts: { env: string; prometheus: string[]; commit: boolean; sign?: boolean; json?: boolean; root: string }) => {
       try {
+        const evidence = await gate(opts.root, opts.env, model, opts.prometheus);
         const now = new Date();
-        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "advance" }, (d) => planAdvance(d, now)), opts.json);
+        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "advance" }, (d) => planAdvance(d, now, evidence)), opts.json);
         setExit(EXIT.ok);
       } catch (err) {
+        if (err instanceof PrometheusError) {
+          process.stderr.write(`ml-gitops advance: ${err.message}; nothing was written. The analysis could not run, so the canary stays where it is.\n`);
+          setExit(EXIT.usage);
+          return;
+        }
         reportFailure("advance", err, setExit);
       }
     });

@@ -4,11 +4,14 @@
  * objects and config handling `pulumi preview --policy-pack` uses.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parseAllDocuments } from "yaml";
 import type { Command } from "commander";
 import { ValidationError } from "../../lib/errors";
-import { MissingPathError, parseManifests, readManifests, type ManifestSet } from "../../lib/manifests/read";
+import { isDeclaration, judgeDeclaration } from "../../lib/manifests/declarations";
+import { MissingPathError, parseManifests, readManifests, type Failure, type ManifestSet } from "../../lib/manifests/read";
 import { kindAndName, toPolicyResource } from "../../lib/manifests/resources";
-import { evaluatePolicies, loadPackConfig, type PackConfig } from "../../lib/policy/evaluate";
+import { evaluatePolicies, loadPackConfig, type PackConfig, type PolicyResource } from "../../lib/policy/evaluate";
 import { EXIT, type RegisterCommand } from "../exit";
 
 export interface CheckFinding {
@@ -25,7 +28,8 @@ export interface CheckReport {
   files: number;
   objects: number;
   violations: CheckFinding[];
-  skipped: { file: string; line: number; reason: string }[];
+  /** Documents that could not be judged (unparseable, not Kubernetes objects, refused declarations): each fails the check. */
+  failures: Failure[];
 }
 
 function renderKustomization(dir: string): ManifestSet {
@@ -33,8 +37,8 @@ function renderKustomization(dir: string): ManifestSet {
   if (result.error || result.status !== 0) {
     throw new MissingPathError(`${dir}: kubectl kustomize failed: ${result.error?.message ?? result.stderr.trim()}`);
   }
-  const { objects, skipped } = parseManifests(result.stdout, `${dir} (kustomize)`);
-  return { files: 1, objects, skipped };
+  const { objects, failures } = parseManifests(result.stdout, `${dir} (kustomize)`);
+  return { files: 1, objects, failures };
 }
 
 /** Reads and checks; throws MissingPathError or ValidationError for usage problems. */
@@ -45,21 +49,43 @@ export function checkManifests(paths: readonly string[], options: { policyConfig
     const rendered = renderKustomization(options.kustomize);
     set.files += rendered.files;
     set.objects.push(...rendered.objects);
-    set.skipped.push(...rendered.skipped);
+    set.failures.push(...rendered.failures);
   }
-  const byUrn = new Map(set.objects.map((m) => [toPolicyResource(m).urn, m]));
-  const resources = set.objects.map(toPolicyResource);
+  // Declarations go through plan's loader, then the pack, as the ModelDeployment component presents them.
+  const manifests = set.objects.filter((m) => !isDeclaration(m.object));
+  const declared: PolicyResource[] = [];
+  for (const file of [...new Set(set.objects.filter((m) => isDeclaration(m.object)).map((m) => m.file))]) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      set.failures.push({ file, line: 1, reason: "declares a ModelDeployment in rendered output; check the declaration file itself (deployments/<environment>/<model>.yaml)" });
+      continue;
+    }
+    const documents = parseAllDocuments(text).filter((d) => d.contents !== null).length;
+    const judged = judgeDeclaration(file, text, documents, config);
+    if (judged.resource) declared.push(judged.resource);
+    set.failures.push(...judged.failures);
+  }
+  const byUrn = new Map(manifests.map((m) => [toPolicyResource(m).urn, m]));
+  const declarationFiles = new Map(declared.map((r) => [r.urn, r]));
+  const resources = [...manifests.map(toPolicyResource), ...declared];
   const violations = evaluatePolicies(resources, config).map((v): CheckFinding => {
     const m = byUrn.get(v.urn);
-    const where = m ? { file: m.file, line: m.line, ...kindAndName(m) } : { file: "", line: 0, kind: v.type, name: v.name };
+    const d = declarationFiles.get(v.urn);
+    const where = m
+      ? { file: m.file, line: m.line, ...kindAndName(m) }
+      : d
+        ? { file: String(d.props.file), line: 1, kind: "ModelDeployment", name: d.name }
+        : { file: "", line: 0, kind: v.type, name: v.name };
     return { ...where, policy: v.policy, level: v.level, message: v.message };
   });
-  return { files: set.files, objects: set.objects.length, violations, skipped: set.skipped };
+  return { files: set.files, objects: set.objects.length, violations, failures: set.failures };
 }
 
 function summary(r: CheckReport): string {
   const count = (level: string) => r.violations.filter((v) => v.level === level).length;
-  return `${r.objects} objects in ${r.files} files: ${count("mandatory")} mandatory and ${count("advisory")} advisory violations, ${r.skipped.length} documents skipped`;
+  return `${r.objects} objects in ${r.files} files: ${count("mandatory")} mandatory and ${count("advisory")} advisory violations, ${r.failures.length} documents that could not be judged`;
 }
 
 export const registerCheck: RegisterCommand = (program: Command, setExit) => {
@@ -93,10 +119,11 @@ export const registerCheck: RegisterCommand = (program: Command, setExit) => {
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } else {
-        for (const s of report.skipped) process.stdout.write(`${s.file}:${s.line}: skipped: ${s.reason}\n`);
+        for (const f of report.failures) process.stdout.write(`${f.file}:${f.line}: cannot be judged: ${f.reason}\n`);
         for (const v of report.violations) process.stdout.write(`${v.file}:${v.line}: ${v.kind}/${v.name}: ${v.policy} [${v.level}]: ${v.message}\n`);
         process.stdout.write(`${summary(report)}\n`);
       }
-      setExit(report.violations.some((v) => v.level === "mandatory") ? EXIT.refused : EXIT.ok);
+      // Fails closed: a document that could not be judged fails the run like a mandatory violation.
+      setExit(report.violations.some((v) => v.level === "mandatory") || report.failures.length > 0 ? EXIT.refused : EXIT.ok);
     });
 };

@@ -3,10 +3,11 @@
  * at the first rollout step, after checking its artifacts, its evaluation results and its
  * approvals. One commit (or, with --no-commit, a staged change for a pull request).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { ValidationError } from "../../lib/errors";
+import { artifactOptionsOf, loadPackConfig } from "../../lib/policy/config";
 import { parseEvaluation } from "../../lib/promotion/evaluation-file";
 import { reportFailure } from "../../lib/promotion/outcome";
 import { planPromote } from "../../lib/promotion/transitions";
@@ -24,6 +25,13 @@ interface PromoteOptions {
   sign?: boolean;
   json?: boolean;
   root: string;
+  policyConfig?: string;
+}
+
+/** --policy-config, else the repository's policies/config.json when it has one, else the pack's defaults. */
+function artifactOptions(opts: PromoteOptions): ReturnType<typeof artifactOptionsOf> {
+  const file = opts.policyConfig ?? path.join(opts.root, "policies", "config.json");
+  return artifactOptionsOf(opts.policyConfig !== undefined || existsSync(file) ? loadPackConfig(path.resolve(file)) : {});
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -64,12 +72,15 @@ export const registerPromote: RegisterCommand = (program: Command, setExit) => {
     .option("--sign", "sign the commit with your git signing setup (git commit -S; user.signingkey, gpg.format)")
     .option("--json", "print the result as JSON")
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
+    .option("--policy-config <file>", "policy pack config whose model-artifact-immutable options (allowedBuckets) the URI must meet (default: <root>/policies/config.json when present)")
     .action((model: string, opts: PromoteOptions) => {
       try {
         const evaluation = opts.evaluation !== undefined ? readEvaluation(opts.evaluation) : undefined;
+        // The same predicate and config as the pack, so promote never commits what plan refuses.
+        const options = artifactOptions(opts);
         const now = new Date();
         const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "promote" }, (d) =>
-          planPromote(d, { version: opts.version, uri: opts.uri, ...(opts.image !== undefined ? { image: opts.image } : {}), approvedBy: opts.approvedBy, ...(evaluation !== undefined ? { evaluation } : {}) }, now),
+          planPromote(d, { version: opts.version, uri: opts.uri, ...(opts.image !== undefined ? { image: opts.image } : {}), approvedBy: opts.approvedBy, artifactOptions: options, ...(evaluation !== undefined ? { evaluation } : {}) }, now),
         );
         printApplied(applied, opts.json);
         setExit(EXIT.ok);

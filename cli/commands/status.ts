@@ -1,10 +1,14 @@
-/** `ml-gitops status [--env ENV]`: every model, its stable version and its canary (step and traffic). */
+/**
+ * `ml-gitops status [--env ENV]`: every model, its stable version and its canary: the step it
+ * stands at, its traffic share and where that traffic goes, and what gates leaving the step.
+ */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { DEPLOYMENTS_DIR, loadDeployments } from "../../lib/deployments/loader";
 import { reportFailure } from "../../lib/promotion/outcome";
-import { weightAt } from "../../lib/promotion/steps";
+import { analysisGate, thresholdSummary, trafficPath } from "../../lib/analysis/gating";
+import { describeStep, weightAt } from "../../lib/promotion/steps";
 import { CLI_CONTEXT, interruptedNotice } from "../../lib/promotion/workflow";
 import { EXIT, type RegisterCommand } from "../exit";
 
@@ -19,6 +23,12 @@ export interface ModelStatus {
     step: number;
     steps: number;
     trafficPercent: number;
+    /** What the current step does, e.g. `analysis slo`. */
+    at: string;
+    /** Where the candidate's share goes and who moves it (KServe: the HTTPRoute git owns). */
+    route: string;
+    /** What must pass before the canary leaves this step, when it is an analysis. */
+    gate?: string;
   };
 }
 
@@ -32,7 +42,18 @@ export function modelStatuses(root: string, environment?: string): ModelStatus[]
       const status: ModelStatus = { environment: env, model: metadata.name, file: d.file, stable: spec.stable.version };
       if (spec.candidate) {
         const steps = spec.rollout.steps;
-        status.canary = { version: spec.candidate.version, step: spec.candidate.step + 1, steps: steps.length, trafficPercent: weightAt(steps, spec.candidate.step) };
+        const step = steps[spec.candidate.step]!;
+        const path = trafficPath(d.declaration, CLI_CONTEXT.defaultKServeMode);
+        const analysis = step.analysis !== undefined ? spec.rollout.analysis[step.analysis] : undefined;
+        status.canary = {
+          version: spec.candidate.version,
+          step: spec.candidate.step + 1,
+          steps: steps.length,
+          trafficPercent: weightAt(steps, spec.candidate.step),
+          at: describeStep(step),
+          route: `${path.route} (${path.mover})`,
+          ...(analysis ? { gate: `${thresholdSummary(analysis)} by ${analysisGate(d.declaration)}` } : {}),
+        };
       }
       return status;
     }),
@@ -41,8 +62,18 @@ export function modelStatuses(root: string, environment?: string): ModelStatus[]
 
 function table(rows: readonly ModelStatus[]): string {
   const cells = [
-    ["ENVIRONMENT", "MODEL", "STABLE", "CANARY", "STEP", "TRAFFIC"],
-    ...rows.map((r) => [r.environment, r.model, r.stable, r.canary?.version ?? "-", r.canary ? `${r.canary.step}/${r.canary.steps}` : "-", r.canary ? `${r.canary.trafficPercent}%` : "-"]),
+    ["ENVIRONMENT", "MODEL", "STABLE", "CANARY", "STEP", "AT", "GATE", "TRAFFIC", "ROUTE"],
+    ...rows.map((r) => [
+      r.environment,
+      r.model,
+      r.stable,
+      r.canary?.version ?? "-",
+      r.canary ? `${r.canary.step}/${r.canary.steps}` : "-",
+      r.canary?.at ?? "-",
+      r.canary?.gate ?? "-",
+      r.canary ? `${r.canary.trafficPercent}%` : "-",
+      r.canary?.route ?? "-",
+    ]),
   ];
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   return cells.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");

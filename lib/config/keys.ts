@@ -194,11 +194,16 @@ export const CONFIG_KEYS = {
     schema: name.default("models"),
     default: "models",
   },
+  monitoring: {
+    type: "string",
+    description: "The Prometheus canary analyses read: kube-prometheus-stack (installed by this stack, the default) or external (one you run, named by prometheusUrl).",
+    schema: z.enum(["kube-prometheus-stack", "external"]).default("kube-prometheus-stack"),
+    default: "kube-prometheus-stack",
+  },
   prometheusUrl: {
     type: "string",
-    description: "Prometheus that canary analysis queries.",
-    schema: z.string().regex(/^https?:\/\/\S+$/, { message: "must be an http(s) URL" }).default("http://kube-prometheus-stack-prometheus.monitoring.svc:9090"),
-    default: "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
+    description: "monitoring external: the Prometheus canary analyses query, reachable from the Argo Rollouts controller; it must select PodMonitors labelled ml-gitops.dev/monitor=models.",
+    schema: z.string().regex(/^https?:\/\/\S+$/, { message: "must be an http(s) URL" }).optional(),
   },
   requireSignedCommits: {
     type: "boolean",

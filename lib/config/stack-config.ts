@@ -127,7 +127,8 @@ export interface ClusterStackConfig extends StackIdentity {
     readonly knativeNetworkingLayer?: "istio" | "kourier";
     readonly modelsNamespace: string;
   };
-  readonly prometheusUrl: string;
+  /** Where canary analyses read metrics: the Prometheus this stack installs, or one that exists. */
+  readonly monitoring: { readonly kind: "kube-prometheus-stack" } | { readonly kind: "external"; readonly prometheusUrl: string };
   /** Secret keys that are set; their values are read as Pulumi secrets by the program. */
   readonly secrets: ReadonlySet<"gitToken" | "argocdAdminPasswordBcrypt">;
 }
@@ -403,6 +404,17 @@ export function parseStackConfig(
       fix: "Install Knative Serving with Istio or Kourier and set knativeNetworkingLayer, or use kserveDeploymentMode: Standard",
     });
   }
+  if (raw.monitoring === "external") {
+    need(`${PROJECT}:prometheusUrl`, raw.prometheusUrl, "with monitoring external", "Name the Prometheus the analyses query, e.g. http://prometheus.monitoring.svc:9090, or use monitoring: kube-prometheus-stack");
+  } else if (raw.prometheusUrl !== undefined) {
+    problems.add({
+      file: id.file,
+      path: `${PROJECT}:prometheusUrl`,
+      value: raw.prometheusUrl,
+      message: "conflicts with monitoring kube-prometheus-stack: the analyses query the Prometheus this stack installs",
+      fix: "Remove prometheusUrl, or set monitoring: external to use your own Prometheus",
+    });
+  }
   const gpuPools = validatePools(raw, id, problems);
   const signing = signingProblems(raw, id, problems);
   problems.throwIfAny(`invalid stack config ${id.file}`);
@@ -442,7 +454,7 @@ export function parseStackConfig(
       ...(raw.knativeNetworkingLayer && { knativeNetworkingLayer: raw.knativeNetworkingLayer }),
       modelsNamespace: raw.modelsNamespace,
     },
-    prometheusUrl: raw.prometheusUrl,
+    monitoring: raw.monitoring === "external" ? { kind: "external", prometheusUrl: raw.prometheusUrl! } : { kind: "kube-prometheus-stack" },
     secrets: new Set((["gitToken", "argocdAdminPasswordBcrypt"] as const).filter((k) => raw[k] !== undefined)),
   };
 }

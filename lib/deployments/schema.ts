@@ -83,6 +83,9 @@ export const stepSchema = z
     }
   });
 
+/** Every threshold an analysis can hold a candidate to. */
+export const ANALYSIS_THRESHOLDS = ["p99LatencyMs", "errorRatePercent", "minGenerationTokensPerSecond", "maxKvCacheUsagePercent", "maxGpuMemoryUsagePercent"] as const;
+
 export const analysisSchema = z.strictObject({
   /** How often the Prometheus queries run. @default "1m" */
   interval: duration.default("1m"),
@@ -91,9 +94,17 @@ export const analysisSchema = z.strictObject({
   /** Failed measurements tolerated before the canary aborts. @default 1 */
   failureLimit: z.number().int().min(0).default(1),
   /** p99 request latency must stay at or below this. */
-  p99LatencyMs: z.number().positive(),
-  /** Share of failed requests must stay at or below this. */
-  errorRatePercent: percent,
+  p99LatencyMs: z.number().positive().optional(),
+  /** Share of failed requests must stay at or below this (not measurable for every runtime: lib/analysis/slo.ts). */
+  errorRatePercent: percent.optional(),
+  /** Generated tokens per second per candidate replica must reach this (vLLM engine metrics). */
+  minGenerationTokensPerSecond: z.number().positive().optional(),
+  /** vLLM's KV-cache usage on any candidate pod must stay at or below this. */
+  maxKvCacheUsagePercent: percent.optional(),
+  /** GPU memory in use on any of the candidate's GPUs must stay at or below this (NVIDIA DCGM exporter). */
+  maxGpuMemoryUsagePercent: percent.optional(),
+}).refine((a) => ANALYSIS_THRESHOLDS.some((k) => a[k] !== undefined), {
+  message: `an analysis needs at least one threshold: ${ANALYSIS_THRESHOLDS.join(", ")}`,
 });
 
 export const thresholdsSchema = z.strictObject({
@@ -139,6 +150,17 @@ export const declarationSchema = z.strictObject({
         })
         .default({ count: 0 }),
       resources: z.strictObject({ cpu: quantity, memory: quantity }),
+      /**
+       * Who the model server runs as. Every model container always runs without privilege
+       * escalation, with every capability dropped and the RuntimeDefault seccomp profile
+       * (lib/render/security-context.ts). @default non-root for kserve (KServe's runtime images
+       * run as USER 1000); root for vllm, whose official image declares no user; set runAsUser
+       * (and runAsNonRoot) for an image that has one.
+       */
+      securityContext: z
+        .strictObject({ runAsNonRoot: z.boolean().optional(), runAsUser: z.number().int().min(0).optional() })
+        .refine((c) => !(c.runAsNonRoot === true && c.runAsUser === 0), { message: "runAsNonRoot cannot run as user 0" })
+        .optional(),
       vllm: z
         .strictObject({
           tensorParallelSize: z.number().int().min(1).max(16),

@@ -10,6 +10,7 @@ import type { z } from "zod";
 import type { Problem } from "../errors";
 import { keyPath } from "../errors";
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
+import { errorRateMeasurable, metricSource, vllmMetricsExported } from "../analysis/slo";
 import { artifactSchemeOf } from "../predicates/artifact-uri";
 import { DEFAULT_CANARY_RULES, fromArgoRolloutSteps, validateCanarySteps } from "../predicates/canary-steps";
 import { IMAGES } from "../versions";
@@ -186,6 +187,27 @@ function stepProblems(d: ModelDeploymentDeclaration, context: DeploymentContext,
     sink.add(at, message, fix, p.index === -1 ? undefined : { value: steps[p.index]?.setWeight });
   }
   const names = Object.keys(analysis);
+  const source = metricSource(d);
+  const server = d.spec.serving.runtime ?? "KServe";
+  for (const name of [...names].sort()) {
+    const a = analysis[name]!;
+    const at = (key: string): KeyPath => ["spec", "rollout", "analysis", name, key];
+    if (!errorRateMeasurable(source) && a.errorRatePercent !== undefined) {
+      sink.add(
+        at("errorRatePercent"),
+        `cannot be measured: the ${server} model server exports request latency but no error count`,
+        "remove errorRatePercent and gate this model on p99LatencyMs, or serve it with a runtime that counts failed requests (the huggingface format on KServe, or the vllm engine)",
+        { value: a.errorRatePercent },
+      );
+    }
+    for (const key of ["minGenerationTokensPerSecond", "maxKvCacheUsagePercent"] as const) {
+      if (vllmMetricsExported(source) || a[key] === undefined) continue;
+      sink.add(at(key), `cannot be measured: the ${server} model server runs no vLLM engine, whose metrics this threshold reads`, "remove it, or serve the model with the vllm engine or the huggingface format on KServe", { value: a[key] });
+    }
+    if (a.maxGpuMemoryUsagePercent !== undefined && d.spec.serving.gpu.count === 0) {
+      sink.add(at("maxGpuMemoryUsagePercent"), "cannot be measured: the model uses no GPU", "remove it, or give the model GPUs in spec.serving.gpu", { value: a.maxGpuMemoryUsagePercent });
+    }
+  }
   steps.forEach((step, i) => {
     if (step.analysis !== undefined && !Object.hasOwn(analysis, step.analysis)) {
       sink.add(

@@ -1,12 +1,17 @@
 /**
  * Reads Kubernetes manifests from YAML/JSON files as the objects CrossGuard would see, keeping
- * each object's file and line so findings point at the source. Documents that cannot be checked
- * (parse errors, Helm/Go templates, non-objects) are reported as skipped, never fatal.
+ * each object's file and line so findings point at the source.
+ *
+ * Fails closed: a document that cannot be judged (it does not parse, or is not a Kubernetes
+ * object) is a failure of the run, never a silent skip. A templated value (`{{ ... }}`, as
+ * KServe's own `--model_name={{.Name}}` or a Helm placeholder) is not a reason to skip the
+ * document: that one value is unknown, as CrossGuard treats a value unknown during preview (the
+ * engine's unknown-string sentinel, so rules skip exactly that value), and the rest is checked.
  */
 import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { resolvesInside } from "../inside";
 import { join } from "node:path";
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
+import { isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type ScalarTag, type Tags } from "yaml";
 
 export interface ManifestObject {
   file: string;
@@ -14,7 +19,8 @@ export interface ManifestObject {
   object: Record<string, unknown>;
 }
 
-export interface Skipped {
+/** A document that could not be judged; it fails the run. */
+export interface Failure {
   file: string;
   line: number;
   reason: string;
@@ -23,7 +29,27 @@ export interface Skipped {
 export interface ManifestSet {
   files: number;
   objects: ManifestObject[];
-  skipped: Skipped[];
+  failures: Failure[];
+}
+
+/** What CrossGuard receives for a string not known during preview (@pulumi/policy proxy.js unknownStringValue). */
+export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const TEMPLATE = /\{\{[\s\S]*?\}\}/;
+
+/** True when a string holds a Go/Helm template action, so its rendered value is not known here. */
+export function isTemplated(v: string): boolean {
+  return TEMPLATE.test(v);
+}
+
+/** The value with every templated string replaced by the unknown sentinel; keys are kept. */
+export function withTemplatesUnknown(value: unknown): unknown {
+  if (typeof value === "string") return isTemplated(value) ? UNKNOWN_STRING : value;
+  if (Array.isArray(value)) return value.map(withTemplatesUnknown);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withTemplatesUnknown(v)]));
+  }
+  return value;
 }
 
 export class MissingPathError extends Error {}
@@ -84,52 +110,120 @@ export function duplicateKeyOffset(doc: Document.Parsed): number | undefined {
   return found;
 }
 
+/**
+ * YAML as kustomize (v5.5, in kubectl 1.32) and so Argo CD and Flux read it, and as the API
+ * server's decoder reads it for these cases: merge keys (`<<: *base`) are merged; `02000` is
+ * octal (1024) and `1_000` is 1000, as in YAML 1.1; `0o17` and `0x1F` too, as in 1.2; `!!binary`
+ * is decoded to its text; `yes`/`on` stay strings and `1:20` is not sexagesimal. Each case is
+ * checked against `kubectl kustomize` output in test/manifests/yaml-semantics.test.ts.
+ * Argo CD's directory source differs on `yes`/`on` only: it decodes with apimachinery's
+ * YAMLOrJSONDecoder (argo-cd@v3.5.1 reposerver/repository/repository.go splitYAMLOrJSON;
+ * sigs.k8s.io/yaml v1.6.0 in its go.mod, YAML 1.1 booleans). The renderers never write them.
+ */
+const LEGACY_OCTAL: ScalarTag = {
+  tag: "tag:yaml.org,2002:int",
+  default: true,
+  test: /^[-+]?0[0-7]+$/,
+  identify: () => false,
+  resolve: (src: string) => (src.startsWith("-") ? -1 : 1) * parseInt(src.replace(/^[-+]/, ""), 8),
+};
+const UNDERSCORED_INT: ScalarTag = {
+  tag: "tag:yaml.org,2002:int",
+  default: true,
+  test: /^[-+]?[0-9][0-9]*(_[0-9]+)+$/,
+  identify: () => false,
+  resolve: (src: string) => Number(src.replace(/_/g, "")),
+};
+const BINARY: ScalarTag = {
+  tag: "tag:yaml.org,2002:binary",
+  identify: () => false,
+  resolve: (src: string) => Buffer.from(src.replace(/\s+/g, ""), "base64").toString("utf8"),
+};
+const KUBERNETES_YAML = {
+  merge: true,
+  customTags: (tags: Tags): Tags => [LEGACY_OCTAL, UNDERSCORED_INT, ...tags, BINARY],
+} as const;
+
+function isObject(v: unknown): v is Record<string, unknown> & { apiVersion: string; kind: string } {
+  return isRecord(v) && typeof v.apiVersion === "string" && typeof v.kind === "string";
+}
+
+/**
+ * An object, or the items of a list kind, as kustomize inlines them: `List` and every typed
+ * `<Kind>List` (InferenceServiceList...) with an `items` array, nested lists included.
+ */
+function expandLists(
+  value: Record<string, unknown> & { kind: string },
+  node: Node | undefined,
+  line: number,
+  lineOf: (offset: number | undefined) => number,
+  file: string,
+  objects: ManifestObject[],
+  failures: Failure[],
+): void {
+  if (!(value.kind.endsWith("List") && Array.isArray(value.items))) {
+    objects.push({ file, line, object: value });
+    return;
+  }
+  const itemsNode = isMap(node) ? node.get("items", true) : undefined;
+  value.items.forEach((item, i) => {
+    const itemNode = isSeq(itemsNode) ? (itemsNode.items[i] as Node | undefined) : undefined;
+    const itemLine = lineOf(itemNode?.range?.[0]);
+    if (isObject(item)) expandLists(item, itemNode, itemLine, lineOf, file, objects, failures);
+    else failures.push({ file, line: itemLine, reason: `is a ${value.kind} item that is not a Kubernetes object (no apiVersion and kind), so it cannot be checked` });
+  });
+}
+
 /** Parses one file's text: multi-document YAML (JSON is YAML too), `kind: List` expanded. */
-export function parseManifests(text: string, file: string): { objects: ManifestObject[]; skipped: Skipped[] } {
+export function parseManifests(text: string, file: string): { objects: ManifestObject[]; failures: Failure[] } {
   const objects: ManifestObject[] = [];
-  const skipped: Skipped[] = [];
+  const failures: Failure[] = [];
   const lines = new LineCounter();
   const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lines.linePos(offset).line);
-  for (const doc of parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false })) {
+  // uniqueKeys off: the library compares each key with every earlier one (quadratic); see duplicateKeyOffset.
+  for (const doc of parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, ...KUBERNETES_YAML, uniqueKeys: false })) {
     const start = lineOf((doc.contents as Node | null)?.range?.[0] ?? doc.range[0]);
-    if (text.slice(doc.range[0], doc.range[2]).includes("{{")) {
-      skipped.push({ file, line: start, reason: "is a template ({{ }}); render it first (helm template, kustomize) and check the output" });
-      continue;
-    }
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
-      skipped.push({ file, line: lineOf(err.pos[0]), reason: `does not parse as YAML: ${err.message.split("\n")[0]}` });
+      const template = text.slice(doc.range[0], doc.range[2]).includes("{{") ? "; if it is a template, render it first (helm template, kustomize) and check the output" : "";
+      failures.push({ file, line: lineOf(err.pos[0]), reason: `does not parse as YAML: ${err.message.split("\n")[0]}${template}` });
       continue;
     }
     if (doc.contents === null) continue;
     const duplicate = duplicateKeyOffset(doc);
     if (duplicate !== undefined) {
-      skipped.push({ file, line: lineOf(duplicate), reason: "does not parse as YAML: Map keys must be unique" });
+      failures.push({ file, line: lineOf(duplicate), reason: "does not parse as YAML: Map keys must be unique" });
       continue;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
-    if (!isRecord(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") {
-      skipped.push({ file, line: start, reason: "is not a Kubernetes object (no apiVersion and kind)" });
+    // An unquoted `{{ x }}` is a flow mapping used as a key; the API server's decoder refuses it
+    // (kubectl: "yaml: invalid map key"), so the document cannot be read as Kubernetes reads it.
+    let complexKey: Node | undefined;
+    visit(doc, {
+      Pair(_, pair) {
+        if (isCollection(pair.key)) {
+          complexKey = pair.key;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (complexKey !== undefined) {
+      failures.push({ file, line: lineOf(complexKey.range?.[0]), reason: "has a mapping as a key (an unquoted {{ template }}?), which Kubernetes' YAML decoder refuses; render the template first, or quote the value" });
       continue;
     }
-    if (value.kind === "List" && Array.isArray(value.items)) {
-      const itemsNode = isMap(doc.contents) ? doc.contents.get("items", true) : undefined;
-      value.items.forEach((item, i) => {
-        const node = isSeq(itemsNode) ? (itemsNode.items[i] as Node | undefined) : undefined;
-        const line = lineOf(node?.range?.[0]);
-        if (isRecord(item) && typeof item.apiVersion === "string" && typeof item.kind === "string") objects.push({ file, line, object: item });
-        else skipped.push({ file, line, reason: "is a List item that is not a Kubernetes object (no apiVersion and kind)" });
-      });
+    const value: unknown = withTemplatesUnknown(doc.toJS({ maxAliasCount: 1000 }));
+    if (!isObject(value)) {
+      failures.push({ file, line: start, reason: "is not a Kubernetes object (no apiVersion and kind), so it cannot be checked; pass only manifests" });
       continue;
     }
-    objects.push({ file, line: start, object: value });
+    expandLists(value, doc.contents as Node, start, lineOf, file, objects, failures);
   }
-  return { objects, skipped };
+  return { objects, failures };
 }
 
 export function readManifests(paths: readonly string[]): ManifestSet {
   const files = manifestFiles(paths);
-  const set: ManifestSet = { files: files.length, objects: [], skipped: [] };
+  const set: ManifestSet = { files: files.length, objects: [], failures: [] };
   for (const file of files) {
     let text: string;
     try {
@@ -137,9 +231,9 @@ export function readManifests(paths: readonly string[]): ManifestSet {
     } catch (err) {
       throw new MissingPathError(`${file}: cannot be read (${err instanceof Error ? err.message : String(err)})`);
     }
-    const { objects, skipped } = parseManifests(text, file);
+    const { objects, failures } = parseManifests(text, file);
     set.objects.push(...objects);
-    set.skipped.push(...skipped);
+    set.failures.push(...failures);
   }
   return set;
 }

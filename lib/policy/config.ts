@@ -94,3 +94,16 @@ export function loadPackConfig(file: string): PackConfig {
   problems.throwIfAny("policy pack config");
   return parsed as PackConfig;
 }
+
+/**
+ * The options `model-artifact-immutable` judges URIs with under this config: its schema
+ * defaults overlaid with the config, as the pack does (policies/lib/policy.ts configOf). Used by
+ * `promote`, so a URI the pack would refuse (a bucket outside allowedBuckets) is never committed.
+ */
+export function artifactOptionsOf(config: PackConfig): { allowedBuckets: string[]; allowedMutableSchemes: string[] } {
+  const policy = policies.find((p) => p.name === "model-artifact-immutable");
+  const own = config["model-artifact-immutable"];
+  const merged = { ...(policy ? defaultsOf(policy) : {}), ...(typeof own === "object" && own !== null ? own : {}) } as Record<string, unknown>;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : []);
+  return { allowedBuckets: strings(merged.allowedBuckets), allowedMutableSchemes: strings(merged.allowedMutableSchemes) };
+}

@@ -4,7 +4,7 @@
  * offline evaluation against `spec.promotion.criteria`, and approvals by the declared approvers.
  * Each returns every reason it refuses, so one run tells the engineer everything to fix.
  */
-import { checkArtifactUri } from "../predicates/artifact-uri";
+import { checkArtifactUri, type ArtifactUriOptions } from "../predicates/artifact-uri";
 import { checkImageRef } from "../predicates/image-ref";
 import type { DeclarationSpec } from "../deployments/types";
 
@@ -13,9 +13,9 @@ export type Approvals = DeclarationSpec["promotion"]["approvals"];
 export type Metrics = Readonly<Record<string, number>>;
 
 /** `--uri "…" is not pinned: <reason>; <fix>.` — the policy's wording, with the flag instead of the field. */
-export function artifactRefusals(uri: string, image: string | undefined): string[] {
+export function artifactRefusals(uri: string, image: string | undefined, options: ArtifactUriOptions = {}): string[] {
   const out: string[] = [];
-  const artifact = checkArtifactUri(uri);
+  const artifact = checkArtifactUri(uri, options);
   if (!artifact.immutable) out.push(`--uri "${uri}" is not pinned: ${artifact.reason}; ${artifact.fix}.`);
   if (image !== undefined) {
     const verdict = checkImageRef(image);

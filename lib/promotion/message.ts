@@ -12,13 +12,16 @@
  *     Step: 1/7
  *     Approved-by: dana.ml-lead
  *     Evaluation: mmlu=0.81, toxicity=0.01
+ *
+ * A KServe canary that leaves an analysis step records what the gate measured, one trailer per
+ * Prometheus asked: `Analysis: slo p99_latency_ms=412<=2500 error_rate=0.002<=0.01 pass`.
  */
 
 export const ACTIONS = ["promote", "advance", "complete", "abort", "rollback"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** Trailer keys in the order they are written. `Approved-by` repeats, one per approver. */
-export const TRAILER_KEYS = ["Model", "Environment", "Action", "From-Version", "To-Version", "Step", "Approved-by", "Evaluation", "Reason", "Reverts"] as const;
+export const TRAILER_KEYS = ["Model", "Environment", "Action", "From-Version", "To-Version", "Step", "Approved-by", "Evaluation", "Analysis", "Reason", "Reverts"] as const;
 export type TrailerKey = (typeof TRAILER_KEYS)[number];
 
 export interface Trailers {
@@ -32,6 +35,8 @@ export interface Trailers {
   readonly approvedBy?: readonly string[];
   /** Compact `mmlu=0.81, toxicity=0.01`. */
   readonly evaluation?: string;
+  /** The analysis gate's evidence, one per Prometheus: `slo p99_latency_ms=412<=2500 error_rate=0.002<=0.01 pass`. */
+  readonly analysis?: readonly string[];
   readonly reason?: string;
   /** The commit whose result this one reverts. */
   readonly reverts?: string;
@@ -52,6 +57,7 @@ export function formatTrailers(t: Trailers): string {
     ["Step", t.step],
     ...(t.approvedBy ?? []).map((a): [TrailerKey, string] => ["Approved-by", a]),
     ["Evaluation", t.evaluation],
+    ...(t.analysis ?? []).map((a): [TrailerKey, string] => ["Analysis", a]),
     ["Reason", t.reason],
     ["Reverts", t.reverts],
   ];
@@ -92,6 +98,7 @@ export function readTrailers(lines: readonly [string, string][]): Trailers | und
   const action = get("Action");
   if (model === undefined || environment === undefined || !isAction(action)) return undefined;
   const approvedBy = lines.filter(([k]) => k.toLowerCase() === "approved-by").map(([, v]) => v);
+  const analysis = lines.filter(([k]) => k.toLowerCase() === "analysis").map(([, v]) => v);
   const optional = {
     fromVersion: get("From-Version"),
     toVersion: get("To-Version"),
@@ -103,5 +110,6 @@ export function readTrailers(lines: readonly [string, string][]): Trailers | und
   const t: Record<string, unknown> = { model, environment, action };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) t[k] = v;
   if (approvedBy.length > 0) t.approvedBy = approvedBy;
+  if (analysis.length > 0) t.analysis = analysis;
   return t as unknown as Trailers;
 }

@@ -10,6 +10,7 @@
  * Refusals are collected and thrown together as `PromotionRefused` (exit 1).
  */
 import type { Artifact, LoadedDeployment, Release } from "../deployments/types";
+import type { ArtifactUriOptions } from "../predicates/artifact-uri";
 import { approvalRefusals, artifactRefusals, criteriaMisses, evaluationSummary, type Metrics } from "./checks";
 import { oneLine, type Action, type Trailers } from "./message";
 import { stepLabel, weightAt } from "./steps";
@@ -71,6 +72,8 @@ export interface PromoteInput {
   readonly approvedBy: readonly string[];
   /** Results from `--evaluation`; absent means no metric was measured. */
   readonly evaluation?: Metrics;
+  /** The pack config's model-artifact-immutable options (allowedBuckets...), so promote refuses what plan would. */
+  readonly artifactOptions?: ArtifactUriOptions;
 }
 
 export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date): Change {
@@ -88,7 +91,7 @@ export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date)
     }
   }
   const image = input.image ?? spec.stable.image;
-  reasons.push(...artifactRefusals(input.uri, image));
+  reasons.push(...artifactRefusals(input.uri, image, input.artifactOptions));
   const metrics = input.evaluation ?? {};
   reasons.push(...criteriaMisses(spec.promotion.criteria, metrics));
   reasons.push(...approvalRefusals(spec.promotion.approvals, input.approvedBy));
@@ -121,8 +124,31 @@ export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date)
   };
 }
 
+/**
+ * What the KServe analysis gate found for the step being left: which step and candidate it
+ * measured (the declaration is read again under the commit, and must still be there), and the
+ * evidence for the `Analysis:` trailers.
+ */
+export interface GateEvidence {
+  readonly step: number;
+  readonly candidateVersion: string;
+  readonly trailers: readonly string[];
+}
+
+/**
+ * The step an advance leaves must pass its analysis first when the cluster cannot run it: KServe
+ * canaries move only by these commits, so `ml-gitops advance` runs the analysis (lib/analysis/
+ * gate.ts). vLLM Rollouts run theirs in the cluster (Argo Rollouts). The analysis name, or
+ * undefined when the step needs no gate here.
+ */
+export function gatedAnalysis(d: LoadedDeployment): string | undefined {
+  const { spec } = d.declaration;
+  if (spec.serving.engine !== "kserve" || !spec.candidate) return undefined;
+  return spec.rollout.steps[spec.candidate.step]?.analysis;
+}
+
 /** The next step, or after the last one: the candidate becomes stable and is recorded as a release. */
-export function planAdvance(d: LoadedDeployment, now: Date): Change {
+export function planAdvance(d: LoadedDeployment, now: Date, gate?: GateEvidence): Change {
   const { spec, metadata } = d.declaration;
   const model = metadata.name;
   const candidate = spec.candidate;
@@ -130,7 +156,16 @@ export function planAdvance(d: LoadedDeployment, now: Date): Change {
     throw new PromotionRefused(`advance ${who(d)}`, [`no canary in progress (stable is ${spec.stable.version}); start one with ml-gitops promote`]);
   }
   const steps = spec.rollout.steps;
-  const base = { model, environment: d.environment, fromVersion: spec.stable.version, toVersion: candidate.version };
+  const analysisName = gatedAnalysis(d);
+  if (analysisName !== undefined && (gate === undefined || gate.step !== candidate.step || gate.candidateVersion !== candidate.version)) {
+    throw new PromotionRefused(`advance ${who(d)}`, [
+      gate === undefined
+        ? `step ${stepLabel(candidate.step, steps.length)} is analysis ${analysisName}, and no passing analysis was measured; run ml-gitops advance with --prometheus`
+        : `the declaration changed while the analysis ran (measured ${gate.candidateVersion} at step ${stepLabel(gate.step, steps.length)}, now ${candidate.version} at step ${stepLabel(candidate.step, steps.length)}); nothing was written, run advance again`,
+    ]);
+  }
+  const evidence = analysisName !== undefined && gate ? { analysis: [...gate.trailers] } : {};
+  const base = { model, environment: d.environment, fromVersion: spec.stable.version, toVersion: candidate.version, ...evidence };
   const next = candidate.step + 1;
   if (next < steps.length) {
     const weight = weightAt(steps, next);

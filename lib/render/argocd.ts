@@ -4,6 +4,7 @@
  * (Argo CD v3.5.1, ../shared/crds/argo-cd) in tests.
  */
 import type { Problem } from "../errors";
+import { ROLLOUTS_WEIGHTS_OWNER, WEIGHTS_OWNER_LABEL } from "./route-ownership";
 
 export const IN_CLUSTER_SERVER = "https://kubernetes.default.svc";
 
@@ -57,21 +58,22 @@ export interface SyncRetry {
 
 /**
  * The HTTPRoute weights the Argo Rollouts Gateway API plugin owns during a canary. It rewrites the
- * `backendRefs[].weight` of the route it steers (`<model>`, lib/render/routing.ts) at every
- * setWeight step; with selfHeal, Argo CD would write git's weights back mid-step.
+ * `backendRefs[].weight` of the route it steers (`<model>` of a vLLM model, lib/render/routing.ts)
+ * at every setWeight step; with selfHeal, Argo CD would write git's weights back mid-step.
  *
  * A jq path rather than the JSON pointer `/spec/rules`: a pointer cannot address "every weight"
  * (no array wildcard), so it would have to hide the whole rules list, and a git change to a
  * route's matches or backends would then neither show as a diff nor, with
  * RespectIgnoreDifferences, be synced to an existing route. The Application CRD (v3.5.1) accepts
- * `jqPathExpressions`. The select keeps the header-matched rules of the `<model>-ab` route, which
- * the plugin never touches and whose weights (spec.routing.candidateWeight) git must keep owning;
- * it is structural, so it does not depend on route names.
+ * `jqPathExpressions`. The select keeps to routes labelled as plugin-steered: KServe models' routes
+ * carry git's weights (each `ml-gitops advance` commit is the traffic shift), and the `<model>-ab`
+ * route's weights are spec.routing.candidateWeight; git must keep owning both, and with
+ * RespectIgnoreDifferences an ignored weight would never be synced again.
  */
 export const PLUGIN_OWNED_ROUTE_WEIGHTS = {
   group: "gateway.networking.k8s.io",
   kind: "HTTPRoute",
-  jqPathExpressions: [".spec.rules[] | select(all(.matches[]?; .headers == null)) | .backendRefs[]?.weight"],
+  jqPathExpressions: [`select(.metadata.labels["${WEIGHTS_OWNER_LABEL}"] == "${ROLLOUTS_WEIGHTS_OWNER}") | .spec.rules[].backendRefs[]?.weight`],
 } as const;
 
 export const DEFAULT_SYNC_RETRY: SyncRetry = { limit: 5, backoffDurationSeconds: 30, factor: 2, maxBackoffSeconds: 600 };

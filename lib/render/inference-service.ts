@@ -1,20 +1,34 @@
 /**
- * KServe InferenceService for the `kserve` engine. The canary is expressed the way each KServe
- * deployment mode honours it (KServe v0.20.0 CRD):
- * - Standard: the stable artifact is `spec.predictor`; the candidate is `spec.canary[0]` =
- *   `{predictor, trafficPercent}`. The canary predictor carries no autoscaling fields
- *   (maxReplicas, scaleTarget, scaleMetric, autoScaling): it is sized by its traffic share.
- *   `canaryTrafficPercent` is never emitted — KServe ignores it in this mode.
+ * KServe InferenceService for the `kserve` engine (KServe v0.20.0 CRD).
+ * - Standard: the stable artifact is `spec.predictor`, the candidate `spec.canary[0]` =
+ *   `{predictor, trafficPercent}`. KServe v0.20.0 creates a Deployment and a Service per
+ *   predictor but routes nothing by `trafficPercent` (it only sizes canary replicas when
+ *   `minReplicas` is unset: kserve/kserve@v0.20.0:pkg/controller/v1beta1/inferenceservice/
+ *   components/predictor.go, canaryReplicaCount); the split is carried by the HTTPRoute in
+ *   routing.ts over the two predictors' Services. `trafficPercent` is still written (KServe copies
+ *   it to `status.canaryStatuses`, so `kubectl get isvc` agrees with the route). The canary
+ *   predictor carries no autoscaling fields (maxReplicas, scaleTarget, scaleMetric,
+ *   autoScaling), which KServe rejects on canaries (buildCanaryPredictor).
  * - Knative: the predictor carries the candidate with `canaryTrafficPercent`; Knative keeps the
- *   last fully rolled-out revision (the stable) for the rest. Tag routing gives the candidate its
- *   own URL.
+ *   last fully rolled-out revision (the stable) for the rest and really routes the split. Tag
+ *   routing gives the candidate its own URL.
+ * Every predictor's pods carry `ml-gitops.dev/version` (the artifact's version slug), which the
+ * model's PodMonitor copies onto every series, so the analysis reads the candidate's pods alone.
  * The weight is the declaration's: the last setWeight at or before `candidate.step`.
  */
 import type { Artifact } from "../deployments/schema";
+import { containerSecurityContext, podSecurityContext } from "./security-context";
 import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
 
 export const DEPLOYMENT_MODE_ANNOTATION = "serving.kserve.io/deploymentMode";
 export const TAG_ROUTING_ANNOTATION = "serving.kserve.io/enable-tag-routing";
+/** On every predictor's pods: which artifact version they serve. */
+export const VERSION_LABEL = "ml-gitops.dev/version";
+/**
+ * The port KServe's Python model servers listen on and serve /metrics from
+ * (kserve/kserve@v0.20.0:python/kserve/kserve/constants/constants.py, DEFAULT_HTTP_PORT 8080).
+ */
+export const KSERVE_MODEL_SERVER_PORT = 8080;
 
 /** A version label as a DNS-1035 label: `v2.1.0` → `v2-1-0`, `2025.05.2` → `v2025-05-2`. */
 export function versionSlug(version: string): string {
@@ -22,9 +36,12 @@ export function versionSlug(version: string): string {
   return /^[a-z]/.test(slug) ? slug : `v${slug}`;
 }
 
-function modelSpec(view: ModelView, artifact: Artifact): Record<string, unknown> {
+function modelSpec(view: ModelView, artifact: Artifact, mode: "Standard" | "Knative"): Record<string, unknown> {
   const { model, serving } = view.declaration.spec;
   return {
+    // Declared in Standard mode so the predictor Service targets it by name and the PodMonitor
+    // scrapes it (the runtimes declare none); Knative names and manages its own user port.
+    ...(mode === "Standard" ? { ports: [{ containerPort: KSERVE_MODEL_SERVER_PORT, name: "http", protocol: "TCP" }] } : {}),
     // The CRD requires a container name in spec.canary[].predictor.model; kserve-container is
     // the name KServe gives the predictor container anyway, so stable and canary say the same.
     name: "kserve-container",
@@ -32,12 +49,18 @@ function modelSpec(view: ModelView, artifact: Artifact): Record<string, unknown>
     ...(serving.runtime ? { runtime: serving.runtime } : {}),
     storageUri: view.uri(artifact),
     resources: view.resources,
+    securityContext: containerSecurityContext(view.declaration),
   };
 }
 
 /** What every predictor (stable or canary) shares: identity, placement, storage credentials. */
-function podSpec(view: ModelView, ctx: RenderContext): Record<string, unknown> {
-  return { serviceAccountName: ctx.storageServiceAccount, ...view.placement };
+function podSpec(view: ModelView, ctx: RenderContext, artifact: Artifact): Record<string, unknown> {
+  return {
+    labels: { [VERSION_LABEL]: versionSlug(artifact.version) },
+    securityContext: podSecurityContext(view.declaration),
+    serviceAccountName: ctx.storageServiceAccount,
+    ...view.placement,
+  };
 }
 
 export function renderInferenceService(view: ModelView, ctx: RenderContext): KubeObject {
@@ -49,12 +72,12 @@ export function renderInferenceService(view: ModelView, ctx: RenderContext): Kub
   let spec: Record<string, unknown>;
   if (mode === "Standard") {
     // Names follow the version, so a promoted candidate keeps the name it had as a canary.
-    const predictor = { ...podSpec(view, ctx), name: versionSlug(view.stable.version), minReplicas: replicas.min, maxReplicas: replicas.max, model: modelSpec(view, view.stable) };
+    const predictor = { ...podSpec(view, ctx, view.stable), name: versionSlug(view.stable.version), minReplicas: replicas.min, maxReplicas: replicas.max, model: modelSpec(view, view.stable, mode) };
     spec = { predictor };
     if (candidate) {
       spec.canary = [
         {
-          predictor: { ...podSpec(view, ctx), name: versionSlug(candidate.version), minReplicas: Math.max(1, replicas.min), model: modelSpec(view, candidate) },
+          predictor: { ...podSpec(view, ctx, candidate), name: versionSlug(candidate.version), minReplicas: Math.max(1, replicas.min), model: modelSpec(view, candidate, mode) },
           trafficPercent: view.canaryWeight,
         },
       ];
@@ -64,11 +87,11 @@ export function renderInferenceService(view: ModelView, ctx: RenderContext): Kub
     const served = candidate ?? view.stable;
     spec = {
       predictor: {
-        ...podSpec(view, ctx),
+        ...podSpec(view, ctx, served),
         minReplicas: replicas.min,
         maxReplicas: replicas.max,
         ...(candidate ? { canaryTrafficPercent: view.canaryWeight } : {}),
-        model: modelSpec(view, served),
+        model: modelSpec(view, served, mode),
       },
     };
   }

@@ -4,10 +4,12 @@
  * name), so GitOps diffs show only what changed and direct delivery never sees spurious updates.
  *
  * Engines:
- * - `kserve` → one InferenceService (+ a LocalModelCache per artifact when `serving.cache`).
+ * - `kserve` → one InferenceService, in Standard mode the HTTPRoute that splits traffic between
+ *              its stable and canary predictors, a LocalModelCache per artifact when
+ *              `serving.cache`, and the PodMonitor the analysis reads.
  * - `vllm`   → an Argo Rollout, its stable and canary Services, an HTTPRoute the Gateway API
- *              traffic-router plugin steers, AnalysisTemplates, and an A/B HTTPRoute when
- *              `spec.routing` is declared.
+ *              traffic-router plugin steers, AnalysisTemplates, an A/B HTTPRoute when
+ *              `spec.routing` is declared, and the PodMonitor the analyses read.
  *
  * The renderers receive a `ModelView` computed here and import only types from this module (no
  * import cycle), so what "the canary stands at 25%" means is decided once.
@@ -18,6 +20,7 @@ import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
 import { renderInferenceService } from "./inference-service";
 import { renderLocalModelCaches } from "./local-model-cache";
 import { renderRollout } from "./rollout";
+import { renderPodMonitor } from "./monitoring";
 import { renderHttpRoutes } from "./routing";
 import { GPU_MODEL_LABEL, GPU_TAINT_K8S } from "../gpu/node-labels";
 
@@ -53,7 +56,7 @@ export interface RenderContext {
   readonly prometheusUrl: string;
   /** Region-local bucket for multi-region stacks. @default identity */
   readonly rewriteUri?: (uri: string) => string;
-  /** Gateway the vLLM models' HTTPRoutes attach to. @default DEFAULT_GATEWAY (KServe's own) */
+  /** Gateway the models' HTTPRoutes attach to. @default DEFAULT_GATEWAY (KServe's own) */
   readonly gateway?: GatewayRef;
   /** LocalModelNodeGroup holding the cache for a GPU model's pool. @default `gpu-<label>`, e.g. gpu-h100 */
   readonly localModelNodeGroup?: (gpu: GpuModel) => string;
@@ -218,8 +221,8 @@ export function renderModel(deployment: LoadedDeployment, ctx: RenderContext): K
   const source = { [ANNOTATIONS.source]: deployment.file };
   const objects: KubeObject[] =
     view.declaration.spec.serving.engine === "vllm"
-      ? [...renderRollout(view, ctx), ...renderHttpRoutes(view, ctx)]
-      : [renderInferenceService(view, ctx), ...renderLocalModelCaches(view, ctx)];
+      ? [...renderRollout(view, ctx), ...renderHttpRoutes(view, ctx), renderPodMonitor(view)]
+      : [renderInferenceService(view, ctx), ...renderHttpRoutes(view, ctx), ...renderLocalModelCaches(view, ctx), renderPodMonitor(view)];
   return objects
     .map((o) => canonical({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...source } } }))
     .sort(byKindAndName);

@@ -25,14 +25,14 @@
  * `<model>` (routing.ts). Replica-weighted canaries were rejected: with two 4-GPU replicas,
  * "10%" would really be 33% or 50% of traffic.
  */
+import { argoMetric, metricSource, rolloutSelector, type SloThresholds, sloMetrics } from "../analysis/slo";
 import type { Artifact, Analysis } from "../deployments/schema";
 import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
+import { containerSecurityContext, podSecurityContext } from "./security-context";
 
 export const VLLM_PORT = 8000;
 export const SERVICE_PORT = 80;
 export const GATEWAY_API_PLUGIN = "argoproj-labs/gatewayAPI";
-/** Argo copies the pod label rollouts-pod-template-hash; Prometheus must keep it (labelmap) as this label. */
-export const POD_HASH_METRIC_LABEL = "rollouts_pod_template_hash";
 const CANARY_HASH_ARG = "canary-hash";
 /** A 70B model takes 10–20 minutes to stream onto its GPUs; never give a pod less than this to start. */
 export const MIN_STARTUP_SECONDS = 30 * 60;
@@ -40,7 +40,7 @@ const PROBE_PERIOD_SECONDS = 10;
 
 export const stableServiceName = (view: ModelView): string => `${view.name}-stable`;
 export const canaryServiceName = (view: ModelView): string => `${view.name}-canary`;
-/** The HTTPRoute the traffic-router plugin steers. */
+/** The HTTPRoute that carries the canary weight: the traffic-router plugin steers it for vLLM. */
 export const httpRouteName = (view: ModelView): string => view.name;
 export const analysisTemplateName = (view: ModelView, analysis: string): string => `${view.name}-analysis-${analysis}`;
 export const driftTemplateName = (view: ModelView): string => `${view.name}-drift`;
@@ -83,6 +83,7 @@ function container(view: ModelView, artifact: Artifact): Record<string, unknown>
     ...(hf ? { env: [{ name: "HF_HOME", value: "/hf-cache" }] } : {}),
     ports: [{ containerPort: VLLM_PORT, name: "http", protocol: "TCP" }],
     resources: view.resources,
+    securityContext: containerSecurityContext(view.declaration),
     // Weights take minutes to load: the startup probe holds liveness off for the whole progress
     // deadline, and readiness keeps traffic away until /health answers.
     startupProbe: health(PROBE_PERIOD_SECONDS, Math.ceil(startupSeconds / PROBE_PERIOD_SECONDS), 5),
@@ -123,23 +124,18 @@ function service(view: ModelView, name: string): KubeObject {
   };
 }
 
-function seconds(ms: number): string {
-  return String(ms / 1000);
-}
+/**
+ * The analysis window: 5 minutes, at least four scrapes at the PodMonitor's 15 s interval even
+ * for a rate, and short enough that a measurement sees the current step's traffic.
+ */
+export const ROLLOUT_ANALYSIS_WINDOW = "5m";
 
-/** The two SLO metrics, for the canary's pods only (selected by the canary pod-template hash). */
-function sloMetrics(view: ModelView, ctx: RenderContext, thresholds: { p99LatencyMs: number; errorRatePercent: number }, timing: Record<string, unknown>): Record<string, unknown>[] {
+/** The declared thresholds, measured on the canary's pods only (selected by the canary pod-template hash). */
+function sloTemplateMetrics(view: ModelView, ctx: RenderContext, thresholds: SloThresholds, timing: Record<string, unknown>): Record<string, unknown>[] {
   const served = view.declaration.spec.model.servedName ?? view.name;
-  const pods = `namespace="${view.namespace}",${POD_HASH_METRIC_LABEL}="{{args.${CANARY_HASH_ARG}}}"`;
-  const p99 = `histogram_quantile(0.99, sum(rate(vllm:e2e_request_latency_seconds_bucket{${pods},model_name="${served}"}[5m])) by (le))`;
-  // status=~"5.." matches both the instrumentator's grouped "5xx" and exact codes.
-  const errors = `sum(rate(http_requests_total{${pods},handler=~"/v1/.*",status=~"5.."}[5m])) / sum(rate(http_requests_total{${pods},handler=~"/v1/.*"}[5m]))`;
-  const limit = seconds(thresholds.p99LatencyMs);
-  const rate = String(thresholds.errorRatePercent / 100);
-  return [
-    { ...timing, failureCondition: `result[0] > ${limit}`, name: "p99-latency", provider: { prometheus: { address: ctx.prometheusUrl, query: p99 } }, successCondition: `result[0] <= ${limit}` },
-    { ...timing, failureCondition: `result[0] > ${rate}`, name: "error-rate", provider: { prometheus: { address: ctx.prometheusUrl, query: errors } }, successCondition: `result[0] <= ${rate}` },
-  ];
+  return sloMetrics(metricSource(view.declaration), rolloutSelector(view.namespace, CANARY_HASH_ARG), served, thresholds, ROLLOUT_ANALYSIS_WINDOW).map((m) =>
+    argoMetric(m, ctx.prometheusUrl, timing),
+  );
 }
 
 function analysisTemplate(view: ModelView, name: string, metrics: Record<string, unknown>[]): KubeObject {
@@ -157,13 +153,13 @@ export function renderAnalysisTemplates(view: ModelView, ctx: RenderContext): Ku
     .sort()
     .map((key) => {
       const a: Analysis = analysis[key]!;
-      return analysisTemplate(view, analysisTemplateName(view, key), sloMetrics(view, ctx, a, { count: a.count, failureLimit: a.failureLimit, interval: a.interval }));
+      return analysisTemplate(view, analysisTemplateName(view, key), sloTemplateMetrics(view, ctx, a, { count: a.count, failureLimit: a.failureLimit, interval: a.interval }));
     });
   const drift = view.declaration.spec.drift;
   if (drift) {
     // No count: a background analysis measures until the rollout completes; one tolerated failure
     // keeps a single noisy scrape from aborting a multi-hour canary.
-    out.push(analysisTemplate(view, driftTemplateName(view), sloMetrics(view, ctx, drift.autoRollback, { failureLimit: 1, interval: drift.monitorInterval })));
+    out.push(analysisTemplate(view, driftTemplateName(view), sloTemplateMetrics(view, ctx, drift.autoRollback, { failureLimit: 1, interval: drift.monitorInterval })));
   }
   return out;
 }
@@ -199,6 +195,7 @@ export function renderRollout(view: ModelView, ctx: RenderContext): KubeObject[]
         metadata: { labels: { ...view.labels } },
         spec: {
           containers: [container(view, template)],
+          securityContext: podSecurityContext(view.declaration),
           serviceAccountName: ctx.storageServiceAccount,
           terminationGracePeriodSeconds: 120,
           ...view.placement,

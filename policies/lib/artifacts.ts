@@ -1,102 +1,103 @@
 /**
- * Every model artifact URI a resource hands to a serving runtime, with its field path. Only
- * fields that KServe, the LLM controller, our component or a serving container actually read
- * are walked; free text such as descriptions or annotations never is.
+ * Every model source a resource hands to a serving runtime, with its field path. Only fields
+ * that KServe, the LLM controller, our component or a serving container actually read are
+ * walked (see predicates/model-source.ts for command lines and env); free text such as
+ * descriptions or annotations never is, and neither is any other URL (telemetry, proxies).
  */
-import { isUnknown, isObj, list, obj, type Obj } from "./known";
+import { isObj, isUnknown, list, obj, type Obj } from "./known";
 import { isKind, MODEL_DEPLOYMENT_TYPE, type KindName } from "./k8s";
-import { containersOf, FRAMEWORK_FIELDS, inferenceServiceComponents, workloadPodSpec, type At } from "./workloads";
+import { containerModelSources, type ModelSource, type Word } from "./predicates/model-source";
+import { containersOf, FRAMEWORK_FIELDS, inferenceServiceComponents, isServingRuntime, llmInferenceServicePodSpecs, workloadKind, workloadPodSpec, type At } from "./workloads";
 
-/** A value the storage initializer would treat as a URI: it has a scheme, or is scp-style git. */
-const URI_LIKE = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:)/;
-
-export function looksLikeUri(v: unknown): v is string {
-  return typeof v === "string" && URI_LIKE.test(v.trim());
+/** A source to judge: a URI, a repo id on a command line, or a KServe storage path. */
+export interface Source extends ModelSource {
+  /** `storage.path` of KServe's StorageSpec: relative to the storage its key names. */
+  storagePath?: true;
 }
 
-function push(out: At<string>[], path: string, v: unknown): void {
+function push(out: Source[], path: string, v: unknown): void {
   if (typeof v === "string" && !isUnknown(v)) out.push({ path, value: v });
 }
 
-/** Flags whose value is a model location for the serving engines we run (vLLM, KServe, TGI). */
-function isModelFlag(flag: string): boolean {
-  const name = flag.replace(/^-+/, "").toLowerCase().replace(/_/g, "-");
-  return ["model", "model-id", "model-uri", "model-dir", "model-path", "model-name-or-path", "storage-uri", "tokenizer"].includes(name);
-}
-
-/**
- * Model URIs in a container's command line and environment: `--model=URI`, `--model URI`, a
- * positional URI after `serve`, and any env value with a scheme.
- */
-export function containerArtifactUris(container: At<Obj>): At<string>[] {
-  const out: At<string>[] = [];
-  const argv: At<string>[] = [];
+/** Model sources in one container's command line and environment. */
+export function containerSources(container: At<Obj>): Source[] {
+  const argv: Word[] = [];
   for (const field of ["command", "args"]) {
     list(container.value[field]).forEach((a, i) => {
       if (typeof a === "string") argv.push({ path: `${container.path}.${field}[${i}]`, value: a });
     });
   }
-  let afterServe = false;
-  argv.forEach((arg, i) => {
-    const eq = arg.value.indexOf("=");
-    if (arg.value.startsWith("-") && eq !== -1) {
-      if (isModelFlag(arg.value.slice(0, eq)) && looksLikeUri(arg.value.slice(eq + 1))) {
-        out.push({ path: arg.path, value: arg.value.slice(eq + 1) });
-      }
-      return;
-    }
-    const prev = argv[i - 1]?.value;
-    const flagValue = prev !== undefined && prev.startsWith("-") && !prev.includes("=");
-    if (flagValue && isModelFlag(prev) && looksLikeUri(arg.value)) out.push(arg);
-    else if (!flagValue && afterServe && looksLikeUri(arg.value)) out.push(arg);
-    if (arg.value === "serve") afterServe = true;
-  });
-  list(container.value.env).forEach((e, i) => {
-    const value = obj(e).value;
-    if (looksLikeUri(value)) out.push({ path: `${container.path}.env[${i}].value`, value });
-  });
-  return out;
+  const env = list(container.value.env).map((e, i) => ({ path: `${container.path}.env[${i}].value`, name: obj(e).name, value: obj(e).value }));
+  return containerModelSources(argv, env);
 }
 
-function inferenceServiceUris(props: Obj): At<string>[] {
-  const out: At<string>[] = [];
+/** A KServe framework spec or component: storageUri, storage.path, storageUris. */
+function kserveStorage(out: Source[], path: string, spec: Obj): void {
+  push(out, `${path}.storageUri`, spec.storageUri);
+  const storage = obj(spec.storage);
+  if (typeof storage.path === "string" && !isUnknown(storage.path)) out.push({ path: `${path}.storage.path`, value: storage.path, storagePath: true });
+}
+
+function inferenceServiceSources(props: Obj): Source[] {
+  const out: Source[] = [];
   for (const component of inferenceServiceComponents(props)) {
-    push(out, `${component.path}.storageUri`, component.value.storageUri);
+    kserveStorage(out, component.path, component.value);
     for (const fw of FRAMEWORK_FIELDS) {
       const spec = component.value[fw];
-      if (isObj(spec)) push(out, `${component.path}.${fw}.storageUri`, spec.storageUri);
+      if (isObj(spec)) {
+        kserveStorage(out, `${component.path}.${fw}`, spec);
+        out.push(...containerSources({ path: `${component.path}.${fw}`, value: spec }));
+      }
     }
     list(component.value.storageUris).forEach((s, i) => push(out, `${component.path}.storageUris[${i}].uri`, obj(s).uri));
-    for (const c of containersOf(component)) out.push(...containerArtifactUris(c));
+    for (const c of containersOf(component)) out.push(...containerSources(c));
+    // Multi-node serving: the worker pods run their own containers (v1beta1 PredictorSpec.WorkerSpec).
+    const worker = component.value.workerSpec;
+    if (isObj(worker)) for (const c of containersOf({ path: `${component.path}.workerSpec`, value: worker })) out.push(...containerSources(c));
   }
   return out;
 }
+
+function llmInferenceServiceSources(props: Obj): Source[] {
+  const out: Source[] = [];
+  const model = obj(obj(props.spec).model);
+  push(out, "spec.model.uri", model.uri);
+  // LoRA adapters are downloaded by the same storage initializer (v1alpha1 LoRASpec.Adapters).
+  list(obj(model.lora).adapters).forEach((a, i) => push(out, `spec.model.lora.adapters[${i}].uri`, obj(a).uri));
+  for (const pod of llmInferenceServicePodSpecs(props)) for (const c of containersOf(pod)) out.push(...containerSources(c));
+  return out;
+}
+
+const CACHE_KINDS: readonly KindName[] = ["localModelCache", "localModelNamespaceCache"];
 
 /** Cheap pre-check so resources of other types are never copied. */
 export function carriesArtifacts(type: string): boolean {
-  return ["inferenceService", "localModelCache", "llmInferenceService", "rollout"].some((k) => isKind(type, k as KindName)) || type === MODEL_DEPLOYMENT_TYPE;
+  return (
+    (["inferenceService", "llmInferenceService", "rollout", ...CACHE_KINDS] as KindName[]).some((k) => isKind(type, k)) ||
+    workloadKind(type) ||
+    isServingRuntime(type) ||
+    type === MODEL_DEPLOYMENT_TYPE
+  );
 }
 
-/** Every artifact URI in the resource, by type. */
-export function artifactUris(type: string, props: Obj): At<string>[] {
-  if (isKind(type, "inferenceService")) return inferenceServiceUris(props);
-  if (isKind(type, "localModelCache")) {
-    const out: At<string>[] = [];
+/** Every model source in the resource, by type. */
+export function artifactSources(type: string, props: Obj): Source[] {
+  if (isKind(type, "inferenceService")) return inferenceServiceSources(props);
+  if (CACHE_KINDS.some((k) => isKind(type, k))) {
+    const out: Source[] = [];
     push(out, "spec.sourceModelUri", obj(props.spec).sourceModelUri);
     return out;
   }
-  if (isKind(type, "llmInferenceService")) {
-    const out: At<string>[] = [];
-    push(out, "spec.model.uri", obj(obj(props.spec).model).uri);
-    return out;
+  if (isKind(type, "llmInferenceService")) return llmInferenceServiceSources(props);
+  if (isServingRuntime(type)) {
+    const spec = props.spec;
+    return isObj(spec) ? containersOf({ path: "spec", value: spec }).flatMap(containerSources) : [];
   }
-  if (isKind(type, "rollout")) {
-    const pod = workloadPodSpec(type, props);
-    return pod ? containersOf(pod).flatMap(containerArtifactUris) : [];
-  }
+  const pod = workloadPodSpec(type, props);
+  if (pod) return containersOf(pod).flatMap(containerSources);
   if (type === MODEL_DEPLOYMENT_TYPE) {
     const spec = obj(obj(props.declaration).spec);
-    const out: At<string>[] = [];
+    const out: Source[] = [];
     push(out, "declaration.spec.stable.uri", obj(spec.stable).uri);
     push(out, "declaration.spec.candidate.uri", obj(spec.candidate).uri);
     return out;

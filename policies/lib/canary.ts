@@ -2,8 +2,8 @@
  * Canary checks per kind of resource. Each returns finished messages (field, value, fix), and
  * skips a check whose inputs are unknown during preview rather than guessing.
  */
-import { fromArgoRolloutSteps, validateCanarySteps, type StepProblem } from "../../lib/predicates/canary-steps";
-import { kserveModeOf, DEPLOYMENT_MODE_ANNOTATION, type KServeMode } from "../../lib/predicates/kserve-mode";
+import { fromArgoRolloutSteps, validateCanarySteps, type StepProblem } from "./predicates/canary-steps";
+import { kserveModeOf, DEPLOYMENT_MODE_ANNOTATION, type KServeMode } from "./predicates/kserve-mode";
 import { hasUnknown, isObj, isUnknown, list, obj, stringMap, type Obj } from "./known";
 import { show } from "./policy";
 import { inferenceServiceComponents } from "./workloads";
@@ -22,6 +22,27 @@ const ARGO_DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
 function stepMessages(prefix: string, problems: StepProblem[]): string[] {
   return problems.map((p) => (p.index === -1 ? `${prefix}${p.field} ${p.message}` : `${prefix}${p.field}: ${p.message}`));
+}
+
+/**
+ * Whether `canary.analysis` runs during the canary, adding a message when it is written but
+ * cannot. Argo creates no background AnalysisRun without templates, nor before startingStep
+ * (argo-rollouts@v1.9.1 rollout/analysis.go reconcileBackgroundAnalysisRun, and
+ * utils/replicaset/canary.go BeforeStartingStep); a startingStep at or past the last step is
+ * reached only when the rollout is fully promoted, when none is created either.
+ */
+function backgroundGates(analysis: unknown, stepCount: number, out: string[]): boolean {
+  if (!isObj(analysis)) return false;
+  if (list(analysis.templates).length === 0) {
+    out.push("spec.strategy.canary.analysis has no templates, so Argo Rollouts runs no background analysis; name an AnalysisTemplate in templates, or add analysis steps");
+    return false;
+  }
+  const start = analysis.startingStep;
+  if (typeof start === "number" && start >= stepCount) {
+    out.push(`spec.strategy.canary.analysis.startingStep is ${start}, but the canary has ${stepCount} steps (0–${stepCount - 1}), so the background analysis never starts; set it to a step before the last`);
+    return false;
+  }
+  return true;
 }
 
 export function rolloutProblems(props: Obj, config: CanaryConfig): string[] {
@@ -49,9 +70,22 @@ export function rolloutProblems(props: Obj, config: CanaryConfig): string[] {
     out.push(`spec.strategy.canary is not set (got ${show(canary)}); add a canary strategy with setWeight, pause and analysis steps`);
     return out;
   }
-  if (!hasUnknown(canary.steps) && !isUnknown(canary.analysis)) {
-    const problems = validateCanarySteps(fromArgoRolloutSteps(list(canary.steps)), config, { backgroundAnalysis: isObj(canary.analysis) });
-    out.push(...stepMessages("spec.strategy.canary.", problems));
+  if (!hasUnknown(canary.steps) && !hasUnknown(canary.analysis)) {
+    const steps = list(canary.steps);
+    if (steps.length === 0) {
+      // No steps: the new ReplicaSet is scaled up and the stable down at once, a rolling update
+      // (argo-rollouts@v1.9.1 utils/replicaset/canary.go GetCurrentCanaryStep returns no step).
+      out.push(`spec.strategy.canary.steps is ${show(canary.steps ?? [])}, so Argo Rollouts moves all traffic to the new version at once, like a rolling update; add setWeight, pause and analysis steps`);
+    } else {
+      steps.forEach((step, i) => {
+        const analysis = obj(step).analysis;
+        if (isObj(analysis) && list(analysis.templates).length === 0) {
+          out.push(`spec.strategy.canary.steps[${i}].analysis has no templates, so Argo Rollouts runs no analysis at this step; name an AnalysisTemplate in templates`);
+        }
+      });
+      const problems = validateCanarySteps(fromArgoRolloutSteps(steps), config, { backgroundAnalysis: backgroundGates(canary.analysis, steps.length, out) });
+      out.push(...stepMessages("spec.strategy.canary.", problems));
+    }
   }
   const { canaryService, stableService } = canary;
   if (!isUnknown(canaryService) && !isUnknown(stableService)) {

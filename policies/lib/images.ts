@@ -1,5 +1,5 @@
 /** Every container image a workload or model-serving resource runs, with its field path. */
-import { isObj, type Obj } from "./known";
+import { isObj, list, obj, type Obj } from "./known";
 import { isKind, MODEL_DEPLOYMENT_TYPE } from "./k8s";
 import {
   containersOf, FRAMEWORK_FIELDS, inferenceServiceComponents, isServingRuntime, llmInferenceServicePodSpecs, workloadKind, workloadPodSpec, type At,
@@ -11,6 +11,19 @@ function imagesOfContainers(containers: At<Obj>[]): At<string>[] {
   return out;
 }
 
+/**
+ * Containers' images and image volumes' references: an ImageVolume (`volumes[].image.reference`,
+ * Kubernetes 1.31+) mounts an OCI image's files, which is how model weights are shipped as images.
+ */
+function imagesOfPod(pod: At<Obj>): At<string>[] {
+  const out = imagesOfContainers(containersOf(pod));
+  list(pod.value.volumes).forEach((v, i) => {
+    const ref = obj(obj(v).image).reference;
+    if (typeof ref === "string") out.push({ path: `${pod.path}.volumes[${i}].image.reference`, value: ref });
+  });
+  return out;
+}
+
 /** Cheap pre-check so resources of other types are never copied. */
 export function carriesImages(type: string): boolean {
   return workloadKind(type) || isKind(type, "inferenceService") || isServingRuntime(type) || isKind(type, "llmInferenceService") || type === MODEL_DEPLOYMENT_TYPE;
@@ -18,7 +31,7 @@ export function carriesImages(type: string): boolean {
 
 export function containerImages(type: string, props: Obj): At<string>[] {
   const pod = workloadPodSpec(type, props);
-  if (pod) return imagesOfContainers(containersOf(pod));
+  if (pod) return imagesOfPod(pod);
   if (isKind(type, "inferenceService")) {
     const out: At<string>[] = [];
     for (const component of inferenceServiceComponents(props)) {
@@ -26,7 +39,9 @@ export function containerImages(type: string, props: Obj): At<string>[] {
         const spec = component.value[fw];
         if (isObj(spec) && typeof spec.image === "string") out.push({ path: `${component.path}.${fw}.image`, value: spec.image });
       }
-      out.push(...imagesOfContainers(containersOf(component)));
+      out.push(...imagesOfPod(component));
+      const worker = component.value.workerSpec;
+      if (isObj(worker)) out.push(...imagesOfPod({ path: `${component.path}.workerSpec`, value: worker }));
     }
     return out;
   }
@@ -35,7 +50,7 @@ export function containerImages(type: string, props: Obj): At<string>[] {
     return isObj(spec) ? imagesOfContainers(containersOf({ path: "spec", value: spec })) : [];
   }
   if (isKind(type, "llmInferenceService")) {
-    return llmInferenceServicePodSpecs(props).flatMap((p) => imagesOfContainers(containersOf(p)));
+    return llmInferenceServicePodSpecs(props).flatMap(imagesOfPod);
   }
   if (type === MODEL_DEPLOYMENT_TYPE) {
     // With GitOps delivery the rendered Rollout never reaches the engine: the declaration is

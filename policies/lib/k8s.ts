@@ -3,7 +3,7 @@
  * core group spelled `core` (`kubernetes:core/v1:Pod`). Matching ignores the version so that
  * `apps/v1beta2` Deployments in old manifests are still checked.
  */
-import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
+import { MODEL_DEPLOYMENT_TYPE } from "./platform";
 
 export { MODEL_DEPLOYMENT_TYPE };
 
@@ -43,6 +43,7 @@ export const KINDS = {
   servingRuntime: { group: "serving.kserve.io", kind: "ServingRuntime" },
   clusterServingRuntime: { group: "serving.kserve.io", kind: "ClusterServingRuntime" },
   localModelCache: { group: "serving.kserve.io", kind: "LocalModelCache" },
+  localModelNamespaceCache: { group: "serving.kserve.io", kind: "LocalModelNamespaceCache" },
   llmInferenceService: { group: "serving.kserve.io", kind: "LLMInferenceService" },
   rollout: { group: "argoproj.io", kind: "Rollout" },
   application: { group: "argoproj.io", kind: "Application" },

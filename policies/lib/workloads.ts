@@ -21,6 +21,8 @@ const POD_TEMPLATE_KINDS: Readonly<Record<string, string>> = {
   "core/Pod": "spec",
   "core/ReplicationController": "spec.template.spec",
   "argoproj.io/Rollout": "spec.template.spec",
+  // A Knative Service runs its revision's pod spec (serving.knative.dev/v1 RevisionTemplateSpec).
+  "serving.knative.dev/Service": "spec.template.spec",
 };
 
 function at(root: Obj, path: string): unknown {

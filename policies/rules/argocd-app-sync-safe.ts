@@ -27,12 +27,21 @@ export const argocdAppSyncSafe: ResourceValidationPolicy = {
     if (!isKind(args.type, "application")) return;
     const pattern = new RegExp(configOf(defaults, args.getConfig).modelPathPattern);
     const spec = obj(propsOf(args).spec);
-    const paths = [obj(spec.source).path, ...list(spec.sources).map((s) => obj(s).path)];
+    // With a source hydrator Argo CD syncs the hydrated syncSource.path, rendered from
+    // drySource.path (argo-cd@v3.5.1 pkg/apis/application/v1alpha1/types.go SourceHydrator.GetSyncSource).
+    const hydrator = obj(spec.sourceHydrator);
+    const paths = [obj(spec.source).path, ...list(spec.sources).map((s) => obj(s).path), obj(hydrator.drySource).path, obj(hydrator.syncSource).path];
     const modelPath = paths.find((p): p is string => typeof p === "string" && pattern.test(p));
     if (modelPath === undefined) return;
     const syncPolicy = spec.syncPolicy;
     if (isUnknown(syncPolicy)) return;
     const automated = obj(syncPolicy).automated;
+    // `enabled: false` turns automated sync off whatever prune and selfHeal say
+    // (argo-cd@v3.5.1 pkg/apis/application/v1alpha1/types.go SyncPolicy.IsAutomatedSyncEnabled).
+    const enabled = obj(automated).enabled;
+    if (enabled === false) {
+      reportViolation(`spec.syncPolicy.automated.enabled is false for model path "${modelPath}", so Argo CD never syncs it on its own; remove enabled or set it to true so the cluster converges to git`);
+    }
     for (const flag of ["prune", "selfHeal"] as const) {
       const v = obj(automated)[flag];
       if (v !== true && !isUnknown(v) && !isUnknown(automated)) {

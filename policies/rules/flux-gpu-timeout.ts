@@ -4,7 +4,7 @@
  * releases.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { parseDurationSeconds } from "../../lib/predicates/canary-steps";
+import { parseDurationSeconds } from "../lib/predicates/canary-steps";
 import { isUnknown, obj } from "../lib/known";
 import { isKind } from "../lib/k8s";
 import { configOf, propsOf, show } from "../lib/policy";

@@ -5,8 +5,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { isUnknown, list, obj, stringMap } from "../lib/known";
 import { show } from "../lib/policy";
-import { GPU_AMI_TYPES as NVIDIA_AMI_TYPES } from "../../lib/gpu/catalogue";
-import { GPU_LABEL as GPU_LABEL_KEY, GPU_TAINT } from "../../lib/gpu/node-labels";
+import { GPU_LABEL_KEY, GPU_TAINT, NVIDIA_AMI_TYPES } from "../lib/platform";
 import { dependencyKeys, Index, key, ofTypes, type StackResource } from "../lib/stack";
 
 export { NVIDIA_AMI_TYPES };

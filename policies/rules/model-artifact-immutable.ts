@@ -3,8 +3,8 @@
  * returns to one, which only holds if the URI cannot be overwritten.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { checkArtifactUri } from "../../lib/predicates/artifact-uri";
-import { artifactUris, carriesArtifacts } from "../lib/artifacts";
+import { checkModelSource, checkStoragePath } from "../lib/predicates/artifact-uri";
+import { artifactSources, carriesArtifacts } from "../lib/artifacts";
 import { configOf, propsOf, stringArray } from "../lib/policy";
 
 export interface ModelArtifactImmutableConfig {
@@ -28,12 +28,12 @@ export const modelArtifactImmutable: ResourceValidationPolicy = {
   },
   validateResource: (args, reportViolation) => {
     if (!carriesArtifacts(args.type)) return;
-    const uris = artifactUris(args.type, propsOf(args));
-    if (uris.length === 0) return;
+    const sources = artifactSources(args.type, propsOf(args));
+    if (sources.length === 0) return;
     const config = configOf(defaults, args.getConfig);
-    for (const { path, value } of uris) {
-      const verdict = checkArtifactUri(value, config);
-      if (!verdict.immutable) reportViolation(`${path} "${value}" is not pinned: ${verdict.reason}; ${verdict.fix}.`);
+    for (const source of sources) {
+      const verdict = source.storagePath ? checkStoragePath(source.value) : checkModelSource(source, config);
+      if (verdict && !verdict.immutable) reportViolation(`${source.path} "${source.value}" is not pinned: ${verdict.reason}; ${verdict.fix}.`);
     }
   },
 };

@@ -4,7 +4,7 @@
  * model server deployed as a Deployment or Pod gets no way around the rule.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { checkImageRef } from "../../lib/predicates/image-ref";
+import { checkImageRef } from "../lib/predicates/image-ref";
 import { carriesImages, containerImages } from "../lib/images";
 import { propsOf } from "../lib/policy";
 

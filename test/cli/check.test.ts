@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli as runCli } from "../support/cli";
@@ -45,7 +45,7 @@ describe("ml-gitops check", () => {
   it("exits 0 on compliant fixtures", async () => {
     const r = await cli("check", FIXTURES);
     assert.equal(r.code, 0, r.out + r.err);
-    assert.match(r.out, /^3 objects in 3 files: 0 mandatory and 0 advisory violations, 0 documents skipped\n$/);
+    assert.match(r.out, /^4 objects in 4 files: 0 mandatory and 0 advisory violations, 0 documents that could not be judged\n$/);
   });
 
   it("prints file:line: Kind/name: policy [level]: message and exits 1", async () => {
@@ -55,21 +55,49 @@ describe("ml-gitops check", () => {
     assert.equal(
       r.out,
       `${join(dir, "pods.yaml")}:10: Pod/bad: serving-image-digest [mandatory]: spec.containers[0].image "nginx:latest" uses the :latest tag, which moves with every push; pin it by digest: nginx@sha256:<64 hex>.\n` +
-        "2 objects in 1 files: 1 mandatory and 0 advisory violations, 0 documents skipped\n",
+        "2 objects in 1 files: 1 mandatory and 0 advisory violations, 0 documents that could not be judged\n",
     );
   });
 
-  it("reports templates and parse errors as skipped and carries on; expands Lists", async () => {
+  it("fails on a document it cannot parse, and still judges the rest; expands Lists", async () => {
     const list = JSON.stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "Pod", metadata: { name: "in-list" }, spec: { containers: [{ image: "busybox" }] } }] }, null, 2);
-    const dir = tempDir({ "a.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n", "b.yaml": "a: [\n", "c.json": list });
+    const dir = tempDir({ "b.yaml": "a: [\n", "c.json": list });
     const r = await cli("check", "--json", dir);
-    const report = JSON.parse(r.out) as { files: number; objects: number; violations: { file: string; line: number; name: string }[]; skipped: { file: string; line: number; reason: string }[] };
+    const report = JSON.parse(r.out) as { files: number; objects: number; violations: { file: string; line: number; name: string }[]; failures: { file: string; line: number; reason: string }[] };
     assert.equal(r.code, 1);
-    assert.equal(report.files, 3);
+    assert.equal(report.files, 2);
     assert.equal(report.objects, 1);
     assert.deepEqual(report.violations.map((v) => [v.file, v.line, v.name]), [[join(dir, "c.json"), 5, "in-list"]]);
-    assert.deepEqual(report.skipped.map((s) => [s.file, s.line]), [[join(dir, "a.yaml"), 1], [join(dir, "b.yaml"), 2]]);
-    assert.match(report.skipped[0]!.reason, /template/);
+    assert.deepEqual(report.failures.map((s) => [s.file, s.line]), [[join(dir, "b.yaml"), 2]]);
+    assert.match(report.failures[0]!.reason, /^does not parse as YAML: /);
+  });
+
+  it("exits 1 when the only problem is an unparseable file", async () => {
+    const dir = tempDir({ "ok.yaml": BAD.split("---")[0]!, "broken.yaml": "apiVersion: v1\nkind: Pod\nmetadata: [\n" });
+    const r = await cli("check", dir);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /broken\.yaml:4: cannot be judged: does not parse as YAML: /);
+    assert.match(r.out, /1 objects in 2 files: 0 mandatory and 0 advisory violations, 1 documents that could not be judged\n$/);
+  });
+
+  it("exits 1 on a YAML document that is not a Kubernetes object", async () => {
+    const dir = tempDir({ "values.yaml": "replicas: 2\n" });
+    const r = await cli("check", dir);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /values\.yaml:1: cannot be judged: is not a Kubernetes object \(no apiVersion and kind\), so it cannot be checked; pass only manifests\n/);
+  });
+
+  it("exits 2 for a file it cannot read", async () => {
+    const dir = tempDir({ "pods.yaml": BAD });
+    chmodSync(join(dir, "pods.yaml"), 0o000);
+    const r = await cli("check", join(dir, "pods.yaml"));
+    chmodSync(join(dir, "pods.yaml"), 0o644);
+    // root reads any file; the refusal can only be observed as another user
+    if (process.getuid?.() === 0) assert.equal(r.code, 1);
+    else {
+      assert.equal(r.code, 2);
+      assert.match(r.err, /pods\.yaml: cannot be read/);
+    }
   });
 
   it("exits 2 for a missing path, a bad policy config, or no path", async () => {

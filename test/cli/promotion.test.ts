@@ -187,10 +187,20 @@ describe("promotion flow", () => {
     const res = await cli("status", "--root", r.root, "--json");
     assert.equal(res.code, 0, res.stderr);
     assert.deepEqual(JSON.parse(res.stdout), [
-      { environment: "production", model: "llama-3-8b", file: FILE, stable: "v3.1.0", canary: { version: "v3.2.0", step: 1, steps: 6, trafficPercent: 10 } },
+      {
+        environment: "production",
+        model: "llama-3-8b",
+        file: FILE,
+        stable: "v3.1.0",
+        canary: { version: "v3.2.0", step: 1, steps: 6, trafficPercent: 10, at: "setWeight 10", route: "HTTPRoute llama-3-8b → llama-3-8b-canary (Argo Rollouts (Gateway API plugin))" },
+      },
     ]);
     const table = await cli("status", "--env", "production", "--root", r.root);
-    assert.equal(table.stdout, "ENVIRONMENT  MODEL       STABLE  CANARY  STEP  TRAFFIC\nproduction   llama-3-8b  v3.1.0  v3.2.0  1/6   10%\n");
+    assert.equal(
+      table.stdout,
+      "ENVIRONMENT  MODEL       STABLE  CANARY  STEP  AT            GATE  TRAFFIC  ROUTE\n" +
+        "production   llama-3-8b  v3.1.0  v3.2.0  1/6   setWeight 10  -     10%      HTTPRoute llama-3-8b → llama-3-8b-canary (Argo Rollouts (Gateway API plugin))\n",
+    );
   });
 
   it("stages the change without committing with --no-commit", async () => {

@@ -96,7 +96,7 @@ describe("ArgoCd component", async () => {
     assert.deepEqual(spec.ignoreDifferences, [
       { group: "argoproj.io", kind: "Rollout", jsonPointers: ["/spec/replicas"] },
       { group: "apps", kind: "Deployment", jsonPointers: ["/spec/replicas"] },
-      { group: "gateway.networking.k8s.io", kind: "HTTPRoute", jqPathExpressions: [".spec.rules[] | select(all(.matches[]?; .headers == null)) | .backendRefs[]?.weight"] },
+      { group: "gateway.networking.k8s.io", kind: "HTTPRoute", jqPathExpressions: ['select(.metadata.labels["ml-gitops.dev/weights-owner"] == "argo-rollouts") | .spec.rules[].backendRefs[]?.weight'] },
     ]);
     const deps = app.options.dependsOn ?? [];
     for (const needed of [

@@ -52,6 +52,7 @@ describe("ModelDeployment component", async () => {
       "kubernetes:core/v1:Service llama-service-stable",
       "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute llama-httproute",
       "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute llama-httproute-ab",
+      "kubernetes:monitoring.coreos.com/v1:PodMonitor llama-podmonitor",
     ]);
     for (const child of children) assert.deepEqual(child.options.dependsOn, [h.named("kubernetes:helm.sh/v3:Release", "argo-rollouts").urn], child.name);
   });
@@ -84,6 +85,8 @@ describe("ModelDeployment component", async () => {
   it("names KServe children after their kind, the cache after its version", () => {
     const component = h.named(MODEL_DEPLOYMENT_TYPE, "mistral");
     assert.deepEqual(h.resources.filter((r) => r.parent === component.urn).map((r) => `${r.type} ${r.name}`).sort(), [
+      "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute mistral-httproute",
+      "kubernetes:monitoring.coreos.com/v1:PodMonitor mistral-podmonitor",
       "kubernetes:serving.kserve.io/v1alpha1:LocalModelCache mistral-localmodelcache-v0-3-2025-05",
       "kubernetes:serving.kserve.io/v1beta1:InferenceService mistral-inferenceservice",
     ]);
@@ -92,7 +95,11 @@ describe("ModelDeployment component", async () => {
 
   it("serves a cached model without its cache where the cluster has none of its node groups, and says why", () => {
     const component = h.named(MODEL_DEPLOYMENT_TYPE, "mistral-uncached");
-    assert.deepEqual(h.resources.filter((r) => r.parent === component.urn).map((r) => r.type), ["kubernetes:serving.kserve.io/v1beta1:InferenceService"]);
+    assert.deepEqual(h.resources.filter((r) => r.parent === component.urn).map((r) => r.type).sort(), [
+      "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+      "kubernetes:monitoring.coreos.com/v1:PodMonitor",
+      "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+    ]);
     assert.equal(
       uncachedReason(mistral.declaration, { ...RENDER, localModelNodeGroups: ["gpu-h100"] }),
       "models/mistral-7b-instruct: serving.cache is not rendered on this cluster: none of its GPU models (L4, A10G, L40S) has a LocalModelNodeGroup here (the cluster has gpu-h100). " +

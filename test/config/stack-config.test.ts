@@ -44,6 +44,30 @@ function withPool(patch: Record<string, unknown>): Record<string, string> {
   return config;
 }
 
+describe("stack config: the Prometheus canary analyses read", () => {
+  it("installs kube-prometheus-stack by default", () => {
+    const config = parseStackConfig(validConfig(), ID, SECRETS) as ClusterStackConfig;
+    assert.deepEqual(config.monitoring, { kind: "kube-prometheus-stack" });
+  });
+
+  it("takes an existing Prometheus with monitoring external", () => {
+    const config = parseStackConfig({ ...validConfig(), "ml-gitops:monitoring": "external", "ml-gitops:prometheusUrl": "http://prometheus.obs.svc:9090" }, ID, SECRETS) as ClusterStackConfig;
+    assert.deepEqual(config.monitoring, { kind: "external", prometheusUrl: "http://prometheus.obs.svc:9090" });
+  });
+
+  it("refuses monitoring external without the Prometheus it means", () => {
+    assert.deepEqual(problemsOf({ ...validConfig(), "ml-gitops:monitoring": "external" }), [
+      "stacks/Pulumi.test.yaml: ml-gitops:prometheusUrl: is required with monitoring external. Name the Prometheus the analyses query, e.g. http://prometheus.monitoring.svc:9090, or use monitoring: kube-prometheus-stack",
+    ]);
+  });
+
+  it("refuses a prometheusUrl beside the installed Prometheus, which the analyses would not query", () => {
+    assert.deepEqual(problemsOf({ ...validConfig(), "ml-gitops:prometheusUrl": "http://elsewhere:9090" }), [
+      'stacks/Pulumi.test.yaml: ml-gitops:prometheusUrl: conflicts with monitoring kube-prometheus-stack: the analyses query the Prometheus this stack installs (got "http://elsewhere:9090"). Remove prometheusUrl, or set monitoring: external to use your own Prometheus',
+    ]);
+  });
+});
+
 describe("stack config", () => {
   it("parses a valid cluster stack into typed objects with defaults applied", () => {
     const config = parseStackConfig(validConfig(), ID, SECRETS) as ClusterStackConfig;

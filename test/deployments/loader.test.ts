@@ -49,7 +49,7 @@ describe("model declaration loader", () => {
       assert.deepEqual(problems(text), [
         `${F}:8:5: spec.model.fromat: is not a field of spec.model. Did you mean "format"?`,
         `${F}:10:5: spec.serving.replica: is not a field of spec.serving. Did you mean "replicas"?`,
-        `${F}:11:5: spec.serving.colour: is not a field of spec.serving. Remove it; the fields of spec.serving are engine, mode, runtime, replicas, gpu, resources, vllm, cache.`,
+        `${F}:11:5: spec.serving.colour: is not a field of spec.serving. Remove it; the fields of spec.serving are engine, mode, runtime, replicas, gpu, resources, securityContext, vllm, cache.`,
       ]);
     });
 
@@ -224,6 +224,37 @@ describe("model declaration loader", () => {
       const releases = `  releases:\n    - { version: v1, uri: ${URI_V1}, promotedAt: "2025-01-01T00:00:00Z" }\n    - { version: v0, uri: ${URI_V2}, promotedAt: "2025-02-01T00:00:00Z" }\n`;
       assert.deepEqual(problems(replaceLine(VALID, "  rollout:\n", `${releases}  rollout:\n`)), []);
     });
+  });
+
+  it("refuses an error-rate threshold for a KServe runtime that counts no failed requests", () => {
+    // GIVEN the KServe sample served by the xgboost runtime instead of the Hugging Face one
+    const xgboost = VALID_KSERVE.replace("    format: huggingface\n", "    format: xgboost\n").replace("runtime: kserve-huggingfaceserver", "runtime: kserve-xgbserver");
+    // THEN its error-rate threshold is refused where it is declared, and the latency one stays
+    assert.deepEqual(problems(xgboost, KSERVE_FILE), [
+      `${KSERVE_FILE}:27:52: spec.rollout.analysis.slo.errorRatePercent: cannot be measured: the kserve-xgbserver model server exports request latency but no error count (got 1). ` +
+        "Remove errorRatePercent and gate this model on p99LatencyMs, or serve it with a runtime that counts failed requests (the huggingface format on KServe, or the vllm engine).",
+    ]);
+    assert.deepEqual(problems(xgboost.replace("{ p99LatencyMs: 2000, errorRatePercent: 1 }", "{ p99LatencyMs: 2000 }"), KSERVE_FILE), []);
+  });
+
+  it("refuses GPU-side thresholds the model's server cannot report, each where it is declared", () => {
+    const xgboost = VALID_KSERVE.replace("    format: huggingface\n", "    format: xgboost\n")
+      .replace("runtime: kserve-huggingfaceserver", "runtime: kserve-xgbserver")
+      .replace("{ p99LatencyMs: 2000, errorRatePercent: 1 }", "{ p99LatencyMs: 2000, minGenerationTokensPerSecond: 30, maxKvCacheUsagePercent: 90 }");
+    assert.deepEqual(problems(xgboost, KSERVE_FILE), [
+      `${KSERVE_FILE}:27:64: spec.rollout.analysis.slo.minGenerationTokensPerSecond: cannot be measured: the kserve-xgbserver model server runs no vLLM engine, whose metrics this threshold reads (got 30). Remove it, or serve the model with the vllm engine or the huggingface format on KServe.`,
+      `${KSERVE_FILE}:27:92: spec.rollout.analysis.slo.maxKvCacheUsagePercent: cannot be measured: the kserve-xgbserver model server runs no vLLM engine, whose metrics this threshold reads (got 90). Remove it, or serve the model with the vllm engine or the huggingface format on KServe.`,
+    ]);
+    const cpu = VALID_KSERVE.replace("    gpu: { count: 1, types: [L4] }\n", "").replace("{ p99LatencyMs: 2000, errorRatePercent: 1 }", "{ p99LatencyMs: 2000, maxGpuMemoryUsagePercent: 95 }");
+    assert.deepEqual(problems(cpu, KSERVE_FILE).filter((p) => p.includes("maxGpuMemoryUsagePercent")), [
+      `${KSERVE_FILE}:26:60: spec.rollout.analysis.slo.maxGpuMemoryUsagePercent: cannot be measured: the model uses no GPU (got 95). Remove it, or give the model GPUs in spec.serving.gpu.`,
+    ]);
+  });
+
+  it("refuses an analysis with no threshold at all", () => {
+    const none = VALID_KSERVE.replace("{ p99LatencyMs: 2000, errorRatePercent: 1 }", "{ interval: 1m }");
+    assert.equal(problems(none, KSERVE_FILE).length, 1);
+    assert.match(problems(none, KSERVE_FILE)[0]!, /spec\.rollout\.analysis\.slo: an analysis needs at least one threshold: p99LatencyMs, errorRatePercent, minGenerationTokensPerSecond, maxKvCacheUsagePercent, maxGpuMemoryUsagePercent/);
   });
 
   it("refuses a file name that is not <metadata.name>.yaml", () => {

@@ -27,6 +27,6 @@ describe("reading large manifests", () => {
 
   it("still skips a document with a key written twice, at the second key's line", () => {
     const text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: '1'\n  y: '2'\n  x: '3'\n";
-    assert.deepEqual(parseManifests(text, "dup.yaml"), { objects: [], skipped: [{ file: "dup.yaml", line: 8, reason: "does not parse as YAML: Map keys must be unique" }] });
+    assert.deepEqual(parseManifests(text, "dup.yaml"), { objects: [], failures: [{ file: "dup.yaml", line: 8, reason: "does not parse as YAML: Map keys must be unique" }] });
   });
 });

@@ -18,7 +18,7 @@ describe("GitOps objects in the plan", () => {
       const parsed = plan.gitopsFiles.flatMap((f) => parseManifests(f.content, f.path).objects);
       // WHEN the plan takes the rendered objects instead
       const taken = gitopsObjectsOf(plan.gitops);
-      // THEN they are the same, templates ({{ }}) left out as check leaves them out
+      // THEN they are the same, templated values ({{ }}) unknown to both
       assert.deepEqual(taken, parsed, plan.stack);
     }
     assert.ok(plans.some((p) => p.gitopsFiles.length > 0), "no sample stack renders GitOps files");

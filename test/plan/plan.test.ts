@@ -10,6 +10,9 @@ import { planStacks, type StackPlan } from "../../plan/plan";
 import { countsByType, writePlan } from "../../plan/report";
 import { PROJECT_ROOT } from "../support/project-copy";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: any };
+
 const CRDS = crdsAvailable() ? false : "../shared/crds not found: CRD validation of the plan skipped";
 
 function files(dir: string): string[] {
@@ -26,14 +29,16 @@ const CLUSTER_COMMON = {
   "aws:iam/rolePolicy:RolePolicy": 1,
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
   "aws:kms/key:Key": 1,
-  "kubernetes:core/v1:Namespace": 5,
+  "kubernetes:core/v1:Namespace": 6,
   "kubernetes:core/v1:Secret": 1,
   "kubernetes:core/v1:ServiceAccount": 1,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": 1,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": 1,
   "ml-gitops:platform:ClusterAccess": 1,
+  "ml-gitops:platform:DcgmExporter": 1,
   "ml-gitops:platform:GpuNodePool": 2,
   "ml-gitops:platform:ModelReaderRole": 1,
+  "ml-gitops:platform:Monitoring": 1,
   "ml-gitops:serving:ArgoRollouts": 1,
   "ml-gitops:serving:KServe": 1,
   "ml-gitops:serving:ModelDeployment": 3,
@@ -43,7 +48,7 @@ const CLUSTER_COMMON = {
 const ARGOCD = {
   "kubernetes:argoproj.io/v1alpha1:AppProject": 1,
   "kubernetes:argoproj.io/v1alpha1:Application": 1,
-  "kubernetes:helm.sh/v3:Release": 7,
+  "kubernetes:helm.sh/v3:Release": 9,
   "ml-gitops:gitops:ArgoCd": 1,
   "ml-gitops:platform:NvidiaDevicePlugin": 1,
 };
@@ -52,7 +57,7 @@ const ARGOCD = {
  * LocalModelNodeGroup (gpu-a10g) and the two LocalModel charts. us-east-1's only matching pool
  * (L4) is Bottlerocket, where the cache's agent cannot run: no group, no charts, no cache.
  */
-const LOCAL_MODEL_CACHE = { "kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup": 1, "kubernetes:helm.sh/v3:Release": 9 };
+const LOCAL_MODEL_CACHE = { "kubernetes:serving.kserve.io/v1alpha1:LocalModelNodeGroup": 1, "kubernetes:helm.sh/v3:Release": 11 };
 const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   artifacts: {
     "aws:iam/role:Role": 1,
@@ -77,7 +82,7 @@ const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   "prod-us-east-1": { ...CLUSTER_COMMON, ...ARGOCD },
   "staging-us-west-2": {
     ...CLUSTER_COMMON,
-    "kubernetes:helm.sh/v3:Release": 6,
+    "kubernetes:helm.sh/v3:Release": 8,
     "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 2,
     "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": 1,
     "ml-gitops:gitops:Flux": 1,
@@ -152,11 +157,76 @@ describe("offline plan of the sample stacks", () => {
       ...p.manifests.map((o) => ({ where: `${p.stack} ${o.kind}/${o.metadata.name}`, object: o })),
       ...p.gitopsFiles.flatMap((f) => parseAllDocuments(f.content).map((d) => ({ where: `${p.stack} ${f.path}`, object: d.toJSON() as { apiVersion: string; kind: string } }))),
     ]);
-    // Custom resources only: built-in *.k8s.io groups (RBAC, networking) and Gateway API have no CRD in ../shared.
-    const custom = objects.filter(({ object }) => object.apiVersion.includes(".") && !/^[a-z.]*\bk8s\.io\//.test(object.apiVersion));
+    // Custom resources only: built-in *.k8s.io groups (RBAC, networking) have no CRD; Gateway API's do (../shared/crds/gateway-api).
+    const custom = objects.filter(
+      ({ object }) => object.apiVersion.includes(".") && (!/^[a-z.]*\bk8s\.io\//.test(object.apiVersion) || object.apiVersion.startsWith("gateway.networking.k8s.io/")),
+    );
     assert.ok(custom.length >= 20, `expected the sample stacks to render custom resources, found ${custom.length}`);
     const errors = custom.flatMap(({ where, object }) => validateAgainstCrds(object).map((e) => `${where}: ${e}`));
     assert.deepEqual(errors, []);
+  });
+
+  /** Every rendered object of a stack: applied directly, or written for GitOps. */
+  const rendered = (p: StackPlan): Obj[] => [...(p.manifests as unknown as Obj[]), ...p.gitopsFiles.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJSON() as Obj))];
+
+  it("carries each KServe Standard canary's declared weight from the model's hostname to its candidate predictor", () => {
+    let walked = 0;
+    let walkedStable = 0;
+    for (const p of plans.filter((x) => x.stack !== "artifacts")) {
+      const objects = rendered(p);
+      for (const isvc of objects.filter((o) => o.kind === "InferenceService" && o.metadata.annotations?.["serving.kserve.io/deploymentMode"] === "Standard")) {
+        const { name, namespace } = isvc.metadata;
+        // GIVEN the hostname clients call for the model (KServe's default domain template)
+        const routes = objects.filter((o) => o.kind === "HTTPRoute" && o.metadata.namespace === namespace && o.spec.hostnames.some((h: string) => h.startsWith(`${name}-${namespace}.`)));
+        const main = routes.filter((r) => r.spec.rules.every((rule: { matches: { headers?: unknown }[] }) => rule.matches.every((m) => m.headers === undefined)));
+        assert.equal(main.length, 1, `${p.stack} ${name}: one route carries the hostname's unmatched traffic`);
+        const refs = main[0]!.spec.rules[0].backendRefs as { name: string; port: number; weight: number }[];
+        // THEN its backends are exactly the Services KServe v0.20.0 creates per predictor: <isvc>-<predictor>-predictor:80
+        const stable = `${name}-${isvc.spec.predictor.name}-predictor`;
+        const canary = isvc.spec.canary?.[0];
+        if (!canary) {
+          assert.deepEqual(refs.map((r) => [r.name, r.port, r.weight]), [[stable, 80, 100]], `${p.stack} ${name}`);
+          walkedStable++;
+          continue;
+        }
+        const declared = Number(isvc.metadata.annotations!["ml-gitops.dev/canary-step-weights"]!.split(",").pop());
+        assert.deepEqual(
+          refs.map((r) => [r.name, r.port, r.weight]),
+          [
+            [stable, 80, 100 - declared],
+            [`${name}-${canary.predictor.name}-predictor`, 80, declared],
+          ],
+          `${p.stack} ${name}`,
+        );
+        // AND KServe reports the same share in status (trafficPercent is copied there, it routes nothing)
+        assert.equal(canary.trafficPercent, declared);
+        walked++;
+      }
+    }
+    // staging's mistral canary, and every other KServe model's stable-only route
+    assert.ok(walked >= 1 && walkedStable >= 4, `only ${walked} KServe canaries and ${walkedStable} stable-only models walked`);
+  });
+
+  it("scrapes every model's pods with a PodMonitor the installed Prometheus selects, and points every analysis at that Prometheus", () => {
+    for (const p of plans.filter((x) => x.stack !== "artifacts")) {
+      const objects = rendered(p);
+      const monitors = objects.filter((o) => o.kind === "PodMonitor");
+      for (const workload of objects.filter((o) => o.kind === "InferenceService" || o.kind === "Rollout")) {
+        // KServe copies the InferenceService's labels to its predictor pods; a Rollout's pods carry its template's.
+        const podLabels: Record<string, string> = workload.kind === "Rollout" ? workload.spec.template.metadata.labels : workload.metadata.labels;
+        const selecting = monitors.filter(
+          (m) => m.metadata.namespace === workload.metadata.namespace && Object.entries(m.spec.selector.matchLabels as Record<string, string>).every(([k, v]) => podLabels[k] === v),
+        );
+        assert.equal(selecting.length, 1, `${p.stack} ${workload.kind}/${workload.metadata.name}: one PodMonitor selects its pods`);
+        assert.equal(selecting[0]!.metadata.labels!["ml-gitops.dev/monitor"], "models");
+      }
+      for (const t of objects.filter((o) => o.kind === "AnalysisTemplate")) {
+        for (const m of t.spec.metrics) assert.equal(m.provider.prometheus.address, "http://kube-prometheus-stack-prometheus.monitoring.svc:9090", `${p.stack} ${t.metadata.name}`);
+      }
+      const release = p.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.props.name === "kube-prometheus-stack");
+      assert.ok(release, `${p.stack} installs kube-prometheus-stack`);
+      assert.deepEqual((release!.props.values as { prometheus: { prometheusSpec: { podMonitorSelector: unknown } } }).prometheus.prometheusSpec.podMonitorSelector, { matchLabels: { "ml-gitops.dev/monitor": "models" } });
+    }
   });
 
   it("is deterministic: two plans write byte-identical files", async () => {

@@ -17,7 +17,7 @@ describe("policy pack over the shared corpus", () => {
       assert.ok(set.objects.length > 20, `only ${set.objects.length} objects read`);
       const violations = evaluatePolicies(set.objects.map(toPolicyResource));
       assert.ok(violations.every((v) => v.message.length > 0 && !v.message.startsWith("can't run")));
-      for (const s of set.skipped) assert.ok(s.line >= 1 && s.reason.length > 0);
+      for (const f of set.failures) assert.ok(f.line >= 1 && f.reason.length > 0);
     });
   }
 

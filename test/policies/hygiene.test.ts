@@ -96,6 +96,17 @@ describe("argocd-app-sync-safe", () => {
     assert.deepEqual(check(withField(app, "spec.syncPolicy.automated.selfHeal", false)), ['spec.syncPolicy.automated.selfHeal is false for model path "clusters/prod/models"; set it to true so the cluster converges to git']);
     assert.deepEqual(check(withField(app, "spec.syncPolicy.syncOptions", [])), ['spec.syncPolicy.syncOptions is [] for model path "clusters/prod/models"; add "ServerSideApply=true" so large model resources apply without the last-applied annotation limit']);
   });
+  it("refuses automated.enabled: false, which turns automated sync off", () => {
+    assert.deepEqual(check(withField(app, "spec.syncPolicy.automated.enabled", false)), ['spec.syncPolicy.automated.enabled is false for model path "clusters/prod/models", so Argo CD never syncs it on its own; remove enabled or set it to true so the cluster converges to git']);
+    assert.deepEqual(check(withField(app, "spec.syncPolicy.automated.enabled", true)), []);
+  });
+  it("judges Applications that use a source hydrator by their dry and sync paths", () => {
+    const hydrated = withField(withField(app, "spec.source", undefined), "spec.sourceHydrator", { drySource: { repoURL: "https://git.example/gitops", path: "envs/prod", targetRevision: "main" }, syncSource: { targetBranch: "hydrated", path: "clusters/prod/models" } });
+    assert.deepEqual(check(hydrated), []);
+    assert.deepEqual(check(withField(hydrated, "spec.syncPolicy.automated.prune", false)), ['spec.syncPolicy.automated.prune is false for model path "clusters/prod/models"; set it to true so the cluster converges to git']);
+    assert.deepEqual(check(withField(withField(hydrated, "spec.sourceHydrator.syncSource.path", "clusters/prod/hydrated"), "spec.sourceHydrator.drySource.path", "models/prod")), []);
+    assert.deepEqual(check(withField(withField(withField(hydrated, "spec.sourceHydrator.syncSource.path", "clusters/prod/hydrated"), "spec.sourceHydrator.drySource.path", "models/prod"), "spec.syncPolicy.syncOptions", [])), ['spec.syncPolicy.syncOptions is [] for model path "models/prod"; add "ServerSideApply=true" so large model resources apply without the last-applied annotation limit']);
+  });
 });
 
 describe("flux-gpu-timeout", () => {

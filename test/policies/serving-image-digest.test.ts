@@ -55,3 +55,20 @@ describe("serving-image-digest", () => {
     ]);
   });
 });
+
+describe("serving-image-digest: images that carry models", () => {
+  const isvc = fixture("inference-service.yaml");
+  const pinnedPod = pod(`vllm/vllm-openai@sha256:${DIGEST}`);
+
+  it("refuses an image volume mounted by tag, and accepts it by digest", () => {
+    const withVolume = (reference: string) => withField(pinnedPod, "spec.volumes", [{ name: "weights", image: { reference, pullPolicy: "IfNotPresent" } }]);
+    assert.deepEqual(check(withVolume("ghcr.io/acme/llama-weights:v3")), ['spec.volumes[0].image.reference "ghcr.io/acme/llama-weights:v3" uses the tag :v3 without a digest, and tags can be pushed again; pin it by digest: ghcr.io/acme/llama-weights:v3@sha256:<64 hex>.']);
+    assert.deepEqual(check(withVolume(`ghcr.io/acme/llama-weights@sha256:${DIGEST}`)), []);
+  });
+
+  it("refuses a workerSpec container image by tag", () => {
+    assert.deepEqual(check(withField(isvc, "spec.predictor.workerSpec", { containers: [{ name: "worker", image: "vllm/vllm-openai:v0.8.5" }] })), [
+      'spec.predictor.workerSpec.containers[0].image "vllm/vllm-openai:v0.8.5" uses the tag :v0.8.5 without a digest, and tags can be pushed again; pin it by digest: vllm/vllm-openai:v0.8.5@sha256:<64 hex>.',
+    ]);
+  });
+});

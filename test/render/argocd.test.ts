@@ -14,7 +14,7 @@ import { validateAgainstCrds } from "../../lib/k8s/crd-schema";
 import { spawnSync } from "node:child_process";
 import { loadDeploymentFile } from "../../lib/deployments/loader";
 import { renderModel, type KubeObject } from "../../lib/render/model-manifests";
-import { CONTEXT, FILE, replaceLine, VALID } from "../deployments/fixture";
+import { CONTEXT, FILE, KSERVE_FILE, replaceLine, VALID, VALID_KSERVE } from "../deployments/fixture";
 
 const SHARED = path.resolve(__dirname, "../../../shared");
 const needsShared = { skip: existsSync(SHARED) ? false : "../shared not found: CRD validation skipped" };
@@ -115,7 +115,7 @@ describe("Argo CD and the Rollouts-owned route weights", () => {
       {
         group: "gateway.networking.k8s.io",
         kind: "HTTPRoute",
-        jqPathExpressions: [".spec.rules[] | select(all(.matches[]?; .headers == null)) | .backendRefs[]?.weight"],
+        jqPathExpressions: ['select(.metadata.labels["ml-gitops.dev/weights-owner"] == "argo-rollouts") | .spec.rules[].backendRefs[]?.weight'],
       },
     ]);
     // AND RespectIgnoreDifferences makes a sync keep the live weights, not only hide the diff
@@ -124,6 +124,17 @@ describe("Argo CD and the Rollouts-owned route weights", () => {
 
   it("still validates against the Argo CD v3.5.1 Application CRD with the jq path", needsShared, () => {
     assert.deepEqual(validateAgainstCrds(application()), []);
+  });
+
+  it("leaves a KServe model's route weights to git: each ml-gitops advance commit is the traffic shift", { skip: JQ }, () => {
+    // GIVEN the route of a KServe canary (Standard mode), whose weights git moves step by step
+    const [route] = renderModel(loadDeploymentFile(KSERVE_FILE, VALID_KSERVE, CONTEXT), { kserveMode: "Standard", storageServiceAccount: "sa", prometheusUrl: "http://p:9090" }).filter((o) => o.kind === "HTTPRoute");
+    assert.ok(route);
+    // WHEN Argo CD's normalisation runs THEN nothing is ignored: a sync applies git's weights
+    const [expression] = PLUGIN_OWNED_ROUTE_WEIGHTS.jqPathExpressions;
+    const out = spawnSync("jq", ["-c", `del(${expression})`], { input: JSON.stringify(route), encoding: "utf8" });
+    assert.equal(out.status, 0, out.stderr);
+    assert.deepEqual(JSON.parse(out.stdout), route);
   });
 
   it("drops only the steered route's weights, leaving the A/B route and every other field to git", { skip: JQ }, () => {

@@ -38,8 +38,8 @@ describe("model manifests", () => {
 
   it("renders an InferenceService for the kserve engine and a Rollout for vllm", () => {
     const kinds = (file: string, text: string) => [...new Set(renderModel(loadDeploymentFile(file, text, CONTEXT), CTX).map((o) => o.kind))];
-    assert.deepEqual(kinds(KSERVE_FILE, VALID_KSERVE), ["InferenceService", "LocalModelCache"]);
-    assert.deepEqual(kinds(FILE, VALID), ["AnalysisTemplate", "HTTPRoute", "Rollout", "Service"]);
+    assert.deepEqual(kinds(KSERVE_FILE, VALID_KSERVE), ["HTTPRoute", "InferenceService", "LocalModelCache", "PodMonitor"]);
+    assert.deepEqual(kinds(FILE, VALID), ["AnalysisTemplate", "HTTPRoute", "PodMonitor", "Rollout", "Service"]);
   });
 
   it("canonical() keeps values and array order, whatever the key order", () => {

@@ -18,12 +18,13 @@ function one(objs: Obj[], kind: string, name: string): Obj {
 }
 
 describe("vLLM Rollout renderer", () => {
-  it("renders a Rollout, two Services, the HTTPRoute it steers and an AnalysisTemplate per analysis", () => {
+  it("renders a Rollout, two Services, the HTTPRoute it steers, an AnalysisTemplate per analysis and the PodMonitor they read", () => {
     assert.deepEqual(
       render().map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`),
       [
         "argoproj.io/v1alpha1 AnalysisTemplate/llama-analysis-slo",
         "gateway.networking.k8s.io/v1 HTTPRoute/llama",
+        "monitoring.coreos.com/v1 PodMonitor/llama",
         "argoproj.io/v1alpha1 Rollout/llama",
         "v1 Service/llama-canary",
         "v1 Service/llama-stable",
@@ -138,11 +139,20 @@ describe("vLLM Rollout renderer", () => {
       assert.equal(p99.provider.prometheus.address, "http://prometheus.monitoring:9090");
       assert.equal(
         p99.provider.prometheus.query,
-        'histogram_quantile(0.99, sum(rate(vllm:e2e_request_latency_seconds_bucket{namespace="models",rollouts_pod_template_hash="{{args.canary-hash}}",model_name="llama"}[5m])) by (le))',
+        'histogram_quantile(0.99, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{namespace="models",rollouts_pod_template_hash="{{args.canary-hash}}",model_name="llama"}[5m])))',
       );
-      assert.deepEqual([p99.successCondition, p99.failureCondition, p99.interval, p99.count, p99.failureLimit], ["result[0] <= 5", "result[0] > 5", "1m", 5, 1]);
-      assert.match(errors.provider.prometheus.query, /^sum\(rate\(http_requests_total\{.*status=~"5\.\."\}\[5m\]\)\) \/ sum\(rate\(http_requests_total\{/);
-      assert.deepEqual([errors.successCondition, errors.failureCondition], ["result[0] <= 0.01", "result[0] > 0.01"]);
+      assert.deepEqual(
+        [p99.successCondition, p99.failureCondition, p99.interval, p99.count, p99.failureLimit],
+        ["len(result) == 1 && !isNaN(result[0]) && result[0] <= 5", "len(result) == 1 && !isNaN(result[0]) && result[0] > 5", "1m", 5, 1],
+      );
+      assert.equal(
+        errors.provider.prometheus.query,
+        '(sum(rate(http_requests_total{namespace="models",rollouts_pod_template_hash="{{args.canary-hash}}",handler=~"/v1/.*",status=~"5.."}[5m])) or on() vector(0)) / sum(rate(http_requests_total{namespace="models",rollouts_pod_template_hash="{{args.canary-hash}}",handler=~"/v1/.*"}[5m]))',
+      );
+      assert.deepEqual(
+        [errors.successCondition, errors.failureCondition],
+        ["len(result) == 1 && !isNaN(result[0]) && result[0] <= 0.01", "len(result) == 1 && !isNaN(result[0]) && result[0] > 0.01"],
+      );
     });
 
     it("turns drift.autoRollback into a background analysis that starts once the canary has traffic", () => {
@@ -158,8 +168,8 @@ describe("vLLM Rollout renderer", () => {
       assert.deepEqual(
         drift.spec.metrics.map((m: Record<string, unknown>) => [m.name, m.interval, m.count, m.failureLimit, m.failureCondition]),
         [
-          ["p99-latency", "5m", undefined, 1, "result[0] > 8"],
-          ["error-rate", "5m", undefined, 1, "result[0] > 0.05"],
+          ["p99-latency", "5m", undefined, 1, "len(result) == 1 && !isNaN(result[0]) && result[0] > 8"],
+          ["error-rate", "5m", undefined, 1, "len(result) == 1 && !isNaN(result[0]) && result[0] > 0.05"],
         ],
       );
     });

@@ -1,0 +1,43 @@
+/**
+ * ModelDeployment declarations met by `ml-gitops check`: judged by the same loader `plan` uses
+ * (lib/deployments/loader.ts: YAML, schema, cross-field rules) and then by the pack, as the
+ * ModelDeployment component presents them to CrossGuard (`{declaration, file, ...}` under
+ * MODEL_DEPLOYMENT_TYPE). A declaration the loader refuses fails the check with its problems.
+ */
+import { formatProblem, ValidationError } from "../errors";
+import { loadDeploymentFile } from "../deployments/loader";
+import { API_VERSION, KIND, MODEL_DEPLOYMENT_TYPE } from "../deployments/types";
+import type { DeploymentContext } from "../deployments/validate";
+import type { PackConfig, PolicyResource } from "../policy/evaluate";
+import type { Failure } from "./read";
+
+export function isDeclaration(object: Record<string, unknown>): boolean {
+  return object.apiVersion === API_VERSION && object.kind === KIND;
+}
+
+/** The loader's context from the pack config: the same canary rules and KServe mode the pack applies. */
+export function declarationContext(config: PackConfig): DeploymentContext {
+  const canary = config["model-canary-required"];
+  const c = typeof canary === "object" && canary !== null ? (canary as Record<string, unknown>) : {};
+  const mode = c.defaultKServeMode === "Knative" ? "Knative" : "Standard";
+  const rules = typeof c.maxInitialWeight === "number" ? { canaryRules: { maxInitialWeight: c.maxInitialWeight, ...(typeof c.requireAnalysis === "boolean" && { requireAnalysis: c.requireAnalysis }) } } : {};
+  return { gpuPools: [], defaultKServeMode: mode, ...rules };
+}
+
+/** One declaration file: the resource the pack judges, or the loader's problems as failures. */
+export function judgeDeclaration(file: string, text: string, documents: number, config: PackConfig): { resource?: PolicyResource; failures: Failure[] } {
+  if (documents !== 1) {
+    return { failures: [{ file, line: 1, reason: `declares a ${KIND} among ${documents} documents; the loader reads one declaration per file (deployments/<environment>/<model>.yaml), so move it to a file of its own` }] };
+  }
+  try {
+    const loaded = loadDeploymentFile(file, text, declarationContext(config));
+    const name = loaded.declaration.metadata.name;
+    return {
+      resource: { urn: `urn:pulumi:check::ml-gitops::${MODEL_DEPLOYMENT_TYPE}::${file}:1:${name}`, type: MODEL_DEPLOYMENT_TYPE, name, props: { declaration: loaded.declaration, file, environment: loaded.environment }, custom: false },
+      failures: [],
+    };
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    return { failures: err.problems.map((p) => ({ file, line: p.line ?? 1, reason: `is refused by the ${KIND} loader: ${formatProblem({ ...p, file: undefined })}` })) };
+  }
+}
