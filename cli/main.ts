@@ -27,8 +27,27 @@ export async function run(argv: readonly string[]): Promise<number> {
   return code;
 }
 
+/**
+ * A reader that stops early (`ml-gitops history m | head -1`) closes the pipe; the next write
+ * fails with EPIPE, which Node raises as an uncaught error (exit 1, which for plan means "policy
+ * violation"). Output nobody reads is dropped instead, and the command ends with its own exit code.
+ */
+export function tolerateClosedStdout(stream: NodeJS.WriteStream = process.stdout): void {
+  let closed = false;
+  const write = stream.write.bind(stream);
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    closed = true;
+  });
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (closed) return true;
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof stream.write;
+}
+
 /** Runs the CLI as a process: sets the exit code, and reports a crash as a usage error. */
 export function main(argv: readonly string[]): void {
+  tolerateClosedStdout();
   run(argv).then(
     (code) => {
       process.exitCode = code;

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import type { SigningKey } from "../lib/config/stack-config";
 import { CHARTS } from "../lib/versions";
 import { Problems, ValidationError, type Problem } from "../lib/errors";
 import {
@@ -61,6 +62,8 @@ export interface ArgoCdArgs {
   readonly applicationDependsOn?: readonly pulumi.Resource[];
   /** Helm wait for the Argo CD release. @default 10 min */
   readonly helmTimeoutMinutes?: number;
+  /** Trusted GPG keys (id = 16-hex key id): the project then syncs only commits signed by one. @default no verification */
+  readonly signingKeys?: readonly SigningKey[];
 }
 
 export const ARGO_CD_DEFAULTS = {
@@ -164,6 +167,7 @@ export class ArgoCd extends pulumi.ComponentResource {
           adminPasswordBcrypt: adminPassword,
           dexEnabled: args.dexEnabled ?? ARGO_CD_DEFAULTS.dexEnabled,
           syncTimeoutMinutes: args.syncTimeoutMinutes ?? ARGO_CD_DEFAULTS.syncTimeoutMinutes,
+          ...(args.signingKeys !== undefined && args.signingKeys.length > 0 && { gpgKeys: Object.fromEntries(args.signingKeys.map((k) => [k.id, k.publicKey])) }),
         }),
       },
       { parent: this },
@@ -191,6 +195,7 @@ export class ArgoCd extends pulumi.ComponentResource {
       modelNamespaces: args.modelNamespaces,
       extraNamespaceResources: args.extraNamespaceResources,
       localModelCaches: args.localModelCaches ?? false,
+      ...(args.signingKeys !== undefined && args.signingKeys.length > 0 && { signingKeyIds: args.signingKeys.map((k) => k.id) }),
     });
     const project = new k8s.apiextensions.CustomResource(`${name}-project`, projectObject, { parent: this, dependsOn: [this.release] });
 

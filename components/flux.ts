@@ -12,12 +12,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import type { SigningKey } from "../lib/config/stack-config";
 import { CHARTS } from "../lib/versions";
 import { Problems, type Problem } from "../lib/errors";
 import {
   buildGitRepository,
   buildKustomization,
   flux2Values,
+  signingKeysSecretData,
   FLUX_NAMESPACE,
   MIN_KUSTOMIZATION_TIMEOUT_MINUTES,
   type HealthCheck,
@@ -85,6 +87,8 @@ export interface FluxArgs {
   readonly podMonitor?: boolean;
   /** Helm wait for the Flux release. @default 10 min */
   readonly helmTimeoutMinutes?: number;
+  /** Trusted keys: the GitRepository then verifies the signature of every commit it syncs. @default no verification */
+  readonly signingKeys?: readonly SigningKey[];
 }
 
 export const FLUX_DEFAULTS = {
@@ -194,16 +198,26 @@ export class Flux extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Public keys only, but in a Secret: that is where source-controller reads them from.
+    const signingKeys =
+      args.signingKeys !== undefined && args.signingKeys.length > 0
+        ? new k8s.core.v1.Secret(
+            `${name}-signing-keys`,
+            { metadata: { name: "gitops-signing-keys", namespace: namespace.metadata.name }, type: "Opaque", stringData: signingKeysSecretData(args.signingKeys) },
+            { parent: this },
+          )
+        : undefined;
     const gitRepositoryObject = buildGitRepository({
       name: "gitops",
       namespace: namespaceName,
       url: args.repo.url,
       branch: args.repo.branch ?? FLUX_DEFAULTS.branch,
       secretName: "gitops-auth",
+      ...(signingKeys && { verifySecretName: "gitops-signing-keys" }),
     });
     const gitRepository = new k8s.apiextensions.CustomResource(`${name}-source`, gitRepositoryObject, {
       parent: this,
-      dependsOn: [this.release, secret],
+      dependsOn: [this.release, secret, ...(signingKeys ? [signingKeys] : [])],
     });
 
     const intervalMinutes = infra?.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes;

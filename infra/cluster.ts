@@ -189,6 +189,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
         syncTimeoutMinutes: gitops.syncTimeoutMinutes,
         localModelCaches: localModelNodeGroups.length > 0,
         applicationDependsOn: [kserve, rollouts, gatewayApi],
+        ...(gitops.signing && { signingKeys: gitops.signing.keys }),
       },
       k8sOpts,
     );
@@ -202,6 +203,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
           timeoutMinutes: gitops.syncTimeoutMinutes,
           ignore: pluginOwnedWeightIgnores(models.flatMap((m) => m.objects)),
         },
+        ...(gitops.signing && { signingKeys: gitops.signing.keys }),
       },
       k8sOpts,
     );

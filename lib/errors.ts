@@ -26,10 +26,35 @@ export function formatValue(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-/** `file:line:column: path: message (got value). fix` — one line per problem. */
+/** Keys whose values are secrets whatever they look like. */
+const SECRET_KEY = /token|secret|passw|credential|private|api-?_?key|bcrypt|auth|cookie|session/i;
+/** Well-known credential shapes: GitHub, GitLab, Slack, AWS access keys, OpenAI-style keys, JWTs, PEM, bcrypt. */
+const SECRET_SHAPE = /^(gh[pousr]_|github_pat_|glpat-|xox[abpr]-|AKIA[0-9A-Z]{12}|ASIA[0-9A-Z]{12}|sk-[A-Za-z0-9]|eyJ[A-Za-z0-9_-]{10,}\.)|-----BEGIN [A-Z ]*PRIVATE KEY|^\$2[aby]\$\d\d\$/;
+
+/**
+ * Whether a value received looks like a credential: a secret-named key, a known token shape, or a
+ * long opaque mixed-case alphanumeric string. Hex digests (sha256, commit ids), URIs and paths are
+ * not: they are what messages about artifacts must show.
+ */
+export function looksSecret(path: string, value: string): boolean {
+  if (value === "") return false;
+  if (SECRET_KEY.test(path.split(/[.:[\]]/).pop() ?? path) || SECRET_SHAPE.test(value)) return true;
+  if (/^[0-9a-f]+$/i.test(value) || /[:/\s@]/.test(value)) return false;
+  return value.length >= 20 && /[A-Z]/.test(value) && /[a-z]/.test(value) && /\d/.test(value);
+}
+
+/** The value with every secret-looking string replaced by its length only. */
+export function redactValue(path: string, value: unknown): unknown {
+  if (typeof value === "string") return looksSecret(path, value) ? `[redacted: ${value.length} characters]` : value;
+  if (Array.isArray(value)) return value.map((v, i) => redactValue(`${path}[${i}]`, v));
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(`${path}.${k}`, v)]));
+  return value;
+}
+
+/** `file:line:column: path: message (got value). fix` — one line per problem; secret-looking values are never echoed. */
 export function formatProblem(p: Problem): string {
   const where = p.file ? `${p.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ""}` : ""}: ` : "";
-  const got = "value" in p ? ` (got ${formatValue(p.value)})` : "";
+  const got = "value" in p ? ` (got ${formatValue(redactValue(p.path, p.value))})` : "";
   return `${where}${p.path}: ${p.message}${got}. ${p.fix}`;
 }
 

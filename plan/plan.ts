@@ -7,6 +7,7 @@
  */
 import { parseStackConfig, type StackConfig } from "../lib/config/stack-config";
 import { listStacks, readStackFile, type StackFile } from "../lib/config/stack-file";
+import { assertName } from "../lib/names";
 import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "../lib/policy/evaluate";
 import { parseDurationSeconds } from "../lib/predicates/canary-steps";
 import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/deployments/types";
@@ -70,6 +71,7 @@ function referencesOf(file: StackFile): string[] {
 
 /** Stacks in an order where every referenced stack comes before the stacks that reference it. */
 export function planOrder(root: string, requested: readonly string[]): StackFile[] {
+  for (const stack of requested) assertName("stack", "--stack", stack);
   const known = new Set(listStacks(root));
   const files = new Map<string, StackFile>();
   const ordered: StackFile[] = [];

@@ -3,9 +3,8 @@
  * and manifests/ tree, and summary.md for a pull-request comment. Output is deterministic (sorted,
  * stable names), so two runs of the same commit produce byte-identical files.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { stringify } from "yaml";
+import { writeTree, type WrittenTree } from "../lib/output-tree";
 import { UNKNOWN } from "./capture";
 import { gpuGates } from "../lib/analysis/gating";
 import { rolloutDiagram, weightAt } from "./mermaid";
@@ -62,23 +61,28 @@ function toYaml(value: unknown): string {
   return stringify(value, { sortMapEntries: false, lineWidth: 0 });
 }
 
-/** Writes DIR/<stack>/plan.json, DIR/<stack>/manifests/, DIR/<stack>/gitops/ and DIR/summary.md. */
-export function writePlan(dir: string, plans: readonly StackPlan[]): void {
+/** The first line of summary.md: how a plan directory written before manifests is recognised. */
+const SUMMARY_HEADING = "# ml-gitops plan\n";
+
+/** Every file of `--out DIR`, relative POSIX path to content. */
+export function planFiles(plans: readonly StackPlan[]): Map<string, string> {
+  const files = new Map<string, string>();
   for (const plan of plans) {
-    const stackDir = join(dir, plan.stack);
-    rmSync(stackDir, { recursive: true, force: true });
-    mkdirSync(stackDir, { recursive: true });
-    writeFileSync(join(stackDir, "plan.json"), `${JSON.stringify(planDocument(plan), null, 2)}\n`);
-    const write = (path: string, content: string) => {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, content);
-    };
-    for (const object of plan.manifests) {
-      write(join(stackDir, "manifests", manifestName(object)), toYaml(redactSecrets(object)));
-    }
-    for (const file of plan.gitopsFiles) write(join(stackDir, "gitops", file.path), file.content);
+    files.set(`${plan.stack}/plan.json`, `${JSON.stringify(planDocument(plan), null, 2)}\n`);
+    for (const object of plan.manifests) files.set(`${plan.stack}/manifests/${manifestName(object)}`, toYaml(redactSecrets(object)));
+    for (const file of plan.gitopsFiles) files.set(`${plan.stack}/gitops/${file.path}`, file.content);
   }
-  writeFileSync(join(dir, "summary.md"), summaryMarkdown(plans));
+  files.set("summary.md", summaryMarkdown(plans));
+  return files;
+}
+
+/**
+ * Writes DIR/<stack>/plan.json, DIR/<stack>/manifests/, DIR/<stack>/gitops/ and DIR/summary.md,
+ * and nothing outside DIR; removes only files an earlier plan wrote (lib/output-tree.ts).
+ * @throws OutputError
+ */
+export function writePlan(dir: string, plans: readonly StackPlan[]): WrittenTree {
+  return writeTree(dir, planFiles(plans), { label: "--out", legacy: { file: "summary.md", startsWith: SUMMARY_HEADING } });
 }
 
 /** Kubernetes Secrets carry placeholders offline; never print even those as data. */

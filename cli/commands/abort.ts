@@ -14,11 +14,12 @@ export const registerAbort: RegisterCommand = (program: Command, setExit) => {
     .requiredOption("--env <env>", "environment: the directory under deployments/")
     .requiredOption("--reason <text>", "why the canary is aborted (kept in the audit log)")
     .option("--no-commit", "write and stage the change without committing (for a pull request)")
+    .option("--sign", "sign the commit with your git signing setup (git commit -S; user.signingkey, gpg.format)")
     .option("--json", "print the result as JSON")
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
-    .action((model: string, opts: { env: string; reason: string; commit: boolean; json?: boolean; root: string }) => {
+    .action((model: string, opts: { env: string; reason: string; commit: boolean; sign?: boolean; json?: boolean; root: string }) => {
       try {
-        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit }, (d) => planAbort(d, opts.reason)), opts.json);
+        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "abort" }, (d) => planAbort(d, opts.reason)), opts.json);
         setExit(EXIT.ok);
       } catch (err) {
         reportFailure("abort", err, setExit);

@@ -73,13 +73,14 @@ export const registerAdvance: RegisterCommand = (program: Command, setExit) => {
     .requiredOption("--env <env>", "environment: the directory under deployments/")
     .option("--prometheus <url>", `Prometheus the KServe analysis gate queries, one per cluster serving the environment (repeatable; default: $${PROMETHEUS_ENV}, comma-separated)`, collect, [])
     .option("--no-commit", "write and stage the change without committing (for a pull request)")
+    .option("--sign", "sign the commit with your git signing setup (git commit -S; user.signingkey, gpg.format)")
     .option("--json", "print the result as JSON")
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
-    .action(async (model: string, opts: { env: string; prometheus: string[]; commit: boolean; json?: boolean; root: string }) => {
+    .action(async (model: string, opts: { env: string; prometheus: string[]; commit: boolean; sign?: boolean; json?: boolean; root: string }) => {
       try {
         const evidence = await gate(opts.root, opts.env, model, opts.prometheus);
         const now = new Date();
-        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit }, (d) => planAdvance(d, now, evidence)), opts.json);
+        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "advance" }, (d) => planAdvance(d, now, evidence)), opts.json);
         setExit(EXIT.ok);
       } catch (err) {
         if (err instanceof PrometheusError) {

@@ -4,8 +4,10 @@
  */
 import type { Command } from "commander";
 import { readAudit, type AuditEntry } from "../../lib/promotion/audit";
+import { assertName } from "../../lib/names";
 import { assertRepository } from "../../lib/promotion/git";
 import { reportFailure } from "../../lib/promotion/outcome";
+import { interruptedNotice } from "../../lib/promotion/workflow";
 import { EXIT, type RegisterCommand } from "../exit";
 
 export function formatEntry(e: AuditEntry): string {
@@ -21,6 +23,7 @@ export function formatEntry(e: AuditEntry): string {
     e.reason !== undefined ? `reason: ${e.reason}` : undefined,
     e.reverts !== undefined ? `reverts ${e.reverts.slice(0, 12)}` : undefined,
     `commit ${e.commit.slice(0, 12)}`,
+    e.signature === "none" ? undefined : `signature ${e.signature}`,
   ];
   return parts.filter((p) => p !== undefined).join("  ");
 }
@@ -35,7 +38,10 @@ export const registerHistory: RegisterCommand = (program: Command, setExit) => {
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
     .action((model: string, opts: { env?: string; json?: boolean; root: string }) => {
       try {
+        if (opts.env !== undefined) assertName("environment", "--env", opts.env);
         assertRepository(opts.root);
+        const notice = interruptedNotice(opts.root);
+        if (notice) process.stderr.write(`ml-gitops history: warning: ${notice}\n`);
         const entries = readAudit(opts.root, { model, ...(opts.env !== undefined ? { environment: opts.env } : {}) });
         if (opts.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
         else if (entries.length === 0) process.stdout.write(`no promotion commits for ${model}${opts.env ? ` in ${opts.env}` : ""}\n`);

@@ -7,6 +7,7 @@ import { registerPlan } from "./plan";
 import { registerPromote } from "./promote";
 import { registerRollback } from "./rollback";
 import { registerStatus } from "./status";
+import { registerVerify } from "./verify";
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: readonly RegisterCommand[] = [registerPlan, registerCheck, registerStatus, registerPromote, registerAdvance, registerAbort, registerRollback, registerHistory];
+export const commands: readonly RegisterCommand[] = [registerPlan, registerCheck, registerStatus, registerPromote, registerAdvance, registerAbort, registerRollback, registerHistory, registerVerify];

@@ -4,14 +4,54 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { parseStackConfig } from "../../lib/config/stack-config";
+import { readStackFile } from "../../lib/config/stack-file";
 import { ValidationError } from "../../lib/errors";
+import { OutputError, prepareOutputDir } from "../../lib/output-tree";
 import { loadPackConfig, type PackConfig } from "../../lib/policy/evaluate";
 import { planStacks } from "../../plan/plan";
 import { ProgramError } from "../../plan/run-program";
 import { mandatoryCount, planDocument, summaryText, writePlan } from "../../plan/report";
+import { GitError, tryGit } from "../../lib/promotion/git";
 import { EXIT, type RegisterCommand } from "../exit";
+import { formatViolation, verifyRepository } from "./verify";
+
+/** CI systems set CI (GitHub Actions, GitLab, Buildkite, CircleCI...); "false" and "0" mean not CI. */
+function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.CI;
+  return v !== undefined && v !== "" && v !== "false" && v !== "0";
+}
+
+/**
+ * The promotion-record check of `ml-gitops verify`, as part of the plan: every violation is
+ * printed to stderr and counts as a mandatory one. Outside a git checkout there is no history to
+ * check; a shallow clone lacks it, which is said and skipped (fetch-depth: 0 enables the check).
+ */
+/** Environments a planned stack serves with requireSignedCommits: there, promotion commits must be signed. */
+function signedEnvironments(root: string, plans: readonly { stack: string }[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of plans) {
+    const file = readStackFile(root, p.stack);
+    const config = parseStackConfig(file.config, { stack: p.stack, file: file.file }, file.secretKeys);
+    if (config.role === "cluster" && config.gitops.signing) out.add(config.environment);
+  }
+  return out;
+}
+
+function verifyHistory(root: string, requireSignaturesIn: ReadonlySet<string>): number {
+  if (!tryGit(root, ["rev-parse", "--show-toplevel"]).ok) return 0;
+  const shallow = tryGit(root, ["rev-parse", "--is-shallow-repository"]);
+  if (shallow.ok && shallow.stdout.trim() === "true") {
+    process.stderr.write("ml-gitops plan: warning: shallow clone, promotion history not verified; fetch the full history (fetch-depth: 0) to verify it\n");
+    return 0;
+  }
+  const violations = verifyRepository(root, { requireSignaturesIn });
+  for (const v of violations) process.stderr.write(`ml-gitops plan: MANDATORY promotion-record: ${formatViolation(v)}\n`);
+  return violations.length;
+}
 
 interface PlanFlags {
+  verifyHistory?: boolean;
   stack: string[];
   out?: string;
   json?: boolean;
@@ -26,11 +66,13 @@ export const registerPlan: RegisterCommand = (program: Command, setExit) => {
     .option("-o, --out <dir>", "write <dir>/<stack>/plan.json, manifests/, gitops/ and <dir>/summary.md")
     .option("--json", "print the plan documents as JSON instead of the summary")
     .option("--policy-config <file>", "policy pack config, as for pulumi preview --policy-pack-config")
+    .option("--verify-history", "also run ml-gitops verify over deployments/ (always on when CI is set, inside a git checkout)")
     .action(async (flags: PlanFlags) => {
       const out = (text: string) => process.stdout.write(`${text}\n`);
       let packConfig: PackConfig = {};
       try {
         if (flags.policyConfig) packConfig = loadPackConfig(flags.policyConfig);
+        if (flags.out) prepareOutputDir(flags.out);
         const plans = await planStacks({
           root: process.cwd(),
           stacks: flags.stack,
@@ -47,11 +89,12 @@ export const registerPlan: RegisterCommand = (program: Command, setExit) => {
           for (const p of plans) out(`\n${summaryText(p)}`);
           if (flags.out) out(`\nwrote ${resolve(flags.out)}/summary.md and one directory per stack`);
         }
-        const mandatory = mandatoryCount(plans);
+        const forged = flags.verifyHistory || inCi() ? verifyHistory(process.cwd(), signedEnvironments(process.cwd(), plans)) : 0;
+        const mandatory = mandatoryCount(plans) + forged;
         if (!flags.json) out(mandatory === 0 ? `\nplan: ${plans.length} stacks, no mandatory violations` : `\nplan: ${mandatory} mandatory violation(s)`);
         setExit(mandatory === 0 ? EXIT.ok : EXIT.refused);
       } catch (err) {
-        if (err instanceof ValidationError || err instanceof ProgramError) {
+        if (err instanceof ValidationError || err instanceof ProgramError || err instanceof OutputError || err instanceof GitError) {
           process.stderr.write(`ml-gitops plan: ${err.message}\n`);
           setExit(EXIT.usage);
           return;

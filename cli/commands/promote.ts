@@ -22,6 +22,7 @@ interface PromoteOptions {
   approvedBy: string[];
   evaluation?: string;
   commit: boolean;
+  sign?: boolean;
   json?: boolean;
   root: string;
   policyConfig?: string;
@@ -47,8 +48,9 @@ function readEvaluation(file: string): ReturnType<typeof parseEvaluation> {
 
 /** One line for people; `--json` prints the same facts as an object. */
 export function describeApplied(a: Applied): string {
-  const where = a.commit !== undefined ? `committed ${a.commit.slice(0, 12)}` : `staged ${a.file} (not committed)`;
-  return `${a.subject}\n${where}\n`;
+  if (a.commit !== undefined) return `${a.subject}\ncommitted ${a.commit.slice(0, 12)}\n`;
+  // The trailers are the record: a commit without them is a hand edit to history and verify.
+  return `${a.subject}\nstaged ${a.file} (not committed); commit it with this message, keeping the trailers (git commit -F <file>), and merge it without squashing:\n\n${a.message ?? ""}`;
 }
 
 export function printApplied(a: Applied, json: boolean | undefined): void {
@@ -67,6 +69,7 @@ export const registerPromote: RegisterCommand = (program: Command, setExit) => {
     .option("--approved-by <name>", "an approver from spec.promotion.approvals.approvers (repeatable)", collect, [])
     .option("--evaluation <file>", 'evaluation results JSON: { "metrics": { "<metric>": <number> } }')
     .option("--no-commit", "write and stage the change without committing (for a pull request)")
+    .option("--sign", "sign the commit with your git signing setup (git commit -S; user.signingkey, gpg.format)")
     .option("--json", "print the result as JSON")
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
     .option("--policy-config <file>", "policy pack config whose model-artifact-immutable options (allowedBuckets) the URI must meet (default: <root>/policies/config.json when present)")
@@ -76,7 +79,7 @@ export const registerPromote: RegisterCommand = (program: Command, setExit) => {
         // The same predicate and config as the pack, so promote never commits what plan refuses.
         const options = artifactOptions(opts);
         const now = new Date();
-        const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit }, (d) =>
+        const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "promote" }, (d) =>
           planPromote(d, { version: opts.version, uri: opts.uri, ...(opts.image !== undefined ? { image: opts.image } : {}), approvedBy: opts.approvedBy, artifactOptions: options, ...(evaluation !== undefined ? { evaluation } : {}) }, now),
         );
         printApplied(applied, opts.json);

@@ -16,6 +16,7 @@ interface RollbackOptions {
   to?: string;
   reason?: string;
   commit: boolean;
+  sign?: boolean;
   json?: boolean;
   root: string;
 }
@@ -29,12 +30,13 @@ export const registerRollback: RegisterCommand = (program: Command, setExit) => 
     .option("--to <version>", "the release to return to (default: the one promoted before the current stable)")
     .option("--reason <text>", "why (kept in the audit log)")
     .option("--no-commit", "write and stage the change without committing (for a pull request)")
+    .option("--sign", "sign the commit with your git signing setup (git commit -S; user.signingkey, gpg.format)")
     .option("--json", "print the result as JSON")
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
     .action((model: string, opts: RollbackOptions) => {
       try {
         let warning: string | undefined;
-        const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit }, (d) => {
+        const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "rollback" }, (d) => {
           const target = rollbackTarget(d, opts.to);
           const stable = d.declaration.spec.stable.version;
           const made = commitThatMadeStable(readAudit(opts.root, { model, environment: opts.env }), stable);

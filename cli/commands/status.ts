@@ -9,7 +9,7 @@ import { DEPLOYMENTS_DIR, loadDeployments } from "../../lib/deployments/loader";
 import { reportFailure } from "../../lib/promotion/outcome";
 import { analysisGate, thresholdSummary, trafficPath } from "../../lib/analysis/gating";
 import { describeStep, weightAt } from "../../lib/promotion/steps";
-import { CLI_CONTEXT } from "../../lib/promotion/workflow";
+import { CLI_CONTEXT, interruptedNotice } from "../../lib/promotion/workflow";
 import { EXIT, type RegisterCommand } from "../exit";
 
 export interface ModelStatus {
@@ -88,6 +88,8 @@ export const registerStatus: RegisterCommand = (program: Command, setExit) => {
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
     .action((opts: { env?: string; json?: boolean; root: string }) => {
       try {
+        const notice = interruptedNotice(opts.root);
+        if (notice) process.stderr.write(`ml-gitops status: warning: ${notice}\n`);
         const rows = modelStatuses(opts.root, opts.env);
         process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${table(rows)}\n`);
         setExit(EXIT.ok);

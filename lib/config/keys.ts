@@ -38,6 +38,12 @@ export const gpuPoolSchema = z.strictObject({
   labels: z.record(z.string(), z.string()).default({}),
 });
 
+/** A public key trusted to sign GitOps commits; `id` names it (for PGP: its 16-hex key id, as Argo CD lists keys). */
+export const signingKeySchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { message: "must be letters, digits, '_' and '-' (a Secret data key)" }),
+  publicKey: z.string().min(1),
+});
+
 export const CONFIG_KEYS = {
   role: {
     type: "string",
@@ -214,6 +220,17 @@ export const CONFIG_KEYS = {
     type: "string",
     description: "monitoring external: the Prometheus canary analyses query, reachable from the Argo Rollouts controller; it must select PodMonitors labelled ml-gitops.dev/monitor=models.",
     schema: z.string().regex(/^https?:\/\/\S+$/, { message: "must be an http(s) URL" }).optional(),
+  },
+  requireSignedCommits: {
+    type: "boolean",
+    description: "Argo CD or Flux sync only commits signed by a key in commitSigningKeys (promote with --sign; check with ml-gitops verify --require-signatures).",
+    schema: z.boolean().default(false),
+    default: false,
+  },
+  commitSigningKeys: {
+    type: "object",
+    description: "Public keys trusted to sign GitOps commits: [{id, publicKey}]; Flux takes SSH or PGP keys, Argo CD PGP keys with their 16-hex key id.",
+    schema: z.array(signingKeySchema).default([]),
   },
 } as const satisfies Record<string, KeySpec>;
 

@@ -13,6 +13,65 @@ import { DEFAULT_GATEWAY } from "../render/routing";
 
 export const PROJECT = "ml-gitops";
 
+/** A trusted signing key, by kind: what Flux's GitRepository verification and Argo CD's source integrity take. */
+export interface SigningKey {
+  readonly id: string;
+  readonly kind: "ssh" | "pgp";
+  readonly publicKey: string;
+}
+
+export interface CommitSigning {
+  readonly keys: readonly SigningKey[];
+}
+
+const PGP_BLOCK = /^-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n[\s\S]*\n-----END PGP PUBLIC KEY BLOCK-----\s*$/;
+const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+
+/**
+ * Which keys the stack's controller can check. Flux source-controller verifies SSH and PGP
+ * signatures (fluxcd/source-controller@v1.9.1 internal/controller/gitrepository_controller.go
+ * verifyGitObject: `.sshpub` and `.asc` Secret keys); Argo CD 3.5 verifies GPG only, by key id
+ * (argo-cd@v3.5.1 pkg/apis/application/v1alpha1/source_integrity.go SourceIntegrityGitPolicyGPG).
+ */
+function signingProblems(raw: RawConfig, id: StackIdentity, problems: Problems): CommitSigning | undefined {
+  const path = `${PROJECT}:commitSigningKeys`;
+  if (!raw.requireSignedCommits) {
+    if (raw.commitSigningKeys.length > 0) problems.add({ file: id.file, path, message: "is set but requireSignedCommits is false, so no controller checks them", fix: "Set requireSignedCommits: true, or remove the keys" });
+    return undefined;
+  }
+  if (raw.delivery === "direct") {
+    problems.add({ file: id.file, path: `${PROJECT}:requireSignedCommits`, value: true, message: "needs a GitOps controller to check signatures, and delivery direct has none", fix: "Use delivery argocd or flux, or verify in CI with ml-gitops verify --require-signatures" });
+    return undefined;
+  }
+  if (raw.commitSigningKeys.length === 0) {
+    problems.add({ file: id.file, path, message: "must list at least one key when requireSignedCommits is true", fix: "Add the promoters' public keys: [{id, publicKey}]" });
+    return undefined;
+  }
+  const keys: SigningKey[] = [];
+  const seen = new Set<string>();
+  raw.commitSigningKeys.forEach((k, i) => {
+    const at = `${path}[${i}]`;
+    if (seen.has(k.id)) problems.add({ file: id.file, path: `${at}.id`, value: k.id, message: "is listed twice", fix: "Give each key its own id" });
+    seen.add(k.id);
+    const text = k.publicKey.trim();
+    const kind = PGP_BLOCK.test(text) ? "pgp" : SSH_PUBLIC_KEY.test(text) ? "ssh" : undefined;
+    if (kind === undefined) {
+      problems.add({ file: id.file, path: `${at}.publicKey`, message: "is neither an SSH public key line nor an armored PGP public key block", fix: "Paste the .pub file of an SSH key, or the output of gpg --export --armor <key id>" });
+      return;
+    }
+    if (raw.delivery === "argocd" && kind === "ssh") {
+      problems.add({ file: id.file, path: `${at}.publicKey`, message: "is an SSH key, but Argo CD 3.5 verifies GPG signatures only", fix: "Sign with a GPG key and list it here, or use delivery flux, which verifies SSH signatures" });
+      return;
+    }
+    if (raw.delivery === "argocd" && !/^[0-9A-F]{16}$/.test(k.id)) {
+      problems.add({ file: id.file, path: `${at}.id`, value: k.id, message: "must be the key's 16-hex-digit GPG key id (uppercase) with delivery argocd: the AppProject lists trusted keys by id", fix: "Use the id gpg --list-keys --keyid-format long shows" });
+      return;
+    }
+    keys.push({ id: k.id, kind, publicKey: `${text}\n` });
+  });
+  return { keys };
+}
+
 export interface StackIdentity {
   readonly stack: string;
   /** The stack's config file as users see it, e.g. `stacks/Pulumi.prod-us-east-1.yaml`. */
@@ -61,6 +120,8 @@ export interface ClusterStackConfig extends StackIdentity {
     readonly path: string;
     readonly modelsPath: string;
     readonly syncTimeoutMinutes: number;
+    /** Present when the GitOps controller must verify commit signatures (requireSignedCommits). */
+    readonly signing?: CommitSigning;
   };
   readonly kserve: {
     readonly mode: "Standard" | "Knative";
@@ -89,6 +150,25 @@ export type StackConfig = ClusterStackConfig | ArtifactStackConfig;
 
 const KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
 
+/**
+ * Config keys of the AWS provider (@pulumi/aws 7.48.0, config/vars.d.ts; a test keeps this list
+ * equal to the installed package's). A misspelled one (aws:regoin) would be ignored by the
+ * provider, which then falls back to the environment: refused instead.
+ */
+export const AWS_PROVIDER_KEYS: ReadonlySet<string> = new Set([
+  "accessKey", "allowedAccountIds", "assumeRoleWithWebIdentity", "assumeRoles", "customCaBundle",
+  "defaultTags", "ec2MetadataServiceEndpoint", "ec2MetadataServiceEndpointMode", "endpoints",
+  "forbiddenAccountIds", "httpProxy", "httpsProxy", "ignoreTags", "insecure", "maxRetries",
+  "noProxy", "profile", "region", "retryMode", "s3UsEast1RegionalEndpoint", "s3UsePathStyle",
+  "secretKey", "sharedConfigFiles", "sharedCredentialsFiles", "skipCredentialsValidation",
+  "skipMetadataApiCheck", "skipRegionValidation", "skipRequestingAccountId", "stsRegion",
+  "tagPolicyCompliance", "token", "tokenBucketRateLimiterCapacity", "useDualstackEndpoint",
+  "useFipsEndpoint", "userAgents"
+]);
+
+/** Namespaces a stack file may use: this program's, the AWS provider's, and Pulumi's own (pulumi:disable-default-providers...). */
+const NAMESPACES = new Set([PROJECT, "aws", "pulumi"]);
+
 /** Decodes the wire strings into JSON values by each key's declared Pulumi type. */
 function decode(
   all: Readonly<Record<string, string>>,
@@ -98,7 +178,18 @@ function decode(
   const decoded: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(all)) {
     const [namespace, key] = fullKey.split(":") as [string, string | undefined];
-    if (namespace !== PROJECT || key === undefined) continue;
+    if (!NAMESPACES.has(namespace) || key === undefined) {
+      problems.add({ file: id.file, path: fullKey, value: text, message: `uses the namespace ${namespace}, which this program does not read`, fix: `Use ${PROJECT}:<key> or aws:<key>, or remove it` });
+      continue;
+    }
+    if (namespace === "aws") {
+      if (!AWS_PROVIDER_KEYS.has(key)) {
+        const guess = closest(key, [...AWS_PROVIDER_KEYS]);
+        problems.add({ file: id.file, path: fullKey, value: text, message: "is not a config key of the AWS provider, which would silently ignore it", fix: guess ? `Did you mean aws:${guess}? Otherwise remove it` : "Remove it" });
+      }
+      continue;
+    }
+    if (namespace !== PROJECT) continue;
     const spec = (CONFIG_KEYS as Record<string, (typeof CONFIG_KEYS)[ConfigKey]>)[key];
     const at = { file: id.file, path: fullKey };
     if (!spec) {
@@ -288,6 +379,16 @@ export function parseStackConfig(
   if (raw.modelBucketName === undefined && raw.artifactStack === undefined) {
     problems.add({ file: id.file, path: `${PROJECT}:artifactStack`, message: "is required when modelBucketName is not set", fix: "Reference the artifact store stack, or set modelBucketName to create a bucket in this stack" });
   }
+  if (raw.artifactStack !== undefined) {
+    // A StackReference is `<stack>` (this project) or `<org>/<project>/<stack>`. Another project's
+    // stack must not resolve to a same-named stack of this one (the plan used the last segment).
+    const parts = raw.artifactStack.split("/");
+    if (parts.length === 3 && parts[1] !== PROJECT) {
+      problems.add({ file: id.file, path: `${PROJECT}:artifactStack`, value: raw.artifactStack, message: `names a stack of project ${parts[1]}, but the artifact store is a stack of this project (${PROJECT})`, fix: `Reference it as <stack> or <org>/${PROJECT}/<stack>` });
+    } else if (parts.length !== 1 && parts.length !== 3) {
+      problems.add({ file: id.file, path: `${PROJECT}:artifactStack`, value: raw.artifactStack, message: "is not a stack reference", fix: `Write <stack> or <org>/${PROJECT}/<stack>` });
+    }
+  }
   if (raw.modelBucketName !== undefined && raw.artifactStack !== undefined) {
     problems.add({ file: id.file, path: `${PROJECT}:modelBucketName`, value: raw.modelBucketName, message: "conflicts with artifactStack", fix: "Use either a local bucket (modelBucketName) or the artifact store (artifactStack)" });
   }
@@ -319,6 +420,7 @@ export function parseStackConfig(
   }
   const gateway = gatewayPlan(raw.gatewayClassName, raw.existingGateway, id.file, problems);
   const gpuPools = validatePools(raw, id, problems);
+  const signing = signingProblems(raw, id, problems);
   problems.throwIfAny(`invalid stack config ${id.file}`);
 
   const path = raw.gitopsPath ?? `clusters/${id.stack}`;
@@ -348,6 +450,7 @@ export function parseStackConfig(
       path,
       modelsPath: `${path}/models`,
       syncTimeoutMinutes: raw.syncTimeoutMinutes,
+      ...(signing && { signing }),
     },
     kserve: {
       mode: raw.kserveDeploymentMode,

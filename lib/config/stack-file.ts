@@ -3,10 +3,12 @@
  * `project:key` → string, structured values as JSON, secure values as secrets whose plaintext is
  * never known (the offline plan gives them a placeholder; `pulumi up` decrypts them itself).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { Problems } from "../errors";
+import { resolvesInside } from "../inside";
+import { assertName, nameProblem } from "../names";
 import { PROJECT, stackFile } from "./stack-config";
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -32,17 +34,32 @@ export interface StackFile {
   readonly lines: Readonly<Record<string, number>>;
 }
 
+/** Stack names from `stacks/Pulumi.<stack>.yaml`. @throws ValidationError for a file whose stack part is not a name (`Pulumi....yaml`). */
 export function listStacks(root: string): string[] {
-  return readdirSync(join(root, "stacks"))
-    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
+  const problems = new Problems();
+  const names = readdirSync(join(root, "stacks"))
+    .map((f) => [f, /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]] as const)
+    .filter((e): e is readonly [string, string] => e[1] !== undefined)
+    .filter(([f, stack]) => {
+      const p = nameProblem("stack", "(file name)", stack, `stacks/${f}`);
+      if (p) problems.add(p);
+      return p === undefined;
+    })
+    .map(([, stack]) => stack)
     .sort();
+  problems.throwIfAny("stacks/");
+  return names;
 }
 
 export function readStackFile(root: string, stack: string): StackFile {
+  assertName("stack", "stack", stack);
   const file = stackFile(stack);
   const problems = new Problems();
   let text: string;
+  if (existsSync(join(root, file)) && !resolvesInside(root, join(root, file))) {
+    problems.add({ file, path: "(file)", message: "is a symbolic link leading outside the project; ml-gitops reads only files inside it", fix: "Replace the link with the stack file itself" });
+    problems.throwIfAny(`stack ${stack}`);
+  }
   try {
     text = readFileSync(join(root, file), "utf8");
   } catch {

@@ -7,6 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { keyPath, Problems, ValidationError, type Problem } from "../errors";
+import { resolvesInside } from "../inside";
+import { assertName } from "../names";
 import { SourceMap } from "./positions";
 import { declarationSchema } from "./schema";
 import type { LoadedDeployment } from "./types";
@@ -76,6 +78,7 @@ export function loadDeploymentFile(file: string, text: string, context: Deployme
  * @throws ValidationError with every problem of every file, plus names declared twice.
  */
 export function loadDeployments(root: string, environment: string, context: DeploymentContext): LoadedDeployment[] {
+  assertName("environment", "environment", environment);
   const dirRel = path.posix.join(DEPLOYMENTS_DIR, environment);
   const dir = path.join(root, DEPLOYMENTS_DIR, environment);
   const problems = new Problems();
@@ -91,9 +94,27 @@ export function loadDeployments(root: string, environment: string, context: Depl
     });
     problems.throwIfAny(`model deployments for ${environment}`);
   }
-  const files = readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
+  if (!resolvesInside(root, dir)) {
+    problems.add({ file: dirRel, path: "environment", value: environment, message: "leads outside the repository through a symbolic link; ml-gitops reads only files inside it", fix: `Make ${dirRel} a real directory of the repository.` });
+    problems.throwIfAny(`model deployments for ${environment}`);
+  }
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    // Hidden files are editors' and ml-gitops' own temporary files, never declarations.
+    if (entry.name.startsWith(".")) continue;
+    const file = path.posix.join(dirRel, entry.name);
+    const absolute = path.join(dir, entry.name);
+    if (entry.isSymbolicLink() && !resolvesInside(root, absolute)) {
+      problems.add({ file, path: "(file)", message: "is a symbolic link leading outside the repository (or to nothing); ml-gitops reads only files inside it", fix: "Replace the link with the declaration itself." });
+      continue;
+    }
+    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statSync(absolute).isDirectory());
+    if (isDir) {
+      problems.add({ file, path: "(directory)", message: `is a directory; declarations are read only from ${dirRel}/*.yaml, never from subdirectories, so its files would be silently ignored`, fix: `Move its declarations into ${dirRel}/, or make it an environment of its own under ${DEPLOYMENTS_DIR}/.` });
+    } else if (/\.json$/i.test(entry.name)) {
+      problems.add({ file, path: "(file)", message: "is JSON; declarations are read from .yaml and .yml files only, so it would be silently ignored", fix: `Rename it to ${entry.name.replace(/\.json$/i, ".yaml")} (JSON is valid YAML).` });
+    } else if (/\.ya?ml$/.test(entry.name)) files.push(entry.name);
+  }
   const loaded: LoadedDeployment[] = [];
   const firstByName = new Map<string, { file: string; line: number; column: number }>();
   for (const name of files) {

@@ -7,9 +7,18 @@ import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import * as path from "node:path";
 
-export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+export interface AtomicWriteOptions {
+  /** A fixed temporary path (recorded in the promotion journal, so a later run finds it). */
+  readonly tmp?: string;
+  /** Runs after the temporary file is complete, before the rename (a fault-injection point). */
+  readonly beforeRename?: () => void;
+}
+
+export function writeFileAtomic(file: string, content: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+  const tmpPath = options.tmp;
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const tmp = tmpPath ?? path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  if (tmpPath !== undefined) rmSync(tmpPath, { force: true });
   let mode = 0o644;
   try {
     mode = statSync(file).mode & 0o777;
@@ -26,6 +35,7 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
     throw err;
   }
   closeSync(fd);
+  options.beforeRename?.();
   try {
     renameSync(tmp, file);
   } catch (err) {

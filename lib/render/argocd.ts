@@ -108,6 +108,7 @@ export interface AppProject {
     readonly destinations: { server: string; namespace: string }[];
     readonly clusterResourceWhitelist: { group: string; kind: string; name?: string }[];
     readonly namespaceResourceWhitelist: { group: string; kind: string }[];
+    readonly sourceIntegrity?: { git: { policies: { repos: { url: string }[]; gpg: { mode: "head"; keys: string[] } }[] } };
   };
 }
 
@@ -126,6 +127,11 @@ export interface ModelAppProjectInput {
    * @default false
    */
   readonly localModelCaches?: boolean;
+  /**
+   * GPG key ids whose signature the synced commit must carry; the keys themselves go into the
+   * repo-server keyring through the chart's `configs.gpg.keys`. @default no verification
+   */
+  readonly signingKeyIds?: readonly string[];
 }
 
 /**
@@ -156,6 +162,12 @@ export function buildModelAppProject(input: ModelAppProjectInput): AppProject {
         ...(input.localModelCaches ? input.modelNamespaces.map((ns) => ({ ...LOCAL_MODEL_CACHE, name: `${ns}-*` })) : []),
       ],
       namespaceResourceWhitelist: uniqueGroupKinds(namespaced).map(({ group, kind }) => ({ group, kind })),
+      // Argo CD 3.5 source integrity, the successor of signatureKeys: mode "head" verifies the
+      // target revision's commit, signed by one of `keys` (argo-cd@v3.5.1
+      // pkg/apis/application/v1alpha1/source_integrity.go, SourceIntegrityGitPolicyGPGModeHead).
+      ...(input.signingKeyIds !== undefined && input.signingKeyIds.length > 0 && {
+        sourceIntegrity: { git: { policies: [{ repos: [{ url: input.repoUrl }], gpg: { mode: "head" as const, keys: [...input.signingKeyIds] } }] } },
+      }),
     },
   };
 }
@@ -240,6 +252,12 @@ export interface ArgoCdValuesInput<S> {
   readonly adminPasswordBcrypt: S;
   readonly dexEnabled: boolean;
   readonly syncTimeoutMinutes: number;
+  /**
+   * Armored GPG public keys by key id, for the repo-server keyring (argocd-gpg-keys-cm, rendered
+   * by the chart from `configs.gpg.keys`: argo-helm@argo-cd-10.1.1 charts/argo-cd/values.yaml,
+   * the newest chart tag in reach here; the key is unchanged since 5.x). @default none
+   */
+  readonly gpgKeys?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -270,6 +288,7 @@ export function argoCdValues<S>(input: ArgoCdValuesInput<S>) {
         "controller.sync.timeout.seconds": String(input.syncTimeoutMinutes * 60),
       },
       secret: { createSecret: true, argocdServerAdminPassword: input.adminPasswordBcrypt },
+      ...(input.gpgKeys !== undefined && Object.keys(input.gpgKeys).length > 0 && { gpg: { keys: { ...input.gpgKeys } } }),
     },
   };
 }

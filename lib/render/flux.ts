@@ -26,6 +26,7 @@ export interface GitRepository {
     readonly interval: string;
     readonly timeout: string;
     readonly secretRef: { name: string };
+    readonly verify?: { mode: "HEAD"; secretRef: { name: string } };
   };
 }
 
@@ -38,6 +39,22 @@ export interface GitRepositoryInput {
   readonly secretName: string;
   /** @default 1 */
   readonly intervalMinutes?: number;
+  /**
+   * Secret of trusted public keys: Flux then refuses a HEAD commit without a good signature.
+   * @default no verification
+   */
+  readonly verifySecretName?: string;
+}
+
+/**
+ * Data of the trusted-keys Secret: source-controller reads PGP keys from `*.asc` and SSH keys from
+ * `*.sshpub` (fluxcd/source-controller@v1.9.1 internal/controller/gitrepository_controller.go,
+ * publicKeyPGPSuffix / publicKeySSHSuffix and verifyGitObject). Flux v2.9.1 bundles
+ * source-controller v1.9.2 (fluxcd/flux2@v2.9.1 manifests/bases/source-controller/kustomization.yaml);
+ * v1.9.1, the CRDs in ../shared, is the newest tag whose source could be read here.
+ */
+export function signingKeysSecretData(keys: readonly { id: string; kind: "ssh" | "pgp"; publicKey: string }[]): Record<string, string> {
+  return Object.fromEntries(keys.map((k) => [`${k.id}.${k.kind === "ssh" ? "sshpub" : "asc"}`, k.publicKey]));
 }
 
 export function buildGitRepository(input: GitRepositoryInput): GitRepository {
@@ -51,6 +68,9 @@ export function buildGitRepository(input: GitRepositoryInput): GitRepository {
       interval: `${input.intervalMinutes ?? 1}m`,
       timeout: "60s",
       secretRef: { name: input.secretName },
+      // HEAD: the commit the branch points to, which is the promotion commit Flux applies
+      // (fluxcd/source-controller@v1.9.1 api/v1/gitrepository_types.go GitRepositoryVerification).
+      ...(input.verifySecretName !== undefined && { verify: { mode: "HEAD" as const, secretRef: { name: input.verifySecretName } } }),
     },
   };
 }

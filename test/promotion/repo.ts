@@ -4,7 +4,7 @@
  * developer's own settings (signing, hooks, identity) can't change what the tests see.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { cli as runCli, type CliResult } from "../support/cli";
@@ -85,23 +85,13 @@ export interface Repo {
 
 export function makeRepo(declaration = DECLARATION, options: { identity?: boolean } = {}): Repo {
   const root = mkdtempSync(path.join(tmpdir(), "ml-gitops-promotion-"));
-  const git = (...args: string[]): string => execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const repo = repoAt(root);
+  const git = repo.git;
   git("init", "-q", "-b", "main");
   // The seed commit always has an author; the repository keeps an identity only when asked.
   git("config", "user.name", "Test Promoter");
   git("config", "user.email", "promoter@example.com");
   git("config", "commit.gpgsign", "false");
-  const repo: Repo = {
-    root,
-    git,
-    read: (file = FILE) => readFileSync(path.join(root, file), "utf8"),
-    write: (file, text) => {
-      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      writeFileSync(path.join(root, file), text);
-    },
-    head: () => git("rev-parse", "HEAD").trim(),
-    remove: () => rmSync(root, { recursive: true, force: true }),
-  };
   repo.write(FILE, declaration);
   git("add", "--", FILE);
   git("commit", "-q", "-m", "seed llama-3-8b");
@@ -112,6 +102,32 @@ export function makeRepo(declaration = DECLARATION, options: { identity?: boolea
     git("config", "user.useConfigOnly", "true");
   }
   return repo;
+}
+
+/** `n` identical repositories: one made with git, the others copied (much cheaper than n inits). */
+export function makeRepos(n: number, declaration = DECLARATION): Repo[] {
+  const first = makeRepo(declaration);
+  const copies = Array.from({ length: n - 1 }, () => {
+    const root = mkdtempSync(path.join(tmpdir(), "ml-gitops-promotion-"));
+    cpSync(first.root, root, { recursive: true });
+    return repoAt(root);
+  });
+  return [first, ...copies];
+}
+
+function repoAt(root: string): Repo {
+  const git = (...args: string[]): string => execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return {
+    root,
+    git,
+    read: (file = FILE) => readFileSync(path.join(root, file), "utf8"),
+    write: (file, text) => {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), text);
+    },
+    head: () => git("rev-parse", "HEAD").trim(),
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
 }
 
 export type { CliResult };
