@@ -82,6 +82,8 @@ const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   "prod-us-east-1": { ...CLUSTER_COMMON, ...ARGOCD },
   "staging-us-west-2": {
     ...CLUSTER_COMMON,
+    // staging also serves qwen2-5-7b-instruct, the LLMInferenceService sample
+    "ml-gitops:serving:ModelDeployment": 4,
     "kubernetes:helm.sh/v3:Release": 8,
     "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 2,
     "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": 1,
@@ -211,9 +213,13 @@ describe("offline plan of the sample stacks", () => {
     for (const p of plans.filter((x) => x.stack !== "artifacts")) {
       const objects = rendered(p);
       const monitors = objects.filter((o) => o.kind === "PodMonitor");
-      for (const workload of objects.filter((o) => o.kind === "InferenceService" || o.kind === "Rollout")) {
-        // KServe copies the InferenceService's labels to its predictor pods; a Rollout's pods carry its template's.
-        const podLabels: Record<string, string> = workload.kind === "Rollout" ? workload.spec.template.metadata.labels : workload.metadata.labels;
+      const workloads = objects.filter((o) => ["InferenceService", "Rollout", "LLMInferenceService"].includes(o.kind));
+      assert.ok(workloads.some((o) => o.kind === "LLMInferenceService") || p.stack !== "staging-us-west-2", "staging serves an LLMInferenceService");
+      for (const workload of workloads) {
+        // KServe copies the InferenceService's labels to its predictor pods; a Rollout's pods carry
+        // its template's; an LLMInferenceService's pods carry spec.labels (WorkloadSpec.Labels).
+        const podLabels: Record<string, string> =
+          workload.kind === "Rollout" ? workload.spec.template.metadata.labels : workload.kind === "LLMInferenceService" ? workload.spec.labels : workload.metadata.labels;
         const selecting = monitors.filter(
           (m) => m.metadata.namespace === workload.metadata.namespace && Object.entries(m.spec.selector.matchLabels as Record<string, string>).every(([k, v]) => podLabels[k] === v),
         );
