@@ -263,7 +263,7 @@ function artifactProblems(d: ModelDeploymentDeclaration, sink: ProblemSink): voi
         sink.add(
           ["spec", role, "version"],
           `makes the LLMInferenceService name ${name} (${name.length} characters), longer than the ${LLMISVC_MAX_NAME} KServe puts in its pods' app.kubernetes.io/name label`,
-          `shorten the version label or metadata.name to at most ${LLMISVC_MAX_NAME} characters together, with one '-'`,
+          `shorten the version label or metadata.name so that <name>-<version slug> fits in ${LLMISVC_MAX_NAME} characters`,
           { value: artifact.version },
         );
       }
