@@ -7,6 +7,10 @@
  * cert-manager's CRDs and webhook must be up), and the runtime chart's ClusterServingRuntimes are
  * admitted by the KServe webhook (so the controller must be ready, which atomic Helm waits for).
  *
+ * With `llmInferenceService`, KServe's LLMInferenceService CRDs and controller are installed
+ * after the KServe controller, and the runtime configs release (whose LLMInferenceServiceConfigs
+ * their webhook admits) after them.
+ *
  * With `localModelNodeGroups`, the local model cache is switched on in the controller, the
  * LocalModel CRDs, controller and node agent are installed (their own charts since KServe 0.16,
  * after the KServe controller, whose Issuer and leader-election Role they use), and one
@@ -25,6 +29,7 @@ import {
   IAM_ROLE_ARN,
   kserveControllerValues,
   kserveRuntimeConfigValues,
+  llmisvcResourcesValues,
   localModelResourcesValues,
   storageServiceAccountAnnotations,
   type KnativeNetworkingLayer,
@@ -77,6 +82,14 @@ export interface KServeArgs {
    * installed. @default none (feature off)
    */
   readonly localModelNodeGroups?: readonly LocalModelNodeGroupInput[];
+  /**
+   * Install KServe's LLMInferenceService controller: the kserve-llmisvc-crd and
+   * kserve-llmisvc-resources charts (after the KServe controller, whose shared resources it uses)
+   * and the well-known LLMInferenceServiceConfigs in kserve-runtime-configs. The cluster stack
+   * turns it on when a declaration of its environment uses `engine: llm-inference-service`.
+   * @default false (nothing of it installed)
+   */
+  readonly llmInferenceService?: boolean;
   /** Helm wait per release. @default 10 min */
   readonly helmTimeoutMinutes?: number;
 }
@@ -206,7 +219,13 @@ export class KServe extends pulumi.ComponentResource {
       }),
       [...before, crds],
     );
-    release("runtimes", CHARTS.kserveRuntimeConfigs, "kserve-runtime-configs", namespace.metadata.name, kserveRuntimeConfigValues(), [crds, this.controller]);
+    const llm = args.llmInferenceService ?? false;
+    const llmisvc: pulumi.Resource[] = [];
+    if (llm) {
+      const llmCrds = release("llmisvc-crd", CHARTS.kserveLlmisvcCrd, "kserve-llmisvc-crd", namespace.metadata.name, {}, before);
+      llmisvc.push(release("llmisvc", CHARTS.kserveLlmisvcResources, "kserve-llmisvc-resources", namespace.metadata.name, llmisvcResourcesValues(), [...before, llmCrds, this.controller]));
+    }
+    release("runtimes", CHARTS.kserveRuntimeConfigs, "kserve-runtime-configs", namespace.metadata.name, kserveRuntimeConfigValues(llm), [crds, this.controller, ...llmisvc]);
 
     if (nodeGroups.length > 0) {
       // The CRDs need nothing installed first; kserve-crd does not carry them (one owner each).

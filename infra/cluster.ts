@@ -114,6 +114,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
       }),
       modelsNamespace: config.kserve.modelsNamespace,
       localModelNodeGroups,
+      llmInferenceService: deployments.some((d) => d.declaration.spec.serving.engine === "llm-inference-service"),
     },
     k8sOpts,
   );

@@ -82,9 +82,10 @@ const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   "prod-us-east-1": { ...CLUSTER_COMMON, ...ARGOCD },
   "staging-us-west-2": {
     ...CLUSTER_COMMON,
-    // staging also serves qwen2-5-7b-instruct, the LLMInferenceService sample
+    // staging also serves qwen2-5-7b-instruct, the LLMInferenceService sample, so it installs
+    // KServe's kserve-llmisvc-crd and kserve-llmisvc-resources charts too
     "ml-gitops:serving:ModelDeployment": 4,
-    "kubernetes:helm.sh/v3:Release": 8,
+    "kubernetes:helm.sh/v3:Release": 10,
     "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 2,
     "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": 1,
     "ml-gitops:gitops:Flux": 1,
