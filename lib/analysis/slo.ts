@@ -23,7 +23,6 @@
  *   (kserve/kserve@v0.20.0:python/kserve/kserve/metrics.py). There is no error signal, so an
  *   error-rate threshold for these is refused when the declaration is loaded
  *   (`errorRateMeasurable`), never silently passed.
- *
  * - `llm-inference-service` (KServe v0.20.0's LLMInferenceService): the controller runs `vllm serve`
  *   (vLLM's OpenAI server) in the `main` container on port 8000 with `--served-model-name
  *   <spec.model.name> publishers/<namespace>/models/<spec.model.name>`
@@ -36,7 +35,11 @@
  * `vllm:time_to_first_token_seconds`, inter-token latency from `vllm:inter_token_latency_seconds`
  * (vllm-project/vllm:vllm/v1/metrics/loggers.py, PrometheusStatLogger; its older
  * `vllm:time_per_output_token_seconds` is documented there as deprecated in favour of
- * `vllm:inter_token_latency_seconds`). A p99 over no requests is NaN, hence Inconclusive.
+ * `vllm:inter_token_latency_seconds`). Read in stored versions of that file: the vLLM repository
+ * is too large to fetch here, so the exact tags (vllm 0.24.0, which KServe v0.20.0 pins in
+ * python/kserve/pyproject.toml, and the llm-d-cuda v0.8.0 image its LLM template runs) were not
+ * read; both names are exported side by side in the versions read. A p99 over no requests is
+ * NaN, hence Inconclusive.
  *
  * The candidate's KServe pods are told apart by the labels the model's PodMonitor copies from
  * the pods (lib/render/monitoring.ts): `ml_gitops_model` and `ml_gitops_version`.
@@ -45,8 +48,8 @@
  * `or on() vector(0)` so that a canary with traffic and no errors measures 0, not nothing.
  *
  * GPU-side thresholds (issue: GPU metrics the canary can gate on):
- * - generation throughput per replica, from vLLM's `vllm:generation_tokens_total` (both vLLM
- *   sources): tokens/s summed over the candidate's pods divided by how many pods report. With no
+ * - generation throughput per replica, from vLLM's `vllm:generation_tokens_total` (every vLLM
+ *   source): tokens/s summed over the candidate's pods divided by how many pods report. With no
  *   finished request in the window it is empty (`and on() (… > 0)`), so an idle canary is
  *   Inconclusive, not a throughput failure;
  * - KV-cache usage, vLLM's `vllm:kv_cache_usage_perc` gauge (0–1), the highest over the window
