@@ -9,6 +9,7 @@ import { loadPackConfig } from "../../lib/policy/evaluate";
 import { planStacks, type StackPlan } from "../../plan/plan";
 import { countsByType, writePlan } from "../../plan/report";
 import { PROJECT_ROOT } from "../support/project-copy";
+import { versionSlug } from "../../lib/render/inference-service";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: any };
@@ -208,6 +209,29 @@ describe("offline plan of the sample stacks", () => {
     }
     // staging's mistral canary, and every other KServe model's stable-only route
     assert.ok(walked >= 1 && walkedStable >= 4, `only ${walked} KServe canaries and ${walkedStable} stable-only models walked`);
+  });
+
+  it("puts each LLMInferenceService canary's versions in one KServe routing group with the declared weight", () => {
+    let walked = 0;
+    for (const p of plans.filter((x) => x.stack !== "artifacts")) {
+      for (const model of p.models.filter((m) => m.declaration.spec.serving.engine === "llm-inference-service")) {
+        const { name, namespace } = model.declaration.metadata;
+        // GIVEN the objects the stack delivers for the model
+        const members = rendered(p).filter((o) => o.kind === "LLMInferenceService" && o.metadata.namespace === namespace && o.spec.router.route.group === name);
+        const candidate = model.declaration.spec.candidate!;
+        const declared = [...model.declaration.spec.rollout.steps.slice(0, candidate.step + 1)].reverse().find((s) => s.setWeight !== undefined)!.setWeight!;
+        // THEN the stable and the candidate, both serving the same model name, split 100 − w / w
+        assert.deepEqual(
+          Object.fromEntries(members.map((o) => [o.spec.labels["ml-gitops.dev/version"], o.spec.router.route.weight])),
+          { [versionSlug(model.declaration.spec.stable.version)]: 100 - declared, [versionSlug(candidate.version)]: declared },
+          `${p.stack} ${name}`,
+        );
+        assert.equal(new Set(members.map((o) => o.spec.model.name)).size, 1, `${p.stack} ${name}: one model name across the group`);
+        walked++;
+      }
+    }
+    // staging's qwen2-5-7b-instruct canary at 10%
+    assert.ok(walked >= 1, "no LLMInferenceService canary walked");
   });
 
   it("scrapes every model's pods with a PodMonitor the installed Prometheus selects, and points every analysis at that Prometheus", () => {
