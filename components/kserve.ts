@@ -7,6 +7,10 @@
  * cert-manager's CRDs and webhook must be up), and the runtime chart's ClusterServingRuntimes are
  * admitted by the KServe webhook (so the controller must be ready, which atomic Helm waits for).
  *
+ * With `llmInferenceService`, KServe's LLMInferenceService CRDs and controller are installed
+ * after the KServe controller, and the runtime configs release (whose LLMInferenceServiceConfigs
+ * their webhook admits) after them.
+ *
  * With `localModelNodeGroups`, the local model cache is switched on in the controller, the
  * LocalModel CRDs, controller and node agent are installed (their own charts since KServe 0.16,
  * after the KServe controller, whose Issuer and leader-election Role they use), and one
@@ -25,6 +29,7 @@ import {
   IAM_ROLE_ARN,
   kserveControllerValues,
   kserveRuntimeConfigValues,
+  llmisvcResourcesValues,
   localModelResourcesValues,
   storageServiceAccountAnnotations,
   type KnativeNetworkingLayer,
@@ -89,6 +94,14 @@ export interface KServeArgs {
    * mountSecretCredential). @default none (public repositories only)
    */
   readonly huggingFaceToken?: pulumi.Output<string>;
+  /**
+   * Install KServe's LLMInferenceService controller: the kserve-llmisvc-crd and
+   * kserve-llmisvc-resources charts (after the KServe controller, whose shared resources it uses)
+   * and the well-known LLMInferenceServiceConfigs in kserve-runtime-configs. The cluster stack
+   * turns it on when a declaration of its environment uses `engine: llm-inference-service`.
+   * @default false (nothing of it installed)
+   */
+  readonly llmInferenceService?: boolean;
   /** Helm wait per release. @default 10 min */
   readonly helmTimeoutMinutes?: number;
 }
@@ -218,7 +231,13 @@ export class KServe extends pulumi.ComponentResource {
       }),
       [...before, crds],
     );
-    release("runtimes", CHARTS.kserveRuntimeConfigs, "kserve-runtime-configs", namespace.metadata.name, kserveRuntimeConfigValues(), [crds, this.controller]);
+    const llm = args.llmInferenceService ?? false;
+    const llmisvc: pulumi.Resource[] = [];
+    if (llm) {
+      const llmCrds = release("llmisvc-crd", CHARTS.kserveLlmisvcCrd, "kserve-llmisvc-crd", namespace.metadata.name, {}, before);
+      llmisvc.push(release("llmisvc", CHARTS.kserveLlmisvcResources, "kserve-llmisvc-resources", namespace.metadata.name, llmisvcResourcesValues(), [...before, llmCrds, this.controller]));
+    }
+    release("runtimes", CHARTS.kserveRuntimeConfigs, "kserve-runtime-configs", namespace.metadata.name, kserveRuntimeConfigValues(llm), [crds, this.controller, ...llmisvc]);
 
     const hfSecret = (suffix: string, ns: pulumi.Input<string>) =>
       new k8s.core.v1.Secret(

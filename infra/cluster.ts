@@ -123,6 +123,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
       modelsNamespace: config.kserve.modelsNamespace,
       localModelNodeGroups,
       ...(secret("huggingFaceToken") && { huggingFaceToken: secret("huggingFaceToken") }),
+      llmInferenceService: deployments.some((d) => d.declaration.spec.serving.engine === "llm-inference-service"),
     },
     k8sOpts,
   );

@@ -60,6 +60,15 @@ export const CHARTS = {
   /** The LocalModel controller and node agent; needs kserve-resources' Issuer and leader-election Role. */
   kserveLocalModelResources: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-localmodel-resources", version: "v0.20.0", appVersion: "v0.20.0" },
   /**
+   * KServe's LLMInferenceService CRDs and controller, charts of their own (kserve-crd carries
+   * neither). Versions confirmed in kserve/kserve@v0.20.0:charts/kserve-llmisvc-crd/Chart.yaml and
+   * charts/kserve-llmisvc-resources/Chart.yaml (version and appVersion v0.20.0); upstream's
+   * installer pulls both from the same registry as the others (hack/setup/infra/
+   * manage.kserve-helm.sh, CRD_CHARTS / RESOURCE_CHARTS).
+   */
+  kserveLlmisvcCrd: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-llmisvc-crd", version: "v0.20.0", appVersion: "v0.20.0" },
+  kserveLlmisvcResources: { repo: "oci://ghcr.io/kserve/charts", chart: "kserve-llmisvc-resources", version: "v0.20.0", appVersion: "v0.20.0" },
+  /**
    * The Prometheus the canary analyses read (components/monitoring.ts). Confirmed: tag
    * `kube-prometheus-stack-88.5.3` in prometheus-community/helm-charts, which chart-releaser cuts
    * when it publishes the version to the index; its Chart.yaml names appVersion v0.93.1 (the

@@ -5,6 +5,7 @@
 import type { ModelDeploymentDeclaration } from "../deployments/schema";
 import { versionSlug } from "../render/inference-service";
 import { kservePredictorServiceName } from "../render/routing";
+import { llmisvcName } from "../render/llm-inference-service";
 import type { SloThresholds } from "./slo";
 
 export interface TrafficPath {
@@ -17,6 +18,10 @@ export interface TrafficPath {
 export function trafficPath(d: ModelDeploymentDeclaration, kserveMode: "Standard" | "Knative"): TrafficPath {
   const { name } = d.metadata;
   if (d.spec.serving.engine === "vllm") return { mover: "Argo Rollouts (Gateway API plugin)", route: `HTTPRoute ${name} → ${name}-canary` };
+  if (d.spec.serving.engine === "llm-inference-service") {
+    const target = d.spec.candidate ? llmisvcName(name, d.spec.candidate.version) : "candidate LLMInferenceService";
+    return { mover: "git (ml-gitops advance)", route: `KServe routing group ${name} → ${target}` };
+  }
   if ((d.spec.serving.mode ?? kserveMode) === "Knative") return { mover: "git (ml-gitops advance)", route: "Knative route: canaryTrafficPercent → latest revision" };
   const target = d.spec.candidate ? kservePredictorServiceName(name, versionSlug(d.spec.candidate.version)) : "candidate predictor";
   return { mover: "git (ml-gitops advance)", route: `HTTPRoute ${name} → ${target}` };
@@ -32,6 +37,8 @@ export function thresholdSummary(a: SloThresholds): string {
   const parts: [number | undefined, (v: number) => string][] = [
     [a.p99LatencyMs, (v) => `p99 <= ${v} ms`],
     [a.errorRatePercent, (v) => `errors <= ${v}%`],
+    [a.p99TimeToFirstTokenMs, (v) => `p99 TTFT <= ${v} ms`],
+    [a.p99InterTokenLatencyMs, (v) => `p99 ITL <= ${v} ms`],
     [a.minGenerationTokensPerSecond, (v) => `tokens/s per replica >= ${v}`],
     [a.maxKvCacheUsagePercent, (v) => `KV cache <= ${v}%`],
     [a.maxGpuMemoryUsagePercent, (v) => `GPU memory <= ${v}%`],

@@ -23,6 +23,23 @@
  *   (kserve/kserve@v0.20.0:python/kserve/kserve/metrics.py). There is no error signal, so an
  *   error-rate threshold for these is refused when the declaration is loaded
  *   (`errorRateMeasurable`), never silently passed.
+ * - `llm-inference-service` (KServe v0.20.0's LLMInferenceService): the controller runs `vllm serve`
+ *   (vLLM's OpenAI server) in the `main` container on port 8000 with `--served-model-name
+ *   <spec.model.name> publishers/<namespace>/models/<spec.model.name>`
+ *   (kserve/kserve@v0.20.0:charts/kserve-runtime-configs/files/llmisvcconfigs/resources.yaml,
+ *   kserve-config-llm-template), so it exports what the vllm engine's server does: `vllm:*` with
+ *   `model_name` the first served name, and `http_requests_total{handler,status}`. Only the
+ *   selector differs: the version label our PodMonitor copies, as for KServe.
+ *
+ * Token latencies (vLLM engine metrics, every vLLM source): time to first token from
+ * `vllm:time_to_first_token_seconds`, inter-token latency from `vllm:inter_token_latency_seconds`
+ * (vllm-project/vllm:vllm/v1/metrics/loggers.py, PrometheusStatLogger; its older
+ * `vllm:time_per_output_token_seconds` is documented there as deprecated in favour of
+ * `vllm:inter_token_latency_seconds`). Read in stored versions of that file: the vLLM repository
+ * is too large to fetch here, so the exact tags (vllm 0.24.0, which KServe v0.20.0 pins in
+ * python/kserve/pyproject.toml, and the llm-d-cuda v0.8.0 image its LLM template runs) were not
+ * read; both names are exported side by side in the versions read. A p99 over no requests is
+ * NaN, hence Inconclusive.
  *
  * The candidate's KServe pods are told apart by the labels the model's PodMonitor copies from
  * the pods (lib/render/monitoring.ts): `ml_gitops_model` and `ml_gitops_version`.
@@ -31,8 +48,8 @@
  * `or on() vector(0)` so that a canary with traffic and no errors measures 0, not nothing.
  *
  * GPU-side thresholds (issue: GPU metrics the canary can gate on):
- * - generation throughput per replica, from vLLM's `vllm:generation_tokens_total` (both vLLM
- *   sources): tokens/s summed over the candidate's pods divided by how many pods report. With no
+ * - generation throughput per replica, from vLLM's `vllm:generation_tokens_total` (every vLLM
+ *   source): tokens/s summed over the candidate's pods divided by how many pods report. With no
  *   finished request in the window it is empty (`and on() (… > 0)`), so an idle canary is
  *   Inconclusive, not a throughput failure;
  * - KV-cache usage, vLLM's `vllm:kv_cache_usage_perc` gauge (0–1), the highest over the window
@@ -47,11 +64,21 @@ import type { ModelDeploymentDeclaration } from "../deployments/schema";
 import { argoConditions, type Bound, type Verdict, verdict } from "./conditions";
 
 /** Where a model's metrics come from: which server exports them. */
-export type MetricSource = "vllm-openai" | "kserve-vllm" | "kserve-model-server";
+export type MetricSource = "vllm-openai" | "kserve-vllm" | "kserve-model-server" | "llmisvc-vllm";
 
 export function metricSource(d: ModelDeploymentDeclaration): MetricSource {
-  if (d.spec.serving.engine === "vllm") return "vllm-openai";
-  return d.spec.model.format === "huggingface" ? "kserve-vllm" : "kserve-model-server";
+  switch (d.spec.serving.engine) {
+    case "vllm":
+      return "vllm-openai";
+    case "llm-inference-service":
+      return "llmisvc-vllm";
+    case "kserve":
+      return d.spec.model.format === "huggingface" ? "kserve-vllm" : "kserve-model-server";
+    default: {
+      const never: never = d.spec.serving.engine;
+      throw new Error(`unknown engine ${String(never)}`);
+    }
+  }
 }
 
 /** Whether the model server exports anything an error rate can be computed from. */
@@ -81,13 +108,20 @@ export function rolloutSelector(namespace: string, hashArgument: string): Select
   return `namespace="${namespace}",${SCRAPED_LABELS.podTemplateHash}="{{args.${hashArgument}}}"`;
 }
 
-export type SloMetricName = "p99-latency" | "error-rate" | "generation-throughput" | "kv-cache-usage" | "gpu-memory-usage";
+export type SloMetricName =
+  | "p99-latency"
+  | "error-rate"
+  | "p99-time-to-first-token"
+  | "p99-inter-token-latency"
+  | "generation-throughput"
+  | "kv-cache-usage"
+  | "gpu-memory-usage";
 
 /** One measurement: its query, the bound its value must stay under, and how to show it. */
 export interface SloMetric {
   readonly name: SloMetricName;
   /** Key in the `Analysis:` trailer, with its unit. */
-  readonly evidenceKey: "p99_latency_ms" | "error_rate" | "tokens_per_s" | "kv_cache_usage" | "gpu_memory_usage";
+  readonly evidenceKey: "p99_latency_ms" | "error_rate" | "p99_ttft_ms" | "p99_itl_ms" | "tokens_per_s" | "kv_cache_usage" | "gpu_memory_usage";
   readonly query: string;
   /** In the query's unit (seconds for latency, ratios for errors and usage, tokens/s). */
   readonly bound: Bound;
@@ -98,6 +132,8 @@ export interface SloMetric {
 export interface SloThresholds {
   readonly p99LatencyMs?: number | undefined;
   readonly errorRatePercent?: number | undefined;
+  readonly p99TimeToFirstTokenMs?: number | undefined;
+  readonly p99InterTokenLatencyMs?: number | undefined;
   readonly minGenerationTokensPerSecond?: number | undefined;
   readonly maxKvCacheUsagePercent?: number | undefined;
   readonly maxGpuMemoryUsagePercent?: number | undefined;
@@ -112,6 +148,7 @@ export function vllmMetricsExported(source: MetricSource): boolean {
 function series(source: MetricSource, sel: Selector, servedName: string) {
   switch (source) {
     case "vllm-openai":
+    case "llmisvc-vllm":
       return {
         latencyBucket: `vllm:e2e_request_latency_seconds_bucket{${sel},model_name="${servedName}"}`,
         errors: `http_requests_total{${sel},handler=~"/v1/.*",status=~"5.."}`,
@@ -161,6 +198,24 @@ export function sloMetrics(source: MetricSource, sel: Selector, servedName: stri
   const needsVllm = (what: string) => {
     if (!vllmMetricsExported(source)) throw new Error(`${source} exports no vLLM engine metrics; the loader refuses ${what} for it`);
   };
+  // vLLM's OpenAI server labels its histograms with the served name; KServe's in-process engine
+  // is selected by the pods' labels alone (the kserve-vllm latency above does the same).
+  const engineSeries = (metric: string) => `${metric}{${sel}${source === "kserve-vllm" ? "" : `,model_name="${servedName}"`}}`;
+  const tokenLatency = (name: "p99-time-to-first-token" | "p99-inter-token-latency", metric: string, ms: number): SloMetric => ({
+    name,
+    evidenceKey: name === "p99-time-to-first-token" ? "p99_ttft_ms" : "p99_itl_ms",
+    query: `histogram_quantile(0.99, sum by (le) (rate(${engineSeries(`${metric}_bucket`)}[${window}])))`,
+    bound: { max: ms / 1000 },
+    toEvidence: (v) => v * 1000,
+  });
+  if (thresholds.p99TimeToFirstTokenMs !== undefined) {
+    needsVllm("p99TimeToFirstTokenMs");
+    out.push(tokenLatency("p99-time-to-first-token", "vllm:time_to_first_token_seconds", thresholds.p99TimeToFirstTokenMs));
+  }
+  if (thresholds.p99InterTokenLatencyMs !== undefined) {
+    needsVllm("p99InterTokenLatencyMs");
+    out.push(tokenLatency("p99-inter-token-latency", "vllm:inter_token_latency_seconds", thresholds.p99InterTokenLatencyMs));
+  }
   if (thresholds.minGenerationTokensPerSecond !== undefined) {
     needsVllm("minGenerationTokensPerSecond");
     const tokens = `vllm:generation_tokens_total{${sel}}`;

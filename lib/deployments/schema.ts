@@ -29,7 +29,13 @@ const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/, {
 
 const percent = z.number().min(0, { message: "must be between 0 and 100" }).max(100, { message: "must be between 0 and 100" });
 
-export const ENGINES = ["vllm", "kserve"] as const;
+/**
+ * - `vllm`: an Argo Rollout of vLLM's OpenAI server;
+ * - `kserve`: a KServe InferenceService (v1beta1);
+ * - `llm-inference-service`: KServe's LLM path, one LLMInferenceService (v1alpha2) per version in a
+ *   weighted routing group (lib/render/llm-inference-service.ts).
+ */
+export const ENGINES = ["vllm", "kserve", "llm-inference-service"] as const;
 export type Engine = (typeof ENGINES)[number];
 
 export const MODEL_FORMATS = ["huggingface", "vllm", "sklearn", "xgboost", "lightgbm", "pytorch", "onnx", "tensorflow", "triton"] as const;
@@ -84,7 +90,15 @@ export const stepSchema = z
   });
 
 /** Every threshold an analysis can hold a candidate to. */
-export const ANALYSIS_THRESHOLDS = ["p99LatencyMs", "errorRatePercent", "minGenerationTokensPerSecond", "maxKvCacheUsagePercent", "maxGpuMemoryUsagePercent"] as const;
+export const ANALYSIS_THRESHOLDS = [
+  "p99LatencyMs",
+  "errorRatePercent",
+  "p99TimeToFirstTokenMs",
+  "p99InterTokenLatencyMs",
+  "minGenerationTokensPerSecond",
+  "maxKvCacheUsagePercent",
+  "maxGpuMemoryUsagePercent",
+] as const;
 
 export const analysisSchema = z.strictObject({
   /** How often the Prometheus queries run. @default "1m" */
@@ -97,6 +111,10 @@ export const analysisSchema = z.strictObject({
   p99LatencyMs: z.number().positive().optional(),
   /** Share of failed requests must stay at or below this (not measurable for every runtime: lib/analysis/slo.ts). */
   errorRatePercent: percent.optional(),
+  /** p99 time to the first generated token must stay at or below this (vLLM engine metrics). */
+  p99TimeToFirstTokenMs: z.number().positive().optional(),
+  /** p99 time between two generated tokens must stay at or below this (vLLM engine metrics). */
+  p99InterTokenLatencyMs: z.number().positive().optional(),
   /** Generated tokens per second per candidate replica must reach this (vLLM engine metrics). */
   minGenerationTokensPerSecond: z.number().positive().optional(),
   /** vLLM's KV-cache usage on any candidate pod must stay at or below this. */

@@ -14,6 +14,7 @@ import { errorRateMeasurable, metricSource, vllmMetricsExported } from "../analy
 import { artifactSchemeOf } from "../predicates/artifact-uri";
 import { DEFAULT_CANARY_RULES, fromArgoRolloutSteps, validateCanarySteps } from "../predicates/canary-steps";
 import { IMAGES } from "../versions";
+import { LLMISVC_MAX_NAME, llmisvcName } from "../render/llm-inference-service";
 import type { KeyPath, SourceMap } from "./positions";
 import { declarationSchema, type ModelDeploymentDeclaration } from "./schema";
 
@@ -34,6 +35,16 @@ export interface DeploymentContext {
 
 /** Schemes vLLM's own loader reads (s3/gs through the Run:ai model streamer, hf natively). */
 export const VLLM_URI_SCHEMES = ["s3", "gs", "hf"] as const;
+
+/**
+ * Schemes KServe v0.20.0's LLMInferenceService controller can fetch a model from; any other makes
+ * it fail with "unsupported schema in model URI" (kserve/kserve@v0.20.0:pkg/controller/v1alpha2/
+ * llmisvc/workload_storage.go, attachModelArtifacts; constants.go HfURIPrefix … S3URIPrefix).
+ */
+export const LLMISVC_URI_SCHEMES = ["hf", "s3", "oci", "oci+native", "pvc"] as const;
+
+/** Model formats vLLM can serve: the LLMInferenceService runs `vllm serve`. */
+export const LLMISVC_FORMATS = ["huggingface", "vllm"] as const;
 
 /** Builds problems positioned in one file. */
 export class ProblemSink {
@@ -200,7 +211,7 @@ function stepProblems(d: ModelDeploymentDeclaration, context: DeploymentContext,
         { value: a.errorRatePercent },
       );
     }
-    for (const key of ["minGenerationTokensPerSecond", "maxKvCacheUsagePercent"] as const) {
+    for (const key of ["p99TimeToFirstTokenMs", "p99InterTokenLatencyMs", "minGenerationTokensPerSecond", "maxKvCacheUsagePercent"] as const) {
       if (vllmMetricsExported(source) || a[key] === undefined) continue;
       sink.add(at(key), `cannot be measured: the ${server} model server runs no vLLM engine, whose metrics this threshold reads`, "remove it, or serve the model with the vllm engine or the huggingface format on KServe", { value: a[key] });
     }
@@ -237,6 +248,25 @@ function artifactProblems(d: ModelDeploymentDeclaration, sink: ProblemSink): voi
         "publish the model to s3://, gs:// or hf:// and pin it there",
         { value: artifact.uri },
       );
+    }
+    if (d.spec.serving.engine === "llm-inference-service") {
+      if (!(LLMISVC_URI_SCHEMES as readonly string[]).includes(artifactSchemeOf(artifact.uri))) {
+        sink.add(
+          ["spec", role, "uri"],
+          "uses a scheme KServe's LLMInferenceService controller cannot fetch",
+          `publish the model to ${LLMISVC_URI_SCHEMES.map((s) => `${s}://`).join(", ")} and pin it there`,
+          { value: artifact.uri },
+        );
+      }
+      const name = llmisvcName(d.metadata.name, artifact.version);
+      if (name.length > LLMISVC_MAX_NAME) {
+        sink.add(
+          ["spec", role, "version"],
+          `makes the LLMInferenceService name ${name} (${name.length} characters), longer than the ${LLMISVC_MAX_NAME} KServe puts in its pods' app.kubernetes.io/name label`,
+          `shorten the version label or metadata.name so that <name>-<version slug> fits in ${LLMISVC_MAX_NAME} characters`,
+          { value: artifact.version },
+        );
+      }
     }
     if (artifact.image === undefined && vllm) {
       sink.add(["spec", role, "image"], "is required for the vllm engine: the Rollout runs this image", `add image: ${IMAGES.vllm}`);
@@ -293,9 +323,11 @@ function servingProblems(d: ModelDeploymentDeclaration, context: DeploymentConte
     if (serving.cache !== undefined) {
       sink.add(["spec", "serving", "cache"], "is only consumed by KServe InferenceServices; the vllm engine streams the model with vLLM's own loader", "remove it, or serve the model with engine: kserve", { value: serving.cache });
     }
+  } else if (serving.engine === "llm-inference-service") {
+    llmisvcProblems(d, sink);
   } else {
     if (serving.vllm !== undefined) {
-      sink.add(["spec", "serving", "vllm"], "only applies to the vllm engine", "remove it, or set engine: vllm", { value: serving.vllm });
+      sink.add(["spec", "serving", "vllm"], "only applies to the vllm and llm-inference-service engines", "remove it, or set engine: vllm", { value: serving.vllm });
     }
     if (d.spec.routing !== undefined) {
       sink.add(["spec", "routing"], "is rendered only for the vllm engine, whose stable and canary Services ml-gitops owns", "remove spec.routing, or serve the model with engine: vllm", { value: d.spec.routing });
@@ -303,6 +335,41 @@ function servingProblems(d: ModelDeploymentDeclaration, context: DeploymentConte
     if (serving.cache !== undefined && gpu.count === 0) {
       sink.add(["spec", "serving", "cache"], "needs a GPU model: local model caches live on the GPU pools' LocalModelNodeGroups", "remove it; CPU models are small enough to download at start", { value: serving.cache });
     }
+  }
+}
+
+/** What KServe v0.20.0's LLMInferenceService can and cannot be told (lib/render/llm-inference-service.ts). */
+function llmisvcProblems(d: ModelDeploymentDeclaration, sink: ProblemSink): void {
+  const { serving, model } = d.spec;
+  const engine = "the llm-inference-service engine";
+  if (!(LLMISVC_FORMATS as readonly string[]).includes(model.format)) {
+    sink.add(["spec", "model", "format"], `cannot be served by ${engine}: it runs vLLM, which serves ${LLMISVC_FORMATS.join(" and ")} models`, "use format: huggingface, or serve the model with engine: kserve", { value: model.format });
+  }
+  if (serving.replicas.min !== serving.replicas.max) {
+    sink.add(
+      ["spec", "serving", "replicas"],
+      `must have min equal to max for ${engine}: an LLMInferenceService runs a fixed replica count unless KServe's workload-variant-autoscaler is installed (spec.scaling)`,
+      `set min and max to the replicas the model needs, e.g. { min: ${serving.replicas.max}, max: ${serving.replicas.max} }`,
+      { value: serving.replicas },
+    );
+  }
+  if (serving.vllm !== undefined && serving.vllm.tensorParallelSize !== serving.gpu.count) {
+    sink.add(
+      ["spec", "serving", "vllm", "tensorParallelSize"],
+      `must equal spec.serving.gpu.count (${serving.gpu.count}): vLLM shards the model over exactly that many GPUs of one replica`,
+      `set tensorParallelSize to ${serving.gpu.count}, or gpu.count to ${serving.vllm.tensorParallelSize}`,
+      { value: serving.vllm.tensorParallelSize },
+    );
+  }
+  const notHere: [keyof typeof serving | "routing", unknown, string][] = [
+    ["mode", serving.mode, "is a KServe InferenceService deployment mode; an LLMInferenceService has none"],
+    ["runtime", serving.runtime, "names a ServingRuntime; an LLMInferenceService runs vLLM from KServe's LLM template"],
+    ["cache", serving.cache, "is only consumed by KServe InferenceServices (LocalModelCache)"],
+    ["routing", d.spec.routing, "is rendered only for the vllm engine, whose stable and canary Services ml-gitops owns"],
+  ];
+  for (const [key, value, why] of notHere) {
+    if (value === undefined) continue;
+    sink.add(key === "routing" ? ["spec", "routing"] : ["spec", "serving", key], why, `remove it, or serve the model with engine: ${key === "routing" ? "vllm" : "kserve"}`, { value });
   }
 }
 

@@ -9,7 +9,7 @@
  *
  * Refusals are collected and thrown together as `PromotionRefused` (exit 1).
  */
-import type { Artifact, LoadedDeployment, Release } from "../deployments/types";
+import type { Artifact, Engine, LoadedDeployment, Release } from "../deployments/types";
 import type { ArtifactUriOptions } from "../predicates/artifact-uri";
 import { approvalRefusals, artifactRefusals, criteriaMisses, evaluationSummary, type Metrics } from "./checks";
 import { oneLine, type Action, type Trailers } from "./message";
@@ -136,6 +136,13 @@ export interface GateEvidence {
 }
 
 /**
+ * Whose analysis steps `ml-gitops advance` runs: every engine whose canary moves only by commits.
+ * Argo Rollouts runs the vllm engine's in the cluster; KServe (InferenceService or
+ * LLMInferenceService) runs none, so its steps are gated here.
+ */
+export const GATED_BY_ADVANCE: { readonly [e in Engine]: boolean } = { vllm: false, kserve: true, "llm-inference-service": true };
+
+/**
  * The step an advance leaves must pass its analysis first when the cluster cannot run it: KServe
  * canaries move only by these commits, so `ml-gitops advance` runs the analysis (lib/analysis/
  * gate.ts). vLLM Rollouts run theirs in the cluster (Argo Rollouts). The analysis name, or
@@ -143,7 +150,7 @@ export interface GateEvidence {
  */
 export function gatedAnalysis(d: LoadedDeployment): string | undefined {
   const { spec } = d.declaration;
-  if (spec.serving.engine !== "kserve" || !spec.candidate) return undefined;
+  if (!GATED_BY_ADVANCE[spec.serving.engine] || !spec.candidate) return undefined;
   return spec.rollout.steps[spec.candidate.step]?.analysis;
 }
 

@@ -137,9 +137,24 @@ export function localModelResourcesValues(input: LocalModelResourcesValuesInput)
   };
 }
 
-/** `kserve-runtime-configs` v0.20.0: the ClusterServingRuntimes (off by default), no LLM configs. */
-export function kserveRuntimeConfigValues() {
-  return { kserve: { servingruntime: { enabled: true }, llmisvcConfigs: { enabled: false } } };
+/**
+ * `kserve-runtime-configs` v0.20.0: the ClusterServingRuntimes (off by default), and the
+ * well-known LLMInferenceServiceConfigs (`kserve-config-llm-template`, `…-router-route`, …) only
+ * when the LLMInferenceService controller is installed: its webhook admits them, and every
+ * LLMInferenceService is merged with them (pkg/controller/v1alpha2/llmisvc/config_merge.go).
+ */
+export function kserveRuntimeConfigValues(llmInferenceService = false) {
+  return { kserve: { servingruntime: { enabled: true }, llmisvcConfigs: { enabled: llmInferenceService } } };
+}
+
+/**
+ * `kserve-llmisvc-resources` v0.20.0 beside `kserve-resources`: the shared resources (the
+ * inferenceservice-config ConfigMap, the Issuer, …) belong to kserve-resources, so this chart must
+ * not create them again (`kserve.createSharedResources: false`, as upstream's installer sets when
+ * both are installed: kserve/kserve@v0.20.0:hack/setup/common.sh, determine_shared_resources_helm).
+ */
+export function llmisvcResourcesValues() {
+  return { kserve: { createSharedResources: false } };
 }
 
 /** cert-manager installs its CRDs (`installCRDs` is deprecated since 1.15) and keeps them on uninstall. */

@@ -7,6 +7,9 @@
  * - `kserve` → one InferenceService, in Standard mode the HTTPRoute that splits traffic between
  *              its stable and canary predictors, a LocalModelCache per artifact when
  *              `serving.cache`, and the PodMonitor the analysis reads.
+ * - `llm-inference-service` → an LLMInferenceService per served version (stable, and candidate
+ *              during a canary) in one KServe routing group whose weights carry the step, and the
+ *              PodMonitor the gate reads (llm-inference-service.ts).
  * - `vllm`   → an Argo Rollout, its stable and canary Services, an HTTPRoute the Gateway API
  *              traffic-router plugin steers, AnalysisTemplates, an A/B HTTPRoute when
  *              `spec.routing` is declared, and the PodMonitor the analyses read.
@@ -19,6 +22,7 @@ import type { LoadedDeployment } from "../deployments/types";
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
 import { renderInferenceService } from "./inference-service";
 import { renderLocalModelCaches } from "./local-model-cache";
+import { renderLlmInferenceServices } from "./llm-inference-service";
 import { renderRollout } from "./rollout";
 import { renderPodMonitor } from "./monitoring";
 import { renderHttpRoutes } from "./routing";
@@ -219,10 +223,24 @@ function byKindAndName(a: KubeObject, b: KubeObject): number {
 export function renderModel(deployment: LoadedDeployment, ctx: RenderContext): KubeObject[] {
   const view = modelView(deployment, ctx);
   const source = { [ANNOTATIONS.source]: deployment.file };
-  const objects: KubeObject[] =
-    view.declaration.spec.serving.engine === "vllm"
-      ? [...renderRollout(view, ctx), ...renderHttpRoutes(view, ctx), renderPodMonitor(view)]
-      : [renderInferenceService(view, ctx), ...renderHttpRoutes(view, ctx), ...renderLocalModelCaches(view, ctx), renderPodMonitor(view)];
+  const engine = view.declaration.spec.serving.engine;
+  let objects: KubeObject[];
+  switch (engine) {
+    case "vllm":
+      objects = [...renderRollout(view, ctx), ...renderHttpRoutes(view, ctx), renderPodMonitor(view)];
+      break;
+    case "kserve":
+      objects = [renderInferenceService(view, ctx), ...renderHttpRoutes(view, ctx), ...renderLocalModelCaches(view, ctx), renderPodMonitor(view)];
+      break;
+    case "llm-inference-service":
+      // KServe's controller makes each member's HTTPRoute: no route of ours (routing.ts).
+      objects = [...renderLlmInferenceServices(view, ctx), renderPodMonitor(view)];
+      break;
+    default: {
+      const never: never = engine;
+      throw new Error(`unknown engine ${String(never)}`);
+    }
+  }
   return objects
     .map((o) => canonical({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...source } } }))
     .sort(byKindAndName);

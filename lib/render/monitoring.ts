@@ -13,11 +13,19 @@
  *   (config/configmap/inferenceservice.yaml, enablePrometheusScraping "false"), so nothing else
  *   scrapes them. The port is given by number: Knative names the user port itself.
  *
+ * - LLMInferenceService pods run `vllm serve --port 8000` in the `main` container, which serves
+ *   /metrics on that port (kserve/kserve@v0.20.0:charts/kserve-runtime-configs/files/
+ *   llmisvcconfigs/resources.yaml, kserve-config-llm-template; the port is unnamed there, so it is
+ *   given by number). Plain HTTP: vLLM serves TLS only when KServe's ingress config sets
+ *   `enableLLMInferenceServiceTLS` (pkg/controller/v1alpha2/llmisvc/config_loader.go, EnableTLS),
+ *   off by default. The pods carry our model and version labels through `spec.labels`.
+ *
  * The PodMonitor carries `ml-gitops.dev/monitor: models`, which the Prometheus the stack
  * installs selects on (components/monitoring.ts); an existing Prometheus must select it too.
  */
 import { SCRAPED_LABELS } from "../analysis/slo";
 import { KSERVE_MODEL_SERVER_PORT, VERSION_LABEL } from "./inference-service";
+import { LLMISVC_VLLM_PORT } from "./llm-inference-service";
 import { LABELS, type KubeObject, type ModelView } from "./model-manifests";
 
 /** The label every model PodMonitor carries and the installed Prometheus selects monitors by. */
@@ -31,7 +39,8 @@ function podLabelMeta(label: string): string {
 }
 
 export function renderPodMonitor(view: ModelView): KubeObject {
-  const vllm = view.declaration.spec.serving.engine === "vllm";
+  const engine = view.declaration.spec.serving.engine;
+  const vllm = engine === "vllm";
   const copy = (podLabel: string, target: string) => ({ action: "replace", sourceLabels: [podLabelMeta(podLabel)], targetLabel: target });
   const relabelings = [
     copy(LABELS.model, SCRAPED_LABELS.model),
@@ -46,7 +55,7 @@ export function renderPodMonitor(view: ModelView): KubeObject {
         {
           interval: SCRAPE_INTERVAL,
           path: "/metrics",
-          ...(vllm ? { port: "http" } : { portNumber: KSERVE_MODEL_SERVER_PORT }),
+          ...(vllm ? { port: "http" } : { portNumber: engine === "llm-inference-service" ? LLMISVC_VLLM_PORT : KSERVE_MODEL_SERVER_PORT }),
           relabelings,
         },
       ],

@@ -25,6 +25,8 @@
  *   httproute_reconciler.go), so this route is the only one for the hostname and its weights
  *   are the traffic split.
  * - `kserve` in Knative mode renders no route: Knative routes `canaryTrafficPercent` itself.
+ * - `llm-inference-service` renders no route: KServe's controller writes each version's HTTPRoute
+ *   with the group's weighted backendRefs (llm-inference-service.ts).
  */
 import { versionSlug } from "./inference-service";
 import { ROLLOUTS_WEIGHTS_OWNER, WEIGHTS_OWNER_LABEL } from "./route-ownership";
@@ -51,6 +53,7 @@ export interface Backends {
 /** The backends a model's route splits between, or undefined where the engine routes by itself. */
 export function routeBackends(view: ModelView, ctx: RenderContext): Backends | undefined {
   const { serving } = view.declaration.spec;
+  if (serving.engine === "llm-inference-service") return undefined;
   if (serving.engine === "vllm") {
     // Both Services exist with or without a candidate: Argo Rollouts requires them.
     return { stable: { name: stableServiceName(view), port: SERVICE_PORT }, candidate: { name: canaryServiceName(view), port: SERVICE_PORT } };

@@ -7,7 +7,10 @@
  * Non-root: KServe's runtime and storage-initializer images declare `USER 1000`
  * (kserve/kserve@v0.20.0:python/storage-initializer.Dockerfile, huggingface_server.Dockerfile,
  * xgb.Dockerfile), so KServe models run non-root by default; vLLM's official image declares no
- * user, so vLLM models run as the image's root unless the declaration names a user.
+ * user, so vLLM models run as the image's root unless the declaration names a user. KServe's LLM
+ * template runs its `main` container with `runAsNonRoot: true` (kserve/kserve@v0.20.0:charts/
+ * kserve-runtime-configs/files/llmisvcconfigs/resources.yaml, kserve-config-llm-template), so
+ * LLMInferenceService models are non-root by default too.
  */
 import type { ModelDeploymentDeclaration } from "../deployments/schema";
 
@@ -19,7 +22,7 @@ export interface RunAs {
 /** What the declaration asks for, with the engine's default. */
 export function runAs(d: ModelDeploymentDeclaration): RunAs {
   const declared = d.spec.serving.securityContext;
-  const byDefault = d.spec.serving.engine === "kserve" || (declared?.runAsUser !== undefined && declared.runAsUser > 0);
+  const byDefault = d.spec.serving.engine !== "vllm" || (declared?.runAsUser !== undefined && declared.runAsUser > 0);
   return { runAsNonRoot: declared?.runAsNonRoot ?? byDefault, ...(declared?.runAsUser !== undefined ? { runAsUser: declared.runAsUser } : {}) };
 }
 

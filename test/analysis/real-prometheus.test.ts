@@ -8,7 +8,8 @@
  * into any verdict:
  * - healthy: traffic, no 5xx series at all (the numerator is empty, as on a real cluster
  *   before the first error), latencies far below every threshold → Successful;
- * - slow: p99 above the threshold → p99 Failed, errors Successful;
+ * - slow: p99 above the threshold, and so are the time to first token and the inter-token
+ *   latency → every latency Failed, errors Successful;
  * - erroring: error ratio above the threshold → error-rate Failed, p99 Successful;
  * - idle: the series exist but no request arrives (0/0, quantile of empty buckets) → Inconclusive;
  * - absent: no series at all (pods never scraped) → Inconclusive;
@@ -25,6 +26,7 @@ import { argoConditions, verdict } from "../../lib/analysis/conditions";
 import { gateMetrics, runGate } from "../../lib/analysis/gate";
 import { metricSource, SCRAPED_LABELS, type MetricSource, type SloMetricName, type SloThresholds } from "../../lib/analysis/slo";
 import { loadDeployments } from "../../lib/deployments/loader";
+import { GATED_BY_ADVANCE } from "../../lib/promotion/transitions";
 import type { ModelDeploymentDeclaration } from "../../lib/deployments/schema";
 import type { LoadedDeployment } from "../../lib/deployments/types";
 import { versionSlug } from "../../lib/render/inference-service";
@@ -42,19 +44,29 @@ type Scenario = "healthy" | "slow" | "erroring" | "idle" | "absent" | "saturated
 const SCENARIOS: readonly Scenario[] = ["healthy", "slow", "erroring", "idle", "absent", "saturated"];
 
 const OK = { "generation-throughput": "Successful", "kv-cache-usage": "Successful", "gpu-memory-usage": "Successful" } as const;
+const FAST = { "p99-time-to-first-token": "Successful", "p99-inter-token-latency": "Successful" } as const;
+const NO_TOKENS = { "p99-time-to-first-token": "Inconclusive", "p99-inter-token-latency": "Inconclusive" } as const;
 const EXPECTED: Record<Scenario, Record<SloMetricName, string>> = {
-  healthy: { "p99-latency": "Successful", "error-rate": "Successful", ...OK },
-  slow: { "p99-latency": "Failed", "error-rate": "Successful", ...OK },
-  erroring: { "p99-latency": "Successful", "error-rate": "Failed", ...OK },
+  healthy: { "p99-latency": "Successful", "error-rate": "Successful", ...FAST, ...OK },
+  slow: { "p99-latency": "Failed", "error-rate": "Successful", "p99-time-to-first-token": "Failed", "p99-inter-token-latency": "Failed", ...OK },
+  erroring: { "p99-latency": "Successful", "error-rate": "Failed", ...FAST, ...OK },
   // An idle model still holds its KV cache and GPU memory: those are real readings, within bounds.
-  idle: { "p99-latency": "Inconclusive", "error-rate": "Inconclusive", "generation-throughput": "Inconclusive", "kv-cache-usage": "Successful", "gpu-memory-usage": "Successful" },
-  absent: { "p99-latency": "Inconclusive", "error-rate": "Inconclusive", "generation-throughput": "Inconclusive", "kv-cache-usage": "Inconclusive", "gpu-memory-usage": "Inconclusive" },
-  saturated: { "p99-latency": "Successful", "error-rate": "Successful", "generation-throughput": "Failed", "kv-cache-usage": "Failed", "gpu-memory-usage": "Failed" },
+  idle: { "p99-latency": "Inconclusive", "error-rate": "Inconclusive", ...NO_TOKENS, "generation-throughput": "Inconclusive", "kv-cache-usage": "Successful", "gpu-memory-usage": "Successful" },
+  absent: { "p99-latency": "Inconclusive", "error-rate": "Inconclusive", ...NO_TOKENS, "generation-throughput": "Inconclusive", "kv-cache-usage": "Inconclusive", "gpu-memory-usage": "Inconclusive" },
+  saturated: { "p99-latency": "Successful", "error-rate": "Successful", ...FAST, "generation-throughput": "Failed", "kv-cache-usage": "Failed", "gpu-memory-usage": "Failed" },
 };
+
+interface Range {
+  readonly min: number;
+  readonly max: number;
+}
 
 interface Thresholds {
   readonly minLatencyS: number;
   readonly maxLatencyS: number;
+  /** Time to first token and inter-token latency bounds, in seconds. */
+  readonly ttftS: Range;
+  readonly itlS: Range;
   readonly maxErrorRatio: number;
   readonly minTokensPerSecond: number;
   readonly maxKvCache: number;
@@ -66,11 +78,14 @@ function thresholdsOf(d: ModelDeploymentDeclaration): Thresholds {
   const sets = [...Object.values(d.spec.rollout.analysis), ...(d.spec.drift ? [d.spec.drift.autoRollback] : [])];
   const latencies = sets.flatMap((s) => (s.p99LatencyMs !== undefined ? [s.p99LatencyMs / 1000] : []));
   const errors = sets.flatMap((s) => (s.errorRatePercent !== undefined ? [s.errorRatePercent / 100] : []));
-  const over = (key: "minGenerationTokensPerSecond" | "maxKvCacheUsagePercent" | "maxGpuMemoryUsagePercent") =>
+  const over = (key: "minGenerationTokensPerSecond" | "maxKvCacheUsagePercent" | "maxGpuMemoryUsagePercent" | "p99TimeToFirstTokenMs" | "p99InterTokenLatencyMs") =>
     sets.flatMap((s) => ((s as SloThresholds)[key] !== undefined ? [(s as SloThresholds)[key]!] : []));
+  const range = (ms: number[]): Range => ({ min: Math.min(...ms, 1000) / 1000, max: Math.max(...ms, 1) / 1000 });
   return {
     minLatencyS: Math.min(...latencies, 1),
     maxLatencyS: Math.max(...latencies, 0.001),
+    ttftS: range(over("p99TimeToFirstTokenMs")),
+    itlS: range(over("p99InterTokenLatencyMs")),
     maxErrorRatio: Math.max(...errors, 0),
     minTokensPerSecond: Math.max(...over("minGenerationTokensPerSecond"), 1),
     maxKvCache: Math.min(...over("maxKvCacheUsagePercent").map((p) => p / 100), 1),
@@ -92,8 +107,10 @@ function seriesFor(om: OpenMetrics, d: ModelDeploymentDeclaration, scenario: Sce
   const requests = scenario === "idle" ? 0 : REQUESTS_PER_STEP;
   const errorRatio = scenario === "erroring" || scenario === "stable" ? Math.min(0.5, t.maxErrorRatio * 5 + 0.05) : 0;
   const errors = Math.round(requests * errorRatio);
-  const latency = scenario === "slow" || scenario === "stable" ? t.maxLatencyS * 3 : t.minLatencyS / 4;
-  const bounds = [...new Set([t.minLatencyS / 8, t.minLatencyS / 4, t.minLatencyS / 2, t.minLatencyS, t.maxLatencyS, t.maxLatencyS * 2, t.maxLatencyS * 4])].sort((a, b) => a - b);
+  const slow = scenario === "slow" || scenario === "stable";
+  const latency = slow ? t.maxLatencyS * 3 : t.minLatencyS / 4;
+  const bucketsAround = (min: number, max: number) => [...new Set([min / 8, min / 4, min / 2, min, max, max * 2, max * 4])].sort((a, b) => a - b);
+  const bounds = bucketsAround(t.minLatencyS, t.maxLatencyS);
   const served = d.spec.model.servedName ?? d.metadata.name;
   const saturated = scenario === "saturated";
   // Every scraped pod has an `up` series with the labels our PodMonitor gives it; DCGM joins on it.
@@ -106,15 +123,21 @@ function seriesFor(om: OpenMetrics, d: ModelDeploymentDeclaration, scenario: Sce
     om.gauge("DCGM_FI_DEV_FB_FREE", gpu, () => total - Math.round(total * usedRatio));
   }
   if (source !== "kserve-model-server") {
-    const engine = { ...labels, engine: "0", model_name: source === "vllm-openai" ? served : d.metadata.name };
+    // vLLM's OpenAI server (the vllm engine, and `vllm serve` in an LLMInferenceService) labels
+    // its series with the served name; KServe's in-process engine with the model's name.
+    const engine = { ...labels, engine: "0", model_name: source === "kserve-vllm" ? d.metadata.name : served };
     // Tokens per step for this one pod: four times the minimum rate when healthy, a quarter when saturated.
     const tokensPerStep = (saturated ? t.minTokensPerSecond / 4 : t.minTokensPerSecond * 4) * 15;
     om.counter("vllm:generation_tokens", engine, () => (requests > 0 ? tokensPerStep : 0));
     om.gauge("vllm:kv_cache_usage_perc", engine, () => (saturated ? t.maxKvCache + (1 - t.maxKvCache) / 2 : requests > 0 ? t.maxKvCache / 2 : 0));
-    if (source === "vllm-openai") om.counter("vllm:request_success", { ...engine, finished_reason: "stop" }, () => requests - errors);
+    if (source !== "kserve-vllm") om.counter("vllm:request_success", { ...engine, finished_reason: "stop" }, () => requests - errors);
+    // Token latencies: a quarter of the tightest bound when fast, three times the loosest when slow.
+    om.histogram("vllm:time_to_first_token_seconds", engine, bucketsAround(t.ttftS.min, t.ttftS.max), slow ? t.ttftS.max * 3 : t.ttftS.min / 4, () => requests);
+    om.histogram("vllm:inter_token_latency_seconds", engine, bucketsAround(t.itlS.min, t.itlS.max), slow ? t.itlS.max * 3 : t.itlS.min / 4, () => requests);
   }
   switch (source) {
     case "vllm-openai":
+    case "llmisvc-vllm":
       om.histogram("vllm:e2e_request_latency_seconds", { ...labels, engine: "0", model_name: served }, bounds, latency, () => requests - errors);
       om.counter("http_requests", { ...labels, handler: "/v1/chat/completions", method: "POST", status: "2xx" }, () => requests - errors);
       // Probes are excluded by the handler filter; if they were not, they would hide every error.
@@ -191,25 +214,30 @@ describe("canary analyses on a real Prometheus", { skip: prometheusSkip }, () =>
     }
   });
 
-  it("judges every KServe sample's gate the same way, and agrees with the rendered Argo conditions", async () => {
+  it("judges every gated sample's gate (KServe and LLMInferenceService) the same way, and agrees with the rendered Argo conditions", async () => {
     let exercised = 0;
+    const measured = new Set<string>();
     for (const { deployment } of models) {
       const d = deployment.declaration;
-      if (d.spec.serving.engine !== "kserve") continue;
+      if (!GATED_BY_ADVANCE[d.spec.serving.engine]) continue;
       for (const analysisName of Object.keys(d.spec.rollout.analysis)) {
         for (const scenario of SCENARIOS) {
           const result = await runGate(d, { version: scenario }, analysisName, [promFor(deployment).url], { time: at });
           for (const m of result.runs[0]!.measurements) {
             assert.equal(m.verdict, EXPECTED[scenario][m.metric.name], `${deployment.file} gate ${analysisName} ${m.metric.name} in ${scenario}: ${JSON.stringify(m.values)} from ${m.metric.query}`);
             assert.equal(argoPhase(m.values, argoConditions(m.metric.bound)), m.verdict, "the gate and the rendered conditions disagree");
+            measured.add(`${d.spec.serving.engine}/${m.metric.name}`);
           }
           exercised++;
         }
         assert.ok(gateMetrics(d, { version: "x" }, d.spec.rollout.analysis[analysisName]!).length >= 1);
       }
     }
-    // fraud-detector and mistral-7b-instruct in both environments, every scenario.
-    assert.ok(exercised >= 4 * SCENARIOS.length, `only ${exercised} gate runs`);
+    // fraud-detector and mistral-7b-instruct in both environments, qwen2-5-7b-instruct in staging, every scenario.
+    assert.ok(exercised >= 5 * SCENARIOS.length, `only ${exercised} gate runs`);
+    for (const metric of ["p99-time-to-first-token", "p99-inter-token-latency", "error-rate"]) {
+      assert.ok(measured.has(`llm-inference-service/${metric}`), `no LLMInferenceService sample is gated on ${metric}: ${[...measured].join(", ")}`);
+    }
   });
 
   it("sees a 0/0 and a quantile of empty buckets as NaN, and a missing series as an empty vector (the cases the conditions guard)", async () => {

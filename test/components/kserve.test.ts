@@ -41,6 +41,14 @@ describe("KServe component", async () => {
       { name: "gpu-h100", gpuModelLabel: "h100", storageLimitGiB: 500 },
     ],
   });
+  // AND a platform serving LLMInferenceServices
+  new KServe("llm", {
+    installCertManager: false,
+    namespace: "kserve-llm",
+    modelsNamespace: "llms",
+    storage: { bucketRegion: "us-east-1", roleArn: ROLE },
+    llmInferenceService: true,
+  });
   await h.settle();
 
   it("installs cert-manager, the CRDs, the controller and the runtimes from their pinned charts", () => {
@@ -148,6 +156,34 @@ describe("KServe component", async () => {
     }
     // AND nothing of it where no cache is asked for
     assert.deepEqual(h.ofType(RELEASE).filter((r) => r.name.includes("localmodel")).map((r) => r.name).sort(), ["cache-localmodel", "cache-localmodel-crd"]);
+  });
+
+  it("installs KServe's LLMInferenceService CRDs and controller from their pinned charts, only when asked", () => {
+    const pins = [
+      ["llm-llmisvc-crd", CHARTS.kserveLlmisvcCrd, "oci://ghcr.io/kserve/charts/kserve-llmisvc-crd", "kserve-llmisvc-crd"],
+      ["llm-llmisvc", CHARTS.kserveLlmisvcResources, "oci://ghcr.io/kserve/charts/kserve-llmisvc-resources", "kserve-llmisvc-resources"],
+    ] as const;
+    for (const [resource, pin, chart, releaseName] of pins) {
+      const release = h.named(RELEASE, resource);
+      assert.equal(release.props.chart, chart, resource);
+      assert.equal(release.props.version, pin.version, resource);
+      assert.equal(release.props.version, "v0.20.0", resource);
+      assert.equal(release.props.namespace, "kserve-llm", resource);
+      assert.equal(release.props.atomic, true, resource);
+      assert.equal(release.props.name, releaseName, resource);
+    }
+    // kserve-resources owns the shared resources; the LLM chart must not create them twice
+    assert.deepEqual(h.named(RELEASE, "llm-llmisvc").props.values, { kserve: { createSharedResources: false } });
+    // AND the well-known LLMInferenceServiceConfigs come with the runtimes, only here
+    assert.deepEqual(h.named(RELEASE, "llm-runtimes").props.values, { kserve: { servingruntime: { enabled: true }, llmisvcConfigs: { enabled: true } } });
+    assert.deepEqual(h.ofType(RELEASE).filter((r) => r.name.includes("llmisvc")).map((r) => r.name).sort(), ["llm-llmisvc", "llm-llmisvc-crd"]);
+  });
+
+  it("installs the LLMInferenceService controller after the KServe controller, and the runtime configs its webhook admits after it", () => {
+    const urn = (n: string) => h.named(RELEASE, n).urn;
+    assert.deepEqual(releaseDeps("llm-llmisvc-crd"), []);
+    assert.deepEqual(releaseDeps("llm-llmisvc"), [urn("llm-controller"), urn("llm-llmisvc-crd")].sort());
+    assert.deepEqual(releaseDeps("llm-runtimes"), [urn("llm-controller"), urn("llm-crd"), urn("llm-llmisvc")].sort());
   });
 
   it("selects and tolerates the GPU nodes by the labels and taint GpuNodePool puts on them", () => {

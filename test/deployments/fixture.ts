@@ -92,3 +92,36 @@ spec:
     analysis:
       slo: { p99LatencyMs: 2000, errorRatePercent: 1 }
 `;
+
+export const LLMISVC_FILE = "deployments/staging/qwen.yaml";
+export const REV_1 = "1".repeat(40);
+export const REV_2 = "2".repeat(40);
+
+/** A 7B model on one L4 per replica, with a candidate on step 4 (the pause at 25%). */
+export const VALID_LLMISVC = `apiVersion: ml-gitops.dev/v1alpha1
+kind: ModelDeployment
+metadata:
+  name: qwen
+  team: bots
+spec:
+  model:
+    format: huggingface
+    servedName: Qwen/Qwen2.5-7B-Instruct
+  serving:
+    engine: llm-inference-service
+    replicas: { min: 2, max: 2 }
+    gpu: { count: 1, types: [L4] }
+    resources: { cpu: "6", memory: 24Gi }
+  stable: { version: v1.0, uri: "hf://Qwen/Qwen2.5-7B-Instruct:${REV_1}" }
+  candidate: { version: v1.1, uri: "hf://Qwen/Qwen2.5-7B-Instruct:${REV_2}", step: 4 }
+  rollout:
+    steps:
+      - setWeight: 10
+      - pause: { duration: 10m }
+      - analysis: tokens
+      - setWeight: 25
+      - pause: {}
+      - setWeight: 100
+    analysis:
+      tokens: { p99TimeToFirstTokenMs: 800, p99InterTokenLatencyMs: 100, errorRatePercent: 1 }
+`;

@@ -61,13 +61,13 @@ describe("model declaration loader", () => {
 
     it("reports a missing key at the mapping it belongs in", () => {
       assert.deepEqual(problems(replaceLine(VALID, "    engine: vllm\n", "")), [
-        `${F}:9:5: spec.serving.engine: is required. Add engine: one of "vllm", "kserve".`,
+        `${F}:9:5: spec.serving.engine: is required. Add engine: one of "vllm", "kserve", "llm-inference-service".`,
       ]);
     });
 
     it("reports a value outside an enum with the allowed values", () => {
       assert.deepEqual(problems(replaceLine(VALID, "    engine: vllm", "    engine: triton")), [
-        `${F}:9:13: spec.serving.engine: must be one of "vllm", "kserve" (got "triton"). Use one of "vllm", "kserve".`,
+        `${F}:9:13: spec.serving.engine: must be one of "vllm", "kserve", "llm-inference-service" (got "triton"). Use one of "vllm", "kserve", "llm-inference-service".`,
       ]);
     });
 
@@ -177,7 +177,7 @@ describe("model declaration loader", () => {
     it("refuses vllm settings on the kserve engine", () => {
       const text = replaceLine(VALID_KSERVE, "    cache: { size: 16Gi }\n", "    vllm: { tensorParallelSize: 1, maxModelLen: 4096, gpuMemoryUtilization: 0.9 }\n");
       assert.deepEqual(problems(text, K), [
-        `${K}:15:11: spec.serving.vllm: only applies to the vllm engine (got {"tensorParallelSize":1,"maxModelLen":4096,"gpuMemoryUtilization":0.9,"dtype":"auto","extraArgs":[]}). Remove it, or set engine: vllm.`,
+        `${K}:15:11: spec.serving.vllm: only applies to the vllm and llm-inference-service engines (got {"tensorParallelSize":1,"maxModelLen":4096,"gpuMemoryUtilization":0.9,"dtype":"auto","extraArgs":[]}). Remove it, or set engine: vllm.`,
       ]);
     });
 
@@ -254,7 +254,7 @@ describe("model declaration loader", () => {
   it("refuses an analysis with no threshold at all", () => {
     const none = VALID_KSERVE.replace("{ p99LatencyMs: 2000, errorRatePercent: 1 }", "{ interval: 1m }");
     assert.equal(problems(none, KSERVE_FILE).length, 1);
-    assert.match(problems(none, KSERVE_FILE)[0]!, /spec\.rollout\.analysis\.slo: an analysis needs at least one threshold: p99LatencyMs, errorRatePercent, minGenerationTokensPerSecond, maxKvCacheUsagePercent, maxGpuMemoryUsagePercent/);
+    assert.match(problems(none, KSERVE_FILE)[0]!, /spec\.rollout\.analysis\.slo: an analysis needs at least one threshold: p99LatencyMs, errorRatePercent, p99TimeToFirstTokenMs, p99InterTokenLatencyMs, minGenerationTokensPerSecond, maxKvCacheUsagePercent, maxGpuMemoryUsagePercent/);
   });
 
   it("refuses a file name that is not <metadata.name>.yaml", () => {
@@ -333,7 +333,8 @@ describe("model declaration loader", () => {
       } as const;
       for (const env of ["production", "staging"] as const) {
         const loaded = loadDeployments(root, env, { defaultKServeMode: "Standard", gpuPools: pools[env] });
-        assert.deepEqual(loaded.map((d) => d.declaration.metadata.name), ["fraud-detector", "llama-3-70b-instruct", "mistral-7b-instruct"]);
+        const expected = ["fraud-detector", "llama-3-70b-instruct", "mistral-7b-instruct", ...(env === "staging" ? ["qwen2-5-7b-instruct"] : [])];
+        assert.deepEqual(loaded.map((d) => d.declaration.metadata.name), expected);
       }
     });
   });

@@ -9,6 +9,7 @@ import { loadPackConfig } from "../../lib/policy/evaluate";
 import { planStacks, type StackPlan } from "../../plan/plan";
 import { countsByType, writePlan } from "../../plan/report";
 import { PROJECT_ROOT } from "../support/project-copy";
+import { versionSlug } from "../../lib/render/inference-service";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: any };
@@ -96,7 +97,10 @@ const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
   "prod-us-east-1": { ...CLUSTER_COMMON, ...ARGOCD },
   "staging-us-west-2": {
     ...CLUSTER_COMMON,
-    "kubernetes:helm.sh/v3:Release": 8,
+    // staging also serves qwen2-5-7b-instruct, the LLMInferenceService sample, so it installs
+    // KServe's kserve-llmisvc-crd and kserve-llmisvc-resources charts too
+    "ml-gitops:serving:ModelDeployment": 4,
+    "kubernetes:helm.sh/v3:Release": 10,
     // The models only: the stack renders no GPU-infrastructure path for Flux to sync.
     "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 1,
     "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": 1,
@@ -221,13 +225,40 @@ describe("offline plan of the sample stacks", () => {
     assert.ok(walked >= 1 && walkedStable >= 4, `only ${walked} KServe canaries and ${walkedStable} stable-only models walked`);
   });
 
+  it("puts each LLMInferenceService canary's versions in one KServe routing group with the declared weight", () => {
+    let walked = 0;
+    for (const p of plans.filter((x) => x.stack !== "artifacts")) {
+      for (const model of p.models.filter((m) => m.declaration.spec.serving.engine === "llm-inference-service")) {
+        const { name, namespace } = model.declaration.metadata;
+        // GIVEN the objects the stack delivers for the model
+        const members = rendered(p).filter((o) => o.kind === "LLMInferenceService" && o.metadata.namespace === namespace && o.spec.router.route.group === name);
+        const candidate = model.declaration.spec.candidate!;
+        const declared = [...model.declaration.spec.rollout.steps.slice(0, candidate.step + 1)].reverse().find((s) => s.setWeight !== undefined)!.setWeight!;
+        // THEN the stable and the candidate, both serving the same model name, split 100 − w / w
+        assert.deepEqual(
+          Object.fromEntries(members.map((o) => [o.spec.labels["ml-gitops.dev/version"], o.spec.router.route.weight])),
+          { [versionSlug(model.declaration.spec.stable.version)]: 100 - declared, [versionSlug(candidate.version)]: declared },
+          `${p.stack} ${name}`,
+        );
+        assert.equal(new Set(members.map((o) => o.spec.model.name)).size, 1, `${p.stack} ${name}: one model name across the group`);
+        walked++;
+      }
+    }
+    // staging's qwen2-5-7b-instruct canary at 10%
+    assert.ok(walked >= 1, "no LLMInferenceService canary walked");
+  });
+
   it("scrapes every model's pods with a PodMonitor the installed Prometheus selects, and points every analysis at that Prometheus", () => {
     for (const p of plans.filter((x) => x.stack !== "artifacts")) {
       const objects = rendered(p);
       const monitors = objects.filter((o) => o.kind === "PodMonitor");
-      for (const workload of objects.filter((o) => o.kind === "InferenceService" || o.kind === "Rollout")) {
-        // KServe copies the InferenceService's labels to its predictor pods; a Rollout's pods carry its template's.
-        const podLabels: Record<string, string> = workload.kind === "Rollout" ? workload.spec.template.metadata.labels : workload.metadata.labels;
+      const workloads = objects.filter((o) => ["InferenceService", "Rollout", "LLMInferenceService"].includes(o.kind));
+      assert.ok(workloads.some((o) => o.kind === "LLMInferenceService") || p.stack !== "staging-us-west-2", "staging serves an LLMInferenceService");
+      for (const workload of workloads) {
+        // KServe copies the InferenceService's labels to its predictor pods; a Rollout's pods carry
+        // its template's; an LLMInferenceService's pods carry spec.labels (WorkloadSpec.Labels).
+        const podLabels: Record<string, string> =
+          workload.kind === "Rollout" ? workload.spec.template.metadata.labels : workload.kind === "LLMInferenceService" ? workload.spec.labels : workload.metadata.labels;
         const selecting = monitors.filter(
           (m) => m.metadata.namespace === workload.metadata.namespace && Object.entries(m.spec.selector.matchLabels as Record<string, string>).every(([k, v]) => podLabels[k] === v),
         );
