@@ -25,10 +25,14 @@ export const CHARTS = {
    */
   argoCd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.4.0", appVersion: "v3.5.1" },
   /**
-   * NOT confirmed: the argo-helm snapshot's newest argo-rollouts chart is 2.41.0 (appVersion
-   * v1.9.0); Argo Rollouts v1.9.1 is a tag of argoproj/argo-rollouts (status types cited from it).
+   * Confirmed: tag `argo-rollouts-2.41.0` in argoproj/argo-helm (charts/argo-rollouts/Chart.yaml
+   * version 2.41.0, appVersion v1.9.0), the newest argo-rollouts chart to be found; 2.41.1, pinned
+   * before, could not be. It runs the controller at v1.9.1 (`controller.image.tag`,
+   * lib/render/kserve-platform.ts argoRolloutsValues), a tag of argoproj/argo-rollouts whose CRDs
+   * are ../shared's and are identical to v1.9.0's (`git diff v1.9.0 v1.9.1 -- manifests/crds` is
+   * empty), so the chart's CRDs are the right ones.
    */
-  argoRollouts: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-rollouts", version: "2.41.1", appVersion: "v1.9.1" },
+  argoRollouts: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-rollouts", version: "2.41.0", appVersion: "v1.9.1" },
   /**
    * NOT confirmed: the fluxcd-community/helm-charts snapshot ends at flux2-2.18.3 (April 2026),
    * which ships kustomize-controller v1.8.3. That one would not do: `spec.ignore` (the Rollouts

@@ -3,7 +3,7 @@
  * Rollouts), as pure functions so the choices are tested without a Pulumi runtime.
  */
 import type { KServeMode } from "../predicates/kserve-mode";
-import type { RolloutsPluginPin } from "../versions";
+import { CHARTS, type RolloutsPluginPin } from "../versions";
 import { GPU_LABEL, GPU_MODEL_LABEL, GPU_TAINT_K8S, NODE_OS_LABEL } from "../gpu/node-labels";
 
 export type KnativeNetworkingLayer = "istio" | "kourier";
@@ -215,16 +215,17 @@ export const ARGO_ROLLOUTS_SERVICE_ACCOUNT = "argo-rollouts";
  * the raw ConfigMap string instead; 2.41.x takes the list.
  */
 export function argoRolloutsValues(input: ArgoRolloutsValuesInput) {
-  // Keys confirmed at argo-helm@argo-rollouts-2.41.0 (the newest argo-rollouts chart in the
-  // snapshot; the pinned 2.41.1 is not there, lib/versions.ts): charts/argo-rollouts/values.yaml:2
-  // installCRDs, :4 keepCRDs, :273-280 serviceAccount.create/name, :171-187
-  // controller.metrics.enabled/serviceMonitor.enabled/additionalLabels, :263
+  // Keys confirmed at argo-helm@argo-rollouts-2.41.0 (the pinned chart, lib/versions.ts):
+  // charts/argo-rollouts/values.yaml:2 installCRDs, :4 keepCRDs, :273-280 serviceAccount.create/name,
+  // :112 controller.image.tag (empty: the chart's appVersion v1.9.0; set to the v1.9.1 we pin),
+  // :171-187 controller.metrics.enabled/serviceMonitor.enabled/additionalLabels, :263
   // controller.trafficRouterPlugins, :340-344 dashboard.enabled/readonly.
   return {
     installCRDs: true,
     keepCRDs: true,
     serviceAccount: { create: true, name: ARGO_ROLLOUTS_SERVICE_ACCOUNT },
     controller: {
+      image: { tag: CHARTS.argoRollouts.appVersion },
       metrics: {
         enabled: input.metrics,
         serviceMonitor: { enabled: input.metrics && input.serviceMonitor, additionalLabels: { ...input.serviceMonitorLabels } },

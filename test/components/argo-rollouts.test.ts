@@ -22,7 +22,9 @@ describe("ArgoRollouts component", async () => {
     const release = h.named("kubernetes:helm.sh/v3:Release", "rollouts-release");
     assert.equal(release.props.chart, "argo-rollouts");
     assert.equal(release.props.version, CHARTS.argoRollouts.version);
-    assert.equal(release.props.version, "2.41.1");
+    assert.equal(release.props.version, "2.41.0");
+    // The chart's own appVersion is v1.9.0; the controller runs the v1.9.1 whose CRDs we validate against.
+    assert.deepEqual((release.props.values as { controller: { image: unknown } }).controller.image, { tag: "v1.9.1" });
     assert.deepEqual(release.props.repositoryOpts, { repo: "https://argoproj.github.io/argo-helm" });
     assert.equal(release.props.namespace, "argo-rollouts");
     assert.equal(release.props.atomic, true);

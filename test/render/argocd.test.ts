@@ -102,7 +102,8 @@ describe("admin password", () => {
 
 // Argo CD evaluates jqPathExpressions with gojq as `del(<expression>)`; the jq CLI speaks the same
 // language for this expression, so it stands in for Argo CD here.
-const JQ = spawnSync("jq", ["--version"]).status === 0 ? false : "jq not found: the HTTPRoute jq path is not evaluated";
+const JQ = spawnSync("jq", ["--version"]).status === 0 ? false : "jq not found (apt-get install -y jq): the HTTPRoute jq path is not evaluated";
+if (JQ && process.env.CI) throw new Error(`${JQ}; .ci/run installs it`);
 
 describe("Argo CD and the Rollouts-owned route weights", () => {
   it("ignores the HTTPRoute weights with a jq path, beside the autoscaled replicas", () => {
