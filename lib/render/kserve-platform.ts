@@ -204,7 +204,7 @@ export interface ArgoRolloutsValuesInput {
 export const ARGO_ROLLOUTS_SERVICE_ACCOUNT = "argo-rollouts";
 
 /**
- * Values for `argo-rollouts` 2.41.1 (v1.9.1). Prometheus analysis needs no chart setting (the
+ * Values for `argo-rollouts` 2.41.0 running v1.9.1. Prometheus analysis needs no chart setting (the
  * AnalysisTemplate names the address); the controller's own metrics and ServiceMonitor let the
  * same Prometheus alert on failed analyses and stuck rollouts.
  *

@@ -21,7 +21,7 @@ describe("ModelDeployment component", async () => {
   const mistral = byName.get("mistral-7b-instruct")!;
 
   // GIVEN a release the serving CRDs come from
-  const rollouts = new k8s.helm.v3.Release("argo-rollouts", { chart: "argo-rollouts", version: "2.41.1" });
+  const rollouts = new k8s.helm.v3.Release("argo-rollouts", { chart: "argo-rollouts", version: "2.41.0" });
   // WHEN the same declaration is delivered directly and through GitOps
   const direct = new ModelDeployment("llama", { ...llama, render: RENDER, delivery: { mode: "direct" }, dependsOn: [rollouts] });
   const gitops = new ModelDeployment("llama-git", { ...llama, render: RENDER, delivery: { mode: "gitops", outputDir: "clusters/prod-use1" } });
