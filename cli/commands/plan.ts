@@ -9,9 +9,6 @@ import { readStackFile } from "../../lib/config/stack-file";
 import { ValidationError } from "../../lib/errors";
 import { OutputError, prepareOutputDir } from "../../lib/output-tree";
 import { loadPackConfig, type PackConfig } from "../../lib/policy/evaluate";
-import { planStacks } from "../../plan/plan";
-import { ProgramError } from "../../plan/run-program";
-import { mandatoryCount, planDocument, summaryText, writePlan } from "../../plan/report";
 import { GitError, tryGit } from "../../lib/promotion/git";
 import { EXIT, type RegisterCommand } from "../exit";
 import { formatViolation, verifyRepository } from "./verify";
@@ -68,6 +65,13 @@ export const registerPlan: RegisterCommand = (program: Command, setExit) => {
     .option("--policy-config <file>", "policy pack config, as for pulumi preview --policy-pack-config")
     .option("--verify-history", "also run ml-gitops verify over deployments/ (always on when CI is set, inside a git checkout)")
     .action(async (flags: PlanFlags) => {
+      // Loaded here, not at start-up: the plan needs the Pulumi SDK and providers, which every
+      // other command (and --help) would otherwise pay for.
+      const [{ planStacks }, { ProgramError }, { mandatoryCount, planDocument, summaryText, writePlan }] = await Promise.all([
+        import("../../plan/plan"),
+        import("../../plan/run-program"),
+        import("../../plan/report"),
+      ]);
       const out = (text: string) => process.stdout.write(`${text}\n`);
       let packConfig: PackConfig = {};
       try {

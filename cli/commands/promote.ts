@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { ValidationError } from "../../lib/errors";
-import { artifactOptionsOf, loadPackConfig } from "../../lib/policy/config";
 import { parseEvaluation } from "../../lib/promotion/evaluation-file";
 import { reportFailure } from "../../lib/promotion/outcome";
 import { planPromote } from "../../lib/promotion/transitions";
@@ -29,7 +28,9 @@ interface PromoteOptions {
 }
 
 /** --policy-config, else the repository's policies/config.json when it has one, else the pack's defaults. */
-function artifactOptions(opts: PromoteOptions): ReturnType<typeof artifactOptionsOf> {
+async function artifactOptions(opts: PromoteOptions): Promise<ReturnType<typeof import("../../lib/policy/config").artifactOptionsOf>> {
+  // Loaded when promote runs: the pack config's validator (ajv) is not worth loading for --help.
+  const { artifactOptionsOf, loadPackConfig } = await import("../../lib/policy/config");
   const file = opts.policyConfig ?? path.join(opts.root, "policies", "config.json");
   return artifactOptionsOf(opts.policyConfig !== undefined || existsSync(file) ? loadPackConfig(path.resolve(file)) : {});
 }
@@ -73,11 +74,11 @@ export const registerPromote: RegisterCommand = (program: Command, setExit) => {
     .option("--json", "print the result as JSON")
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
     .option("--policy-config <file>", "policy pack config whose model-artifact-immutable options (allowedBuckets) the URI must meet (default: <root>/policies/config.json when present)")
-    .action((model: string, opts: PromoteOptions) => {
+    .action(async (model: string, opts: PromoteOptions) => {
       try {
         const evaluation = opts.evaluation !== undefined ? readEvaluation(opts.evaluation) : undefined;
         // The same predicate and config as the pack, so promote never commits what plan refuses.
-        const options = artifactOptions(opts);
+        const options = await artifactOptions(opts);
         const now = new Date();
         const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "promote" }, (d) =>
           planPromote(d, { version: opts.version, uri: opts.uri, ...(opts.image !== undefined ? { image: opts.image } : {}), approvedBy: opts.approvedBy, artifactOptions: options, ...(evaluation !== undefined ? { evaluation } : {}) }, now),

@@ -10,8 +10,6 @@
  * prepends.
  */
 import {
-  unknownCheckingProxy,
-  UnknownValueError,
   type EnforcementLevel,
   type PolicyCustomTimeouts,
   type PolicyProviderResource,
@@ -24,6 +22,8 @@ import {
   type StackValidationArgs,
   type StackValidationPolicy,
 } from "@pulumi/policy";
+// From the proxy module alone: the @pulumi/policy index would load all of @pulumi/pulumi.
+import { unknownCheckingProxy, UnknownValueError } from "../../policies/lib/known";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies as packPolicies } from "../../policies/pack";
 import { defaultsOf, type PackConfig } from "./config";
 
@@ -140,7 +140,7 @@ function settle(result: unknown, policy: string): void {
 }
 
 /** CrossGuard turns an unknown value read by a policy into an advisory "can't run" note. */
-function cantRun(policy: string, err: UnknownValueError): string {
+function cantRun(policy: string, err: Error): string {
   return `can't run policy '${policy}' from policy pack '${PACK_NAME}' during preview: ${err.message}`;
 }
 
@@ -237,7 +237,7 @@ function runOne(p: Prepared, call: () => unknown, violations: Violation[], r: Po
 function failed(p: Prepared, err: unknown, violations: Violation[], r: PolicyResource | undefined): void {
   if (err instanceof NotApplicable) return;
   if (err instanceof UnknownValueError) {
-    violations.push({ policy: p.policy.name, level: "advisory", urn: r?.urn ?? "", name: r?.name ?? "", type: r?.type ?? "", message: cantRun(p.policy.name, err) });
+    violations.push({ policy: p.policy.name, level: "advisory", urn: r?.urn ?? "", name: r?.name ?? "", type: r?.type ?? "", message: cantRun(p.policy.name, err as Error) });
     return;
   }
   const where = r ? ` on ${r.urn}` : "";

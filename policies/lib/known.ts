@@ -5,7 +5,16 @@
  * turns the properties into plain data once, replacing each unknown value with the `UNKNOWN`
  * marker, so rules can skip exactly the unknown fields and still check the rest.
  */
-import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import type { unknownCheckingProxy as CheckingProxy, UnknownValueError as UnknownError } from "@pulumi/policy";
+
+/**
+ * CrossGuard's proxy module alone (@pulumi/policy@1.21.0 proxy.js, which requires nothing): the
+ * package index loads all of @pulumi/pulumi, which `check` and the promotion commands never need.
+ * The index re-exports this very module, so these are the objects the engine's proxies use. The
+ * module ships no type declarations of its own; the index's types describe it.
+ */
+const PROXY_MODULE = require("@pulumi/policy/proxy") as { unknownCheckingProxy: typeof CheckingProxy; UnknownValueError: typeof UnknownError };
+export const { unknownCheckingProxy, UnknownValueError } = PROXY_MODULE;
 
 export const UNKNOWN: unique symbol = Symbol("unknown during preview");
 export type Unknown = typeof UNKNOWN;
@@ -55,12 +64,7 @@ interface ProxyProtocol {
 const PROTOCOL: ProxyProtocol | undefined = proxyProtocol();
 
 function proxyProtocol(): ProxyProtocol | undefined {
-  let exported: Record<string, unknown>;
-  try {
-    exported = require("@pulumi/policy/proxy") as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
+  const exported = PROXY_MODULE as unknown as Record<string, unknown>;
   const { isSpecialProxy, getSpecialProxyTarget } = exported;
   const sentinels = Object.entries(exported)
     .filter(([k, v]) => /^unknown[A-Z]\w*Value$/.test(k) && typeof v === "string")
