@@ -1,6 +1,6 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -289,6 +289,21 @@ describe("offline plan of the sample stacks", () => {
       const crdResource = p.resources.find((r) => r.type === "kubernetes:yaml/v2:ConfigFile")!;
       assert.ok(gateway.options.dependsOn?.includes(crdResource.urn), `${p.stack}: the Gateway waits for the CRDs`);
     }
+  });
+
+  it("keeps every resource's URN: child names are contract (a rename replaces the resource on pulumi up)", () => {
+    const file = join(__dirname, "urns.txt");
+    const urns = plans.flatMap((p) => p.resources.map((r) => r.urn)).sort();
+    if (process.env.UPDATE_URNS === "1") writeFileSync(file, `${urns.join("\n")}\n`);
+    const reviewed = readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
+    const removed = reviewed.filter((u) => !urns.includes(u));
+    const added = urns.filter((u) => !reviewed.includes(u));
+    assert.deepEqual(
+      { removed, added },
+      { removed: [], added: [] },
+      "URNs changed. A removed URN is a resource pulumi up deletes (or replaces, when renamed): give the renamed child an alias to its old name. " +
+        "Once reviewed, regenerate the snapshot with UPDATE_URNS=1 node scripts/run-tests.mjs test/plan/plan.test.ts",
+    );
   });
 
   it("is deterministic: two plans write byte-identical files", async () => {
