@@ -20,9 +20,12 @@ export const KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery";
  */
 export const GPU_CONSOLIDATE_AFTER = "30m";
 /**
- * Replace a node at most every 30 days (AMI and kernel fixes reach GPU nodes); it drains politely
- * and waits for `karpenter.sh/do-not-disrupt` pods (nodeclaim termination honours the annotation
- * until terminationGracePeriod, which is left unset so a canary is never cut short).
+ * Replace a node at most every 30 days (AMI and kernel fixes reach GPU nodes); it drains politely.
+ * terminationGracePeriod is left unset on purpose: with it, drift may disrupt nodes whose pods
+ * carry `karpenter.sh/do-not-disrupt` (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/
+ * concepts/disruption.md, "Drift" and the expireAfter warning). Here only canary pods carry the
+ * annotation (lib/render/rollout.ts canaryMetadata) and only while they are the canary, so a drain
+ * it holds up is bounded by the canary, never indefinite, and a canary is never cut short.
  */
 export const GPU_EXPIRE_AFTER = "720h";
 
