@@ -277,8 +277,9 @@ function checkProvisioning(
     }
   });
   if (karpenter && pool.minSize > 0) {
-    // A NodePool has no minimum: Karpenter launches nodes for pending pods only
-    // (aws/karpenter-provider-aws@v1.14.1 charts: NodePool spec has limits, no min).
+    // A dynamic NodePool has no minimum: Karpenter launches nodes for pending pods only. (v1.14's
+    // NodePool also has a static `replicas` mode, ../shared/crds/karpenter/karpenter.sh_nodepools.yaml
+    // spec.replicas, which ignores consolidation and GPU limits; this program does not render it.)
     fail({ ...at("minSize", pool.minSize), message: "must be 0 for provisioner: karpenter, which launches nodes only for pending pods", fix: "Set minSize: 0 (or use provisioner: managed-node-group to keep warm nodes)" });
   }
   if (karpenter && pool.desiredSize !== undefined) {
