@@ -9,7 +9,6 @@ import { keyPath, Problems } from "../lib/errors";
 import {
   AMI_TYPES,
   GPU_AMI_TYPES,
-  GPU_MODEL_INFO,
   INSTANCE_TYPES,
   instanceAmiMismatch,
   isGpuAmiType,
@@ -18,11 +17,11 @@ import {
 } from "../lib/gpu/catalogue";
 import { launchTemplateSpec } from "../lib/gpu/launch-template";
 import { offeringsFrom, selectInstances, type SubnetPlacement } from "../lib/gpu/select-instances";
-import { GPU_LABEL, GPU_MODEL_LABEL, GPU_TAINT, NODE_OS_LABEL, NVIDIA_GPU_PRESENT_LABEL } from "../lib/gpu/node-labels";
+import { GPU_LABEL, GPU_MODEL_LABEL, GPU_TAINT, gpuPoolLabels, NODE_OS_LABEL, NVIDIA_GPU_PRESENT_LABEL } from "../lib/gpu/node-labels";
 
 export type CapacityType = "ON_DEMAND" | "SPOT";
 
-export { GPU_LABEL, GPU_MODEL_LABEL, GPU_TAINT, NODE_OS_LABEL, NVIDIA_GPU_PRESENT_LABEL };
+export { GPU_LABEL, GPU_MODEL_LABEL, GPU_TAINT, gpuPoolLabels, NODE_OS_LABEL, NVIDIA_GPU_PRESENT_LABEL };
 const RESERVED_LABELS = [GPU_LABEL, GPU_MODEL_LABEL, NODE_OS_LABEL, NVIDIA_GPU_PRESENT_LABEL];
 
 export interface GpuNodePoolArgs {
@@ -118,17 +117,6 @@ export function checkGpuNodePoolArgs(args: GpuNodePoolArgs, prefix = ""): Proble
     }
   }
   return problems;
-}
-
-/** Labels every node of the pool carries. */
-export function gpuPoolLabels(amiType: GpuAmiType, model: GpuModel, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ...extra,
-    [GPU_LABEL]: "true",
-    [GPU_MODEL_LABEL]: GPU_MODEL_INFO[model].label,
-    [NODE_OS_LABEL]: AMI_TYPES[amiType].os,
-    [NVIDIA_GPU_PRESENT_LABEL]: "true",
-  };
 }
 
 export class GpuNodePool extends pulumi.ComponentResource {

@@ -11,6 +11,8 @@ import { ClusterAccess } from "../components/cluster-access";
 import { Flux } from "../components/flux";
 import { GatewayApi } from "../components/gateway-api";
 import { GpuNodePool } from "../components/gpu-node-pool";
+import { Karpenter } from "../components/karpenter";
+import { KarpenterGpuPool } from "../components/karpenter-gpu-pool";
 import { KServe } from "../components/kserve";
 import { ModelDeployment } from "../components/model-deployment";
 import { ModelReaderRole } from "../components/model-reader-role";
@@ -77,7 +79,15 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
   // drift: a group per GPU model some declaration caches on, where an AL2023 pool has it.
   const cachedModels = deployments.flatMap((d) => (d.declaration.spec.serving.cache !== undefined ? (d.declaration.spec.serving.gpu.types ?? []) : []));
   const localModelNodeGroups = nodeGroupsForPools(config.gpuPools, cachedModels);
-  const pools = config.gpuPools.map(
+  const poolLabels = (pool: (typeof config.gpuPools)[number]) => ({
+    ...pool.labels,
+    // The KServe cache agent selects on this label (lib/render/kserve-platform.ts
+    // LOCAL_MODEL_AGENT_LABEL); only pools that get a LocalModelNodeGroup carry it.
+    ...(poolHoldsCaches(pool, cachedModels) && { [LOCAL_MODEL_AGENT_LABEL.key]: LOCAL_MODEL_AGENT_LABEL.value }),
+  });
+  const managedPools = config.gpuPools.filter((p) => p.provisioner === "managed-node-group");
+  const karpenterPools = config.gpuPools.filter((p) => p.provisioner === "karpenter");
+  const pools = managedPools.map(
     (pool) =>
       new GpuNodePool(`gpu-${pool.name}`, {
         clusterName: cluster.clusterName,
@@ -85,16 +95,44 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
         subnets,
         amiType: pool.amiType,
         instanceTypes: [...pool.instanceTypes],
-        capacityType: pool.capacityType,
+        // parseStackConfig refuses reserved for managed node groups.
+        capacityType: pool.capacityType === "SPOT" ? "SPOT" : "ON_DEMAND",
         minSize: pool.minSize,
         maxSize: pool.maxSize,
         desiredSize: pool.desiredSize,
         diskSizeGiB: pool.diskSizeGiB,
-        // The KServe cache agent selects on this label (lib/render/kserve-platform.ts
-        // LOCAL_MODEL_AGENT_LABEL); only pools that get a LocalModelNodeGroup carry it.
-        labels: { ...pool.labels, ...(poolHoldsCaches(pool, cachedModels) && { [LOCAL_MODEL_AGENT_LABEL.key]: LOCAL_MODEL_AGENT_LABEL.value }) },
+        labels: poolLabels(pool),
         tags,
       }),
+  );
+  // Karpenter is installed only for stacks that have a pool it provisions.
+  const karpenter =
+    karpenterPools.length > 0
+      ? new Karpenter("karpenter", { clusterName: cluster.clusterName, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer, tags }, k8sOpts)
+      : undefined;
+  const karpenterGpuPools = karpenterPools.map(
+    (pool) =>
+      new KarpenterGpuPool(
+        `gpu-${pool.name}`,
+        {
+          name: pool.name,
+          amiType: pool.amiType,
+          instanceTypes: [...pool.instanceTypes],
+          capacityType: pool.capacityType,
+          capacityReservations: pool.capacityReservations,
+          fallbackToOnDemand: pool.fallbackToOnDemand,
+          maxSize: pool.maxSize,
+          diskSizeGiB: pool.diskSizeGiB,
+          gpuModel: pool.gpuModel,
+          gpusPerNode: pool.gpusPerNode,
+          labels: poolLabels(pool),
+          clusterName: cluster.clusterName,
+          nodeRoleName: karpenter!.nodeRoleName,
+          subnetIds: [...config.cluster.subnetIds],
+          tags,
+        },
+        { ...k8sOpts, dependsOn: [karpenter!.release] },
+      ),
   );
   if (needsDevicePlugin(config.gpuPools.map((p) => p.amiType))) {
     new NvidiaDevicePlugin("nvidia-device-plugin", {}, k8sOpts);
@@ -215,7 +253,10 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
     endpoint: cluster.endpoint,
     oidcProviderArn: cluster.oidcProviderArn,
     kubeconfig: cluster.kubeconfig,
-    gpuPools: Object.fromEntries(pools.map((p, i) => [config.gpuPools[i]!.name, { nodeGroupName: p.nodeGroupName, instanceTypes: p.instanceTypes, subnetIds: p.subnetIds }])),
+    gpuPools: Object.fromEntries([
+      ...pools.map((p, i) => [managedPools[i]!.name, { provisioner: "managed-node-group", nodeGroupName: p.nodeGroupName, instanceTypes: p.instanceTypes, subnetIds: p.subnetIds }]),
+      ...karpenterGpuPools.map((p, i) => [karpenterPools[i]!.name, { provisioner: "karpenter", nodePoolName: p.nodePoolName }]),
+    ]),
     modelBucket: artifacts.bucketName,
     servingRoleArn: reader.roleArn,
     kserveMode: kserve.deploymentMode,

@@ -91,6 +91,17 @@ export const CHARTS = {
    * nodeSelector, affinity, tolerations, priorityClassName, gfd: values.yaml:63, 64, 86, 99, 110.
    */
   nvidiaDevicePlugin: { repo: "https://nvidia.github.io/k8s-device-plugin", chart: "nvidia-device-plugin", version: "0.20.0", appVersion: "0.20.0" },
+  /**
+   * Karpenter, for `provisioner: karpenter` GPU pools (components/karpenter.ts). Confirmed: tag
+   * v1.14.1 of aws/karpenter-provider-aws; its release script publishes the chart with the release
+   * version as chart version (hack/release/common.sh: release() sets helm_chart_version="${version}",
+   * publishHelmChart pushes it to RELEASE_REPO_ECR, public.ecr.aws/karpenter/), and the v1.14
+   * getting-started step08-apply-helm-chart.sh installs oci://public.ecr.aws/karpenter/karpenter
+   * --version "${KARPENTER_VERSION}". (charts/karpenter/Chart.yaml in the tree still reads 1.13.0:
+   * the script overrides it when packaging.) Its crds/ hold the NodePool and EC2NodeClass CRDs that
+   * ../shared/crds/karpenter has.
+   */
+  karpenter: { repo: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.14.1", appVersion: "1.14.1" },
 } as const satisfies Record<string, ChartPin>;
 
 export type ChartName = keyof typeof CHARTS;

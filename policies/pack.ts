@@ -7,6 +7,7 @@ import { argocdAppSyncSafe } from "./rules/argocd-app-sync-safe";
 import { argocdProjectAdmits } from "./rules/argocd-project-admits";
 import { fluxGpuTimeout } from "./rules/flux-gpu-timeout";
 import { gpuNodeGroupHardened } from "./rules/gpu-node-group-hardened";
+import { karpenterGpuPoolHardened } from "./rules/karpenter-gpu-pool-hardened";
 import { helmReleasePinned } from "./rules/helm-release-pinned";
 import { modelArtifactImmutable } from "./rules/model-artifact-immutable";
 import { modelBucketHardened } from "./rules/model-bucket-hardened";
@@ -28,6 +29,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   modelWorkloadHardened,
   modelBucketHardened,
   gpuNodeGroupHardened,
+  karpenterGpuPoolHardened,
   helmReleasePinned,
   argocdAppSyncSafe,
   argocdProjectAdmits,

@@ -9,6 +9,8 @@ export type ConditionOperator =
   | "Null"
   | "StringEquals"
   | "StringLike"
+  | "StringEqualsIfExists"
+  | "ForAllValues:StringEquals"
   | "StringNotEquals"
   | "ArnLike"
   | "ArnNotLike";

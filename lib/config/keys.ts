@@ -22,13 +22,41 @@ export interface KeySpec {
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be lowercase letters, digits and '-'" });
 
+export const GPU_POOL_PROVISIONERS = ["managed-node-group", "karpenter"] as const;
+
+/**
+ * One capacity reservation (on-demand reservation or Capacity Block for ML): by `id`, or by `tags`
+ * (optionally with the `ownerId` account that shares it). The shapes are those of the EC2NodeClass
+ * capacityReservationSelectorTerms (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go,
+ * CapacityReservationSelectorTerm: id pattern ^cr-[0-9a-z]+$, ownerID ^[0-9]{12}$); that id and tags
+ * are exclusive is checked with the rest of the pool (lib/config/stack-config.ts).
+ */
+export const capacityReservationSchema = z.strictObject({
+  id: z.string().regex(/^cr-[0-9a-z]+$/, { message: 'must be a capacity reservation id like "cr-0123456789abcdef0"' }).optional(),
+  tags: z.record(z.string().min(1), z.string().min(1)).optional(),
+  ownerId: z.string().regex(/^[0-9]{12}$/, { message: "must be a 12-digit AWS account id" }).optional(),
+});
+
+export type GpuPoolProvisioner = (typeof GPU_POOL_PROVISIONERS)[number];
+export type CapacityReservation = z.output<typeof capacityReservationSchema>;
+
 export const gpuPoolSchema = z.strictObject({
   /** Pool name; the node group is `<stack>-<name>`. */
   name,
   amiType: z.enum(GPU_AMI_TYPES),
   /** Instance types in order of preference; the region keeps those it offers. */
   instanceTypes: z.array(z.string().min(1)).min(1),
-  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+  /**
+   * Who launches the pool's nodes: an EKS managed node group, or Karpenter (the stack then
+   * installs Karpenter and renders an EC2NodeClass and a NodePool for the pool).
+   */
+  provisioner: z.enum(GPU_POOL_PROVISIONERS).default("managed-node-group"),
+  /** `reserved` (Karpenter only): capacity reservations or Capacity Blocks for ML, chosen by capacityReservations. */
+  capacityType: z.enum(["ON_DEMAND", "SPOT", "reserved"]).default("ON_DEMAND"),
+  /** With capacityType reserved: the reservations to launch into, each by id or by tags. */
+  capacityReservations: z.array(capacityReservationSchema).optional(),
+  /** With capacityType reserved: launch on-demand when the reservations are used up. @default false */
+  fallbackToOnDemand: z.boolean().default(false),
   minSize: z.number().int().min(0),
   maxSize: z.number().int().min(1),
   /** @default minSize */
@@ -101,7 +129,7 @@ export const CONFIG_KEYS = {
   },
   gpuPools: {
     type: "object",
-    description: "GPU node pools: [{name, amiType, instanceTypes, capacityType, minSize, maxSize, desiredSize, diskSizeGiB, labels}].",
+    description: "GPU node pools: [{name, provisioner, amiType, instanceTypes, capacityType, capacityReservations, fallbackToOnDemand, minSize, maxSize, desiredSize, diskSizeGiB, labels}].",
     schema: z.array(gpuPoolSchema).default([]),
   },
   modelBucketName: {

@@ -7,7 +7,7 @@
 import { instanceAmiMismatch, INSTANCE_TYPES, type GpuAmiType, type GpuModel } from "../gpu/catalogue";
 import { Problems, type Problem } from "../errors";
 import { closest, zodProblems } from "../zod-problems";
-import { CONFIG_KEYS, gpuPoolSchema, type ConfigKey, type RawConfig } from "./keys";
+import { CONFIG_KEYS, gpuPoolSchema, type CapacityReservation, type ConfigKey, type GpuPoolProvisioner, type RawConfig } from "./keys";
 import { parseGatewayRef, type GatewayPlan } from "../render/gateway";
 import { DEFAULT_GATEWAY } from "../render/routing";
 
@@ -82,7 +82,11 @@ export interface GpuPoolConfig {
   readonly name: string;
   readonly amiType: GpuAmiType;
   readonly instanceTypes: readonly string[];
-  readonly capacityType: "ON_DEMAND" | "SPOT";
+  readonly provisioner: GpuPoolProvisioner;
+  readonly capacityType: "ON_DEMAND" | "SPOT" | "reserved";
+  /** Empty unless capacityType is reserved. */
+  readonly capacityReservations: readonly CapacityReservation[];
+  readonly fallbackToOnDemand: boolean;
   readonly minSize: number;
   readonly maxSize: number;
   readonly desiredSize: number;
@@ -231,6 +235,58 @@ function decode(
   return decoded;
 }
 
+type RawPool = RawConfig["gpuPools"][number];
+
+/**
+ * Who launches the pool and into what capacity. Reserved capacity is Karpenter's
+ * (`karpenter.sh/capacity-type: reserved`, aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/
+ * ec2nodeclass.go CapacityReservationSelectorTerms); the managed node group path here has no
+ * reservation wiring, so it is refused rather than silently launched on-demand.
+ */
+function checkProvisioning(
+  pool: RawPool,
+  at: (field: string, value: unknown) => Pick<Problem, "file" | "path" | "value">,
+  fail: (p: Problem) => void,
+): void {
+  const karpenter = pool.provisioner === "karpenter";
+  const reserved = pool.capacityType === "reserved";
+  const reservations = pool.capacityReservations;
+  if (reserved && !karpenter) {
+    fail({ ...at("capacityType", pool.capacityType), message: `is only available with provisioner: karpenter (this pool's provisioner is ${pool.provisioner})`, fix: "Set provisioner: karpenter, or use ON_DEMAND or SPOT" });
+  }
+  if (reserved && (reservations === undefined || reservations.length === 0)) {
+    fail({ ...at("capacityReservations", reservations ?? []), message: "is required when capacityType is reserved", fix: 'List the reservations to launch into, each as {id: cr-...} or {tags: {...}}' });
+  }
+  if (!reserved && reservations !== undefined) {
+    fail({ ...at("capacityReservations", reservations), message: `applies only to capacityType reserved (this pool's is ${pool.capacityType})`, fix: "Set capacityType: reserved, or remove capacityReservations" });
+  }
+  if (!reserved && pool.fallbackToOnDemand) {
+    fail({ ...at("fallbackToOnDemand", true), message: `applies only to capacityType reserved (this pool's is ${pool.capacityType})`, fix: "Set capacityType: reserved, or remove fallbackToOnDemand" });
+  }
+  (reservations ?? []).forEach((term, k) => {
+    const hasId = term.id !== undefined;
+    const hasTags = term.tags !== undefined && Object.keys(term.tags).length > 0;
+    if (hasId === hasTags) {
+      fail({
+        ...at(`capacityReservations[${k}]`, term),
+        message: hasId ? "sets both id and tags" : "sets neither id nor tags",
+        fix: 'Select each reservation by exactly one of id ("cr-...") or tags',
+      });
+    } else if (hasId && term.ownerId !== undefined) {
+      fail({ ...at(`capacityReservations[${k}].ownerId`, term.ownerId), message: "cannot be combined with id", fix: "Remove ownerId (an id names one reservation), or select by tags" });
+    }
+  });
+  if (karpenter && pool.minSize > 0) {
+    // A dynamic NodePool has no minimum: Karpenter launches nodes for pending pods only. (v1.14's
+    // NodePool also has a static `replicas` mode, ../shared/crds/karpenter/karpenter.sh_nodepools.yaml
+    // spec.replicas, which ignores consolidation and GPU limits; this program does not render it.)
+    fail({ ...at("minSize", pool.minSize), message: "must be 0 for provisioner: karpenter, which launches nodes only for pending pods", fix: "Set minSize: 0 (or use provisioner: managed-node-group to keep warm nodes)" });
+  }
+  if (karpenter && pool.desiredSize !== undefined) {
+    fail({ ...at("desiredSize", pool.desiredSize), message: "has no meaning for provisioner: karpenter", fix: "Remove desiredSize; Karpenter sizes the pool from pending pods, up to maxSize nodes" });
+  }
+}
+
 function validatePools(raw: RawConfig, id: StackIdentity, problems: Problems): GpuPoolConfig[] {
   const pools: GpuPoolConfig[] = [];
   const seen = new Map<string, number>();
@@ -250,6 +306,7 @@ function validatePools(raw: RawConfig, id: StackIdentity, problems: Problems): G
       fail({ ...at("name", pool.name), message: `duplicates gpuPools[${first}].name`, fix: "Give every pool a distinct name" });
     }
     seen.set(pool.name, i);
+    checkProvisioning(pool, at, fail);
     const desired = pool.desiredSize ?? pool.minSize;
     if (pool.minSize > pool.maxSize) {
       fail({ ...at("minSize", pool.minSize), message: `must not exceed maxSize (${pool.maxSize})`, fix: "Lower minSize or raise maxSize" });
@@ -287,7 +344,7 @@ function validatePools(raw: RawConfig, id: StackIdentity, problems: Problems): G
     if (!ok) return;
     const [gpuModel] = [...models.keys()] as GpuModel[];
     const gpusPerNode = Math.min(...pool.instanceTypes.map((t) => INSTANCE_TYPES[t]!.gpu!.count));
-    pools.push({ ...pool, desiredSize: desired, gpuModel: gpuModel!, gpusPerNode });
+    pools.push({ ...pool, capacityReservations: pool.capacityReservations ?? [], desiredSize: desired, gpuModel: gpuModel!, gpusPerNode });
   });
   return pools;
 }

@@ -28,6 +28,9 @@
 import { argoMetric, metricSource, rolloutSelector, type SloThresholds, sloMetrics } from "../analysis/slo";
 import type { Artifact, Analysis } from "../deployments/schema";
 import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
+
+/** Karpenter leaves a node alone while a pod on it carries this (karpenter.sh/v1 well-known annotation). */
+export const DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
 import { containerSecurityContext, podSecurityContext } from "./security-context";
 
 export const VLLM_PORT = 8000;
@@ -185,6 +188,11 @@ export function renderRollout(view: ModelView, ctx: RenderContext): KubeObject[]
       strategy: {
         canary: {
           ...(analysis ? { analysis } : {}),
+          // While its pods are the canary, Karpenter must not consolidate or drift their GPU node
+          // away mid-analysis: ephemeral metadata, on the canary pods only and removed once they
+          // are promoted (argoproj/argo-rollouts@v1.9.1:pkg/apis/rollouts/v1alpha1/types.go
+          // CanaryMetadata; rollout/ephemeralmetadata.go). Ignored on managed node groups.
+          canaryMetadata: { annotations: { [DO_NOT_DISRUPT_ANNOTATION]: "true" } },
           canaryService: canaryServiceName(view),
           stableService: stableServiceName(view),
           steps: steps(view),

@@ -19,6 +19,8 @@ export const GPU_LABEL_KEY = "ml-gitops.dev/gpu";
 
 /** The GPU taint, as the EKS node group API spells its effect. */
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" } as const;
+/** The same taint as Kubernetes (and a Karpenter NodePool) spells it. */
+export const GPU_TAINT_K8S = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
 
 /** The type token of the program's ModelDeployment component. */
 export const MODEL_DEPLOYMENT_TYPE = "ml-gitops:serving:ModelDeployment";

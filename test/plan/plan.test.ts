@@ -100,7 +100,29 @@ const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
     // staging also serves qwen2-5-7b-instruct, the LLMInferenceService sample, so it installs
     // KServe's kserve-llmisvc-crd and kserve-llmisvc-resources charts too
     "ml-gitops:serving:ModelDeployment": 4,
-    "kubernetes:helm.sh/v3:Release": 10,
+    // Its l40s pool is Karpenter's (reserved capacity with fallback): one managed node group
+    // left, and Karpenter itself: the chart, its namespace, the controller role (IRSA) with
+    // upstream's six policies, the node role with its four managed policies and access entry,
+    // the interruption queue with its policy and five EventBridge rules, the discovery tag on
+    // the cluster security group, and the pool's EC2NodeClass and NodePool.
+    "aws:ec2/launchTemplate:LaunchTemplate": 1,
+    "aws:eks/nodeGroup:NodeGroup": 1,
+    "ml-gitops:platform:GpuNodePool": 1,
+    "ml-gitops:platform:Karpenter": 1,
+    "ml-gitops:platform:KarpenterGpuPool": 1,
+    "aws:iam/role:Role": 5,
+    "aws:iam/rolePolicy:RolePolicy": 7,
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 8,
+    "aws:eks/accessEntry:AccessEntry": 1,
+    "aws:sqs/queue:Queue": 1,
+    "aws:sqs/queuePolicy:QueuePolicy": 1,
+    "aws:cloudwatch/eventRule:EventRule": 5,
+    "aws:cloudwatch/eventTarget:EventTarget": 5,
+    "aws:ec2/tag:Tag": 1,
+    "kubernetes:core/v1:Namespace": 7,
+    "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": 1,
+    "kubernetes:karpenter.sh/v1:NodePool": 1,
+    "kubernetes:helm.sh/v3:Release": 11,
     // The models only: the stack renders no GPU-infrastructure path for Flux to sync.
     "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 1,
     "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": 1,
@@ -142,7 +164,8 @@ describe("offline plan of the sample stacks", () => {
 
   it("serves each cluster from its region's replica of the artifact store", () => {
     for (const [stack, region] of [["prod-eu-west-1", "eu-west-1"], ["staging-us-west-2", "us-west-2"], ["prod-us-east-1", "us-east-1"]] as const) {
-      const policy = plan(stack).resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy")!;
+      // The serving role's policy (staging's Karpenter controller has role policies too).
+      const policy = plan(stack).resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.startsWith("model-reader"))!;
       const document = JSON.parse(String(policy.props.policy)) as { Statement: { Resource: string | string[] }[] };
       const buckets = new Set(document.Statement.flatMap((s) => [s.Resource].flat()).filter((r) => r.startsWith("arn:aws:s3:::")).map((r) => r.split("/")[0]));
       assert.deepEqual([...buckets], [`arn:aws:s3:::acme-ml-models-${region}`], stack);
@@ -169,6 +192,27 @@ describe("offline plan of the sample stacks", () => {
     assert.deepEqual(pool.props.subnetIds, ["subnet-0e1a5c0de0000001a", "subnet-0e1a5c0de0000001c", "subnet-0e1a5c0de0000001d"]);
     const a100 = plan("prod-eu-west-1").resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name.startsWith("gpu-a100"))!;
     assert.deepEqual(a100.props.subnetIds, ["subnet-0e0e5c0de0000002a", "subnet-0e0e5c0de0000002c"]);
+  });
+
+  it("provisions staging's l40s pool through Karpenter in its reservation, on-demand only as declared fallback", () => {
+    const staging = plan("staging-us-west-2").resources;
+    const nodePool = staging.find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")!;
+    const nodeClass = staging.find((r) => r.type === "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")!;
+    const spec = nodePool.props.spec as { template: { spec: { requirements: { key: string; values: string[] }[] } }; limits: Record<string, string> };
+    assert.deepEqual(spec.template.spec.requirements.find((r) => r.key === "karpenter.sh/capacity-type")!.values, ["reserved", "on-demand"]);
+    assert.deepEqual(spec.limits, { nodes: "2", "nvidia.com/gpu": "8" });
+    const classSpec = nodeClass.props.spec as Record<string, unknown>;
+    assert.deepEqual(classSpec.capacityReservationSelectorTerms, [{ tags: { "acme.dev/reservation": "ml-staging-l40s" } }]);
+    assert.deepEqual(classSpec.securityGroupSelectorTerms, [{ tags: { "karpenter.sh/discovery": "ml-staging-usw2" } }]);
+    const tag = staging.find((r) => r.type === "aws:ec2/tag:Tag")!;
+    assert.deepEqual([tag.props.key, tag.props.value], ["karpenter.sh/discovery", "ml-staging-usw2"]);
+    const release = staging.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.props.name === "karpenter")!;
+    assert.equal(release.props.chart, "oci://public.ecr.aws/karpenter/karpenter");
+    assert.equal(release.props.version, "1.14.1");
+    // Both are among the manifests the strict CRD test below validates.
+    assert.deepEqual(plan("staging-us-west-2").manifests.filter((m) => m.apiVersion.startsWith("karpenter")).map((m) => m.kind).sort(), ["EC2NodeClass", "NodePool"]);
+    // Only staging installs Karpenter.
+    assert.deepEqual(plans.filter((p) => p.resources.some((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")).map((p) => p.stack), ["staging-us-west-2"]);
   });
 
   it("renders custom resources that validate strictly against the upstream CRDs", { skip: CRDS }, () => {

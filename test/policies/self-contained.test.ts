@@ -15,7 +15,7 @@ import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { GPU_AMI_TYPES } from "../../lib/gpu/catalogue";
-import { GPU_LABEL, GPU_TAINT } from "../../lib/gpu/node-labels";
+import { GPU_LABEL, GPU_TAINT, GPU_TAINT_K8S } from "../../lib/gpu/node-labels";
 import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
 import * as platform from "../../policies/lib/platform";
 import { PROJECT_ROOT } from "../support/project-copy";
@@ -79,6 +79,7 @@ describe("the policy pack as published", () => {
     assert.deepEqual([...platform.NVIDIA_AMI_TYPES], [...GPU_AMI_TYPES]);
     assert.equal(platform.GPU_LABEL_KEY, GPU_LABEL);
     assert.deepEqual(platform.GPU_TAINT, GPU_TAINT);
+    assert.deepEqual(platform.GPU_TAINT_K8S, GPU_TAINT_K8S);
     assert.equal(platform.MODEL_DEPLOYMENT_TYPE, MODEL_DEPLOYMENT_TYPE);
   });
 

@@ -32,6 +32,13 @@ describe("vLLM Rollout renderer", () => {
     );
   });
 
+  it("asks Karpenter not to disrupt the canary's pods while they are the canary, and only then", () => {
+    const rollout = one(render(), "Rollout", "llama");
+    // Ephemeral canary metadata: Argo Rollouts removes it on promotion; the template stays clean.
+    assert.deepEqual(rollout.spec.strategy.canary.canaryMetadata, { annotations: { "karpenter.sh/do-not-disrupt": "true" } });
+    assert.equal(rollout.spec.template.metadata.annotations, undefined);
+  });
+
   it("gives the stable and canary Services identical selectors, matching the pod template", () => {
     const objs = render();
     const stable = one(objs, "Service", "llama-stable");
