@@ -12,7 +12,7 @@ import { Flux } from "../components/flux";
 import { GatewayApi } from "../components/gateway-api";
 import { GpuNodePool } from "../components/gpu-node-pool";
 import { KServe } from "../components/kserve";
-import { ModelDeployment } from "../components/model-deployment";
+import { isTrainingJob, ModelDeployment, trainingDir } from "../components/model-deployment";
 import { ModelReaderRole } from "../components/model-reader-role";
 import { Monitoring } from "../components/monitoring";
 import { DcgmExporter } from "../components/dcgm-exporter";
@@ -172,6 +172,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
             rewriteUri: artifacts.rewriteUri,
             localModelNodeGroups: localModelNodeGroups.map((g) => g.name),
             gateway: config.gateway.ref,
+            delivery: gitops.delivery === "argocd" ? "argocd" : gitops.delivery === "flux" ? "flux" : "direct",
           },
           delivery: gitops.delivery === "direct" ? { mode: "direct" } : { mode: "gitops", outputDir: gitops.modelsPath },
           dependsOn: [kserve, rollouts, gatewayApi, ...(monitoring ? [monitoring] : [])],
@@ -195,6 +196,8 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
       k8sOpts,
     );
   } else if (gitops.delivery === "flux") {
+    // The training Jobs' deadlines: the training Kustomization waits for the longest of them.
+    const trainingMinutes = deployments.filter((_, i) => models[i]!.objects.some(isTrainingJob)).map((d) => d.declaration.spec.training!.activeDeadlineMinutes);
     new Flux(
       "flux",
       {
@@ -203,6 +206,10 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
           path: gitops.modelsPath,
           timeoutMinutes: gitops.syncTimeoutMinutes,
           ignore: pluginOwnedWeightIgnores(models.flatMap((m) => m.objects)),
+          // Only while a training Job is rendered: its Kustomization's path must exist in git.
+          ...(trainingMinutes.length > 0 && {
+            training: { path: trainingDir(gitops.modelsPath), timeoutMinutes: Math.max(gitops.syncTimeoutMinutes, ...trainingMinutes.map((m) => m + 15)) },
+          }),
         },
         ...(gitops.signing && { signingKeys: gitops.signing.keys }),
       },
