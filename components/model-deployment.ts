@@ -63,11 +63,12 @@ export function trainingDir(outputDir: string): string {
 }
 
 /**
- * Where an object's file goes: `<outputDir>/<namespace>/<model>/<kind>-<name>.yaml`; a training
- * Job under `trainingDir(outputDir)` instead.
+ * Where an object's file goes: `<outputDir>/<namespace>/<model>/<kind>-<name>.yaml`; with Flux, a
+ * training Job under `trainingDir(outputDir)` instead. Argo CD keeps it under the Application's
+ * path: a PreSync hook is part of the sync of that path (and argocd-project-admits checks it there).
  */
-export function manifestPath(obj: KubeObject, outputDir: string, namespace: string, model: string): string {
-  const dir = isTrainingJob(obj) ? trainingDir(outputDir) : outputDir;
+export function manifestPath(obj: KubeObject, outputDir: string, namespace: string, model: string, delivery: RenderContext["delivery"] = "direct"): string {
+  const dir = delivery === "flux" && isTrainingJob(obj) ? trainingDir(outputDir) : outputDir;
   return `${dir}/${namespace}/${model}/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
 }
 
@@ -176,7 +177,7 @@ export class ModelDeployment extends pulumi.ComponentResource {
     this.resources = children;
     this.source = args.file;
     this.manifests = pulumi.output(objects);
-    this.paths = pulumi.output(objects.map((obj) => manifestPath(obj, outputDir, namespace, model)));
+    this.paths = pulumi.output(objects.map((obj) => manifestPath(obj, outputDir, namespace, model, args.render.delivery)));
     this.registerOutputs({ manifests: this.manifests, paths: this.paths });
   }
 }
