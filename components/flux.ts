@@ -80,8 +80,8 @@ export interface FluxModelsArgs {
 
 export interface FluxTrainingArgs {
   readonly path: string;
-  /** Apply plus the wait for every Job to complete: the longest training deadline and some. */
-  readonly timeoutMinutes: number;
+  /** Apply plus the wait for every Job to complete: the longest training deadline and some. At least 30. @default 45 min */
+  readonly timeoutMinutes?: number;
 }
 
 export interface FluxArgs {
@@ -273,7 +273,7 @@ export class Flux extends pulumi.ComponentResource {
         path: args.models.training.path,
         intervalMinutes,
         retryIntervalMinutes,
-        timeoutMinutes: args.models.training.timeoutMinutes,
+        timeoutMinutes: args.models.training.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes,
         ...(infraName !== undefined && { dependsOn: [infraName] }),
       });
       trainingName = trainingObject.metadata.name;

@@ -156,3 +156,21 @@ describe("training block in a declaration", () => {
     assert.deepEqual(problems(noCandidate), []);
   });
 });
+
+describe("the staging sample's training run under Argo CD", () => {
+  it("renders qwen2-5-7b-instruct's fine-tune as a PreSync Job whose output is its candidate, admitted by the model AppProject", async () => {
+    const { readFileSync } = await import("node:fs");
+    const path = await import("node:path");
+    const { buildModelAppProject } = await import("../../lib/render/argocd");
+    const file = "deployments/staging/qwen2-5-7b-instruct.yaml";
+    // GIVEN the sample as the sync that introduces its candidate (step 0)
+    const text = readFileSync(path.join(__dirname, "../..", file), "utf8").replace("    step: 2", "    step: 0");
+    const loaded = loadDeploymentFile(file, text, { defaultKServeMode: "Standard" });
+    const [job] = jobs(renderModel(loaded, { ...CTX, delivery: "argocd" }) as Obj[]);
+    assert.equal(job?.metadata.name, "qwen2-5-7b-instruct-train-v2-5-2025-06");
+    assert.equal(job?.metadata.annotations?.["argocd.argoproj.io/hook"], "PreSync");
+    assert.equal(job?.metadata.annotations?.["ml-gitops.dev/training-output-uri"], loaded.declaration.spec.candidate!.uri);
+    const project = buildModelAppProject({ name: "model-serving", argocdNamespace: "argocd", repoUrl: "https://github.com/acme/gitops.git", modelNamespaces: ["models"], localModelCaches: false });
+    assert.ok(project.spec.namespaceResourceWhitelist.some((gk) => gk.group === "batch" && gk.kind === "Job"));
+  });
+});
