@@ -67,6 +67,21 @@ export interface FluxModelsArgs {
    * the rendered models). @default none
    */
   readonly ignore?: readonly IgnoreRule[];
+  /**
+   * The training Jobs' directory (components/model-deployment.ts trainingDir), synced by its own
+   * Kustomization that waits for the Jobs to complete; the models Kustomization depends on it, so
+   * a candidate is applied only after its fine-tune succeeded. Give it while a model renders a
+   * training Job: kustomize-controller fails a Kustomization whose path is missing
+   * (kustomize-controller@v1.9.4:internal/controller/kustomization_controller.go, "kustomization
+   * path not found"). @default not synced
+   */
+  readonly training?: FluxTrainingArgs;
+}
+
+export interface FluxTrainingArgs {
+  readonly path: string;
+  /** Apply plus the wait for every Job to complete: the longest training deadline and some. At least 30. @default 45 min */
+  readonly timeoutMinutes?: number;
 }
 
 export interface FluxArgs {
@@ -121,6 +136,7 @@ export function fluxArgsProblems(args: FluxArgs): Problem[] {
   const synced = [
     ...(args.gpuInfrastructure ? [["gpuInfrastructure", args.gpuInfrastructure, "clusters/prod/gpu"] as const] : []),
     ...(args.models ? [["models", args.models, "clusters/prod/models"] as const] : []),
+    ...(args.models?.training ? [["models.training", args.models.training, "clusters/prod/models-training"] as const] : []),
   ];
   if (synced.length === 0) {
     problems.push({ path: "models", message: "is not given, and neither is gpuInfrastructure: Flux would sync nothing", fix: "Give models (the rendered model manifests' path), gpuInfrastructure, or both." });
@@ -242,6 +258,29 @@ export class Flux extends pulumi.ComponentResource {
       });
     }
 
+    let trainingName: string | undefined;
+    if (args.models?.training) {
+      // `wait: true` health-checks every applied object, and kstatus reads a Job natively:
+      // Current once Complete, Failed once its Failed condition is set (kustomize-controller@v1.9.4:
+      // docs/spec/v1/kustomizations.md "Health checks" lists Job among the built-in kinds it
+      // assesses; docs "Force" for why immutable fields need a replace otherwise). A Job's pod template is immutable, and no `force` is set: each candidate's Job
+      // has its own name (lib/render/training-job.ts), so a new candidate creates a new Job and
+      // prune removes the old one, while a re-apply of the same candidate changes nothing.
+      const trainingObject = buildKustomization({
+        name: "models-training",
+        namespace: namespaceName,
+        sourceName: gitRepositoryObject.metadata.name,
+        path: args.models.training.path,
+        intervalMinutes,
+        retryIntervalMinutes,
+        timeoutMinutes: args.models.training.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes,
+        ...(infraName !== undefined && { dependsOn: [infraName] }),
+      });
+      trainingName = trainingObject.metadata.name;
+      const training = new k8s.apiextensions.CustomResource(`${name}-models-training`, trainingObject, { parent: this, dependsOn: [this.release, gitRepository] });
+      kustomization ??= training;
+    }
+
     if (args.models) {
       // Models wait for the GPU infrastructure when Flux syncs it: a model pod scheduled before
       // the device plugin runs stays Pending, and its health check would burn the timeout.
@@ -253,7 +292,7 @@ export class Flux extends pulumi.ComponentResource {
         intervalMinutes,
         retryIntervalMinutes,
         timeoutMinutes: args.models.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes,
-        ...(infraName !== undefined && { dependsOn: [infraName] }),
+        ...((infraName !== undefined || trainingName !== undefined) && { dependsOn: [infraName, trainingName].filter((n): n is string => n !== undefined) }),
         // kstatus cannot assess Rollouts (string observedGeneration), InferenceServices' load
         // failures or LocalModelCaches (no conditions): without these the Kustomization waits out
         // its timeout on every reconcile, or calls a cache that never filled ready.

@@ -14,6 +14,7 @@ import { Problems, type Problem } from "../lib/errors";
 import type { ModelDeploymentDeclaration } from "../lib/deployments/schema";
 import { MODEL_DEPLOYMENT_TYPE, type LoadedDeployment } from "../lib/deployments/types";
 import { cacheNodeGroups } from "../lib/render/local-model-cache";
+import { TRAINING_LABEL } from "../lib/render/training-job";
 import { renderModel, type KubeObject, type RenderContext } from "../lib/render/model-manifests";
 
 export type Delivery = { readonly mode: "direct" } | { readonly mode: "gitops"; /** @default `gitops/<environment>` */ readonly outputDir?: string };
@@ -51,9 +52,24 @@ export function childName(name: string, model: string, namespace: string, obj: K
   return suffix === "" ? `${name}-${kind}` : `${name}-${kind}-${suffix}`;
 }
 
-/** Where an object's file goes: `<outputDir>/<namespace>/<model>/<kind>-<name>.yaml`. */
-export function manifestPath(obj: KubeObject, outputDir: string, namespace: string, model: string): string {
-  return `${outputDir}/${namespace}/${model}/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
+/**
+ * Where training Jobs go: beside the models directory, not in it. Flux applies a directory
+ * recursively (fluxcd/pkg@kustomize/v1.35.4:kustomize/kustomize_generator.go scanManifests, used by
+ * kustomize-controller v1.9.4), so a Job under the models path would be applied with the serving
+ * objects instead of before them; its own path gets its own Kustomization (components/flux.ts).
+ */
+export function trainingDir(outputDir: string): string {
+  return `${outputDir}-training`;
+}
+
+/**
+ * Where an object's file goes: `<outputDir>/<namespace>/<model>/<kind>-<name>.yaml`; with Flux, a
+ * training Job under `trainingDir(outputDir)` instead. Argo CD keeps it under the Application's
+ * path: a PreSync hook is part of the sync of that path (and argocd-project-admits checks it there).
+ */
+export function manifestPath(obj: KubeObject, outputDir: string, namespace: string, model: string, delivery: RenderContext["delivery"] = "direct"): string {
+  const dir = delivery === "flux" && isTrainingJob(obj) ? trainingDir(outputDir) : outputDir;
+  return `${dir}/${namespace}/${model}/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
 }
 
 /** An object as a GitOps file: a header naming the declaration it came from, then the YAML. */
@@ -140,9 +156,20 @@ export class ModelDeployment extends pulumi.ComponentResource {
     const children: Record<string, pulumi.CustomResource> = {};
     if (args.delivery.mode === "direct") {
       const dependsOn = [...resourcesIn(opts?.dependsOn), ...(args.dependsOn ?? [])];
-      for (const obj of objects) {
+      // The training Job first, and every serving object after it: the provider waits for a Job
+      // to complete before it reports it created, so a failed fine-tune stops the update before
+      // the candidate is served (lib/render/training-job.ts).
+      const training = objects.filter(isTrainingJob);
+      const trained: pulumi.Resource[] = [];
+      for (const obj of training) {
         const child = childName(name, model, namespace, obj);
-        children[child] = createObject(child, obj, model, { parent: this, dependsOn });
+        const minutes = args.declaration.spec.training!.activeDeadlineMinutes;
+        children[child] = createObject(child, obj, model, { parent: this, dependsOn, customTimeouts: { create: `${minutes + 15}m` } });
+        trained.push(children[child]!);
+      }
+      for (const obj of objects.filter((o) => !isTrainingJob(o))) {
+        const child = childName(name, model, namespace, obj);
+        children[child] = createObject(child, obj, model, { parent: this, dependsOn: [...dependsOn, ...trained] });
       }
     }
 
@@ -150,13 +177,20 @@ export class ModelDeployment extends pulumi.ComponentResource {
     this.resources = children;
     this.source = args.file;
     this.manifests = pulumi.output(objects);
-    this.paths = pulumi.output(objects.map((obj) => manifestPath(obj, outputDir, namespace, model)));
+    this.paths = pulumi.output(objects.map((obj) => manifestPath(obj, outputDir, namespace, model, args.render.delivery)));
     this.registerOutputs({ manifests: this.manifests, paths: this.paths });
   }
 }
 
+export function isTrainingJob(obj: KubeObject): boolean {
+  return obj.kind === "Job" && obj.metadata.labels?.[TRAINING_LABEL] !== undefined;
+}
+
 function createObject(name: string, obj: KubeObject, model: string, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
   const { apiVersion, kind, metadata, spec } = obj;
+  if (apiVersion === "batch/v1" && kind === "Job") {
+    return new k8s.batch.v1.Job(name, { metadata, spec: spec as k8s.types.input.batch.v1.JobSpec }, opts);
+  }
   if (apiVersion === "v1" && kind === "Service") {
     return new k8s.core.v1.Service(name, { metadata, spec: spec as k8s.types.input.core.v1.ServiceSpec }, opts);
   }

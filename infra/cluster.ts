@@ -14,7 +14,7 @@ import { GpuNodePool } from "../components/gpu-node-pool";
 import { Karpenter } from "../components/karpenter";
 import { KarpenterGpuPool } from "../components/karpenter-gpu-pool";
 import { KServe } from "../components/kserve";
-import { ModelDeployment } from "../components/model-deployment";
+import { isTrainingJob, ModelDeployment, trainingDir } from "../components/model-deployment";
 import { ModelReaderRole } from "../components/model-reader-role";
 import { Monitoring } from "../components/monitoring";
 import { DcgmExporter } from "../components/dcgm-exporter";
@@ -210,6 +210,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
             rewriteUri: artifacts.rewriteUri,
             localModelNodeGroups: localModelNodeGroups.map((g) => g.name),
             gateway: config.gateway.ref,
+            delivery: gitops.delivery === "argocd" ? "argocd" : gitops.delivery === "flux" ? "flux" : "direct",
           },
           delivery: gitops.delivery === "direct" ? { mode: "direct" } : { mode: "gitops", outputDir: gitops.modelsPath },
           dependsOn: [kserve, rollouts, gatewayApi, ...(monitoring ? [monitoring] : [])],
@@ -233,6 +234,8 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
       k8sOpts,
     );
   } else if (gitops.delivery === "flux") {
+    // The training Jobs' deadlines: the training Kustomization waits for the longest of them.
+    const trainingMinutes = deployments.filter((_, i) => models[i]!.objects.some(isTrainingJob)).map((d) => d.declaration.spec.training!.activeDeadlineMinutes);
     new Flux(
       "flux",
       {
@@ -241,6 +244,10 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
           path: gitops.modelsPath,
           timeoutMinutes: gitops.syncTimeoutMinutes,
           ignore: pluginOwnedWeightIgnores(models.flatMap((m) => m.objects)),
+          // Only while a training Job is rendered: its Kustomization's path must exist in git.
+          ...(trainingMinutes.length > 0 && {
+            training: { path: trainingDir(gitops.modelsPath), timeoutMinutes: Math.max(gitops.syncTimeoutMinutes, ...trainingMinutes.map((m) => m + 15)) },
+          }),
         },
         ...(gitops.signing && { signingKeys: gitops.signing.keys }),
       },

@@ -16,6 +16,7 @@ import { modelServingCanaryCapable } from "./rules/model-serving-canary-capable"
 import { modelWorkloadHardened } from "./rules/model-workload-hardened";
 import { servingImageDigest } from "./rules/serving-image-digest";
 import { stableRequiresCanary } from "./rules/stable-requires-canary";
+import { trainingJobPinned } from "./rules/training-job-pinned";
 
 export const PACK_NAME = "ml-gitops";
 /** The pack's default; each policy sets its own level, which wins over this. */
@@ -35,4 +36,5 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   argocdProjectAdmits,
   fluxGpuTimeout,
   stableRequiresCanary,
+  trainingJobPinned,
 ];

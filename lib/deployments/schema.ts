@@ -130,6 +130,35 @@ export const thresholdsSchema = z.strictObject({
   errorRatePercent: percent,
 });
 
+/**
+ * A fine-tune that produces the candidate: rendered as a `batch/v1` Job that must succeed before
+ * the candidate is served (lib/render/training-job.ts). `output` must be the candidate's URI, so
+ * what is trained is exactly what the canary serves. Without a candidate the block renders nothing:
+ * it stays as the record of how the promoted artifact was made, and the next candidate's
+ * `output` must be updated with it (validate.ts refuses a stale one).
+ */
+export const trainingSchema = z.strictObject({
+  /** Trainer image, pinned by digest (the policy pack's training-job-pinned refuses a tag). */
+  image: z.string().min(1),
+  /** Arguments to the image's entrypoint. @default [] */
+  args: z.array(z.string()).default([]),
+  gpu: z.strictObject({
+    /** GPUs the Job's single pod takes, all on one node. */
+    count: z.number().int().min(1).max(16),
+    /** GPU models any of which can run it; the pod selects them like the serving pods do. */
+    types: z.array(z.enum(GPU_MODELS)).min(1),
+  }),
+  resources: z.strictObject({ cpu: quantity, memory: quantity }),
+  /** Training data, pinned to one immutable snapshot (content digest or commit SHA). */
+  datasetUri: z.string().min(1),
+  /** Where the trained model is written: exactly spec.candidate.uri. */
+  outputUri: z.string().min(1),
+  /** Retries of a failed pod before the Job fails. @default 1 */
+  backoffLimit: z.number().int().min(0).max(10).default(1),
+  /** Wall-clock limit of the whole Job; a stuck run must not hold GPUs forever. @default 720 (12 h) */
+  activeDeadlineMinutes: z.number().int().min(10).max(10080).default(720),
+});
+
 export const declarationSchema = z.strictObject({
   apiVersion: z.literal(API_VERSION, { message: `must be "${API_VERSION}"` }),
   kind: z.literal(KIND, { message: `must be "${KIND}"` }),
@@ -194,6 +223,8 @@ export const declarationSchema = z.strictObject({
     stable: artifactSchema,
     candidate: candidateSchema.optional(),
     releases: z.array(releaseSchema).default([]),
+    /** Fine-tune the candidate before it is served (see trainingSchema). @default none */
+    training: trainingSchema.optional(),
     rollout: z.strictObject({
       steps: z.array(stepSchema).min(1),
       analysis: z.record(z.string().regex(/^[a-z][-a-z0-9]*$/), analysisSchema).default({}),
@@ -240,3 +271,4 @@ export type Candidate = z.output<typeof candidateSchema>;
 export type Release = z.output<typeof releaseSchema>;
 export type DeclaredStep = z.output<typeof stepSchema>;
 export type Analysis = z.output<typeof analysisSchema>;
+export type Training = z.output<typeof trainingSchema>;

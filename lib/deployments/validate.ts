@@ -15,6 +15,7 @@ import { artifactSchemeOf } from "../predicates/artifact-uri";
 import { DEFAULT_CANARY_RULES, fromArgoRolloutSteps, validateCanarySteps } from "../predicates/canary-steps";
 import { IMAGES } from "../versions";
 import { LLMISVC_MAX_NAME, llmisvcName } from "../render/llm-inference-service";
+import { TRAINING_JOB_MAX_NAME, trainingJobName } from "../render/training-job";
 import type { KeyPath, SourceMap } from "./positions";
 import { declarationSchema, type ModelDeploymentDeclaration } from "./schema";
 
@@ -373,6 +374,47 @@ function llmisvcProblems(d: ModelDeploymentDeclaration, sink: ProblemSink): void
   }
 }
 
+/**
+ * The training block. Its output must be the candidate's URI: the Job writes the artifact the
+ * canary then serves, and nothing else. Without a candidate the block is kept and renders nothing
+ * (a promotion removes the candidate, not the record of how it was trained), so it is not compared
+ * with anything; the next candidate makes it live again and must bring its own outputUri.
+ * Whether the image and URIs are pinned is the policy pack's call (training-job-pinned), as for
+ * serving artifacts.
+ */
+function trainingProblems(d: ModelDeploymentDeclaration, context: DeploymentContext, sink: ProblemSink): void {
+  const { training, candidate } = d.spec;
+  if (training === undefined || candidate === undefined) return;
+  if (training.outputUri !== candidate.uri) {
+    sink.add(
+      ["spec", "training", "outputUri"],
+      `is not the candidate's artifact URI (spec.candidate.uri is ${candidate.uri}): the Job would train one artifact and the canary serve another`,
+      `set outputUri to ${candidate.uri}`,
+      { value: training.outputUri },
+    );
+  }
+  const name = trainingJobName(d.metadata.name, candidate.version);
+  if (name.length > TRAINING_JOB_MAX_NAME) {
+    sink.add(
+      ["spec", "candidate", "version"],
+      `makes the training Job name ${name} (${name.length} characters), longer than the ${TRAINING_JOB_MAX_NAME} Kubernetes allows in its pods' job-name label`,
+      `shorten the version label or metadata.name so that <name>-train-<version slug> fits in ${TRAINING_JOB_MAX_NAME} characters`,
+      { value: candidate.version },
+    );
+  }
+  const pools = context.gpuPools ?? [];
+  const { gpu } = training;
+  if (pools.length > 0 && !pools.some((p) => gpu.types.includes(p.gpuModel) && p.gpusPerNode >= gpu.count)) {
+    const listed = pools.map((p) => `${p.name} (${p.gpuModel} × ${p.gpusPerNode})`).join(", ");
+    sink.add(
+      ["spec", "training", "gpu"],
+      `needs ${gpu.count} × ${gpu.types.join(" or ")} on one node, which no GPU pool on this stack has: ${listed}`,
+      "add a GPU model the stack has to gpu.types, lower gpu.count, or add a pool with enough of these GPUs per node",
+      { value: { count: gpu.count, types: gpu.types } },
+    );
+  }
+}
+
 /** Cross-field problems of a declaration that passed the schema. */
 export function declarationProblems(d: ModelDeploymentDeclaration, file: string, context: DeploymentContext, sink: ProblemSink): void {
   const expected = `${d.metadata.name}.yaml`;
@@ -382,6 +424,7 @@ export function declarationProblems(d: ModelDeploymentDeclaration, file: string,
   stepProblems(d, context, sink);
   artifactProblems(d, sink);
   servingProblems(d, context, sink);
+  trainingProblems(d, context, sink);
 }
 
 /** Node label values for the declared GPU models, sorted and unique. */

@@ -27,6 +27,9 @@ export const MODEL_NAMESPACE_RESOURCES: readonly GroupKind[] = [
   { group: "argoproj.io", kind: "AnalysisTemplate" },
   { group: "argoproj.io", kind: "Experiment" },
   { group: "apps", kind: "Deployment" },
+  // Training runs: PreSync hooks are synced objects too, and the project must admit them
+  // (lib/render/training-job.ts).
+  { group: "batch", kind: "Job" },
   { group: "", kind: "Service" },
   { group: "", kind: "ConfigMap" },
   { group: "", kind: "ServiceAccount" },

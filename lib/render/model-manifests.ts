@@ -27,6 +27,7 @@ import { renderRollout } from "./rollout";
 import { renderPodMonitor } from "./monitoring";
 import { renderHttpRoutes } from "./routing";
 import { GPU_MODEL_LABEL, GPU_TAINT_K8S } from "../gpu/node-labels";
+import { renderTrainingJob } from "./training-job";
 
 export { DEFAULT_GATEWAY } from "./routing";
 
@@ -78,6 +79,11 @@ export interface RenderContext {
    * @default false
    */
   readonly bootstrap?: boolean;
+  /**
+   * Who applies the objects: a training Job carries Argo CD hook annotations only for `argocd`
+   * (lib/render/training-job.ts). @default "direct"
+   */
+  readonly delivery?: "argocd" | "flux" | "direct";
 }
 
 /** Everything the renderers need to know about one model, decided once. */
@@ -241,6 +247,7 @@ export function renderModel(deployment: LoadedDeployment, ctx: RenderContext): K
       throw new Error(`unknown engine ${String(never)}`);
     }
   }
+  objects.push(...renderTrainingJob(view, ctx));
   return objects
     .map((o) => canonical({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...source } } }))
     .sort(byKindAndName);

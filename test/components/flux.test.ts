@@ -123,6 +123,30 @@ describe("Flux component", async () => {
     assert.equal("dependsOn" in spec, false);
     assert.deepEqual((spec.healthCheckExprs as { kind: string }[]).map((c) => c.kind), ["Rollout", "InferenceService", "LocalModelCache"]);
   });
+  it("syncs training Jobs in their own Kustomization that waits for them, and the models only after it", async () => {
+    new Flux("flux-training", { ...validArgs(), models: { path: "clusters/prod/models", training: { path: "clusters/prod/models-training", timeoutMinutes: 495 } } });
+    await h.settle();
+    const KS = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
+    const training = h.named(KS, "flux-training-models-training").props.spec as Record<string, unknown>;
+    assert.equal(training.path, "./clusters/prod/models-training");
+    // wait: true health-checks every applied object; kstatus reads a Job as Current once Complete.
+    assert.equal(training.wait, true);
+    assert.equal(training.timeout, "495m");
+    assert.equal(training.prune, true);
+    assert.equal("force" in training, false);
+    assert.deepEqual(training.dependsOn, [{ name: "gpu-infrastructure" }]);
+    const models = h.named(KS, "flux-training-models").props.spec as Record<string, unknown>;
+    assert.deepEqual(models.dependsOn, [{ name: "gpu-infrastructure" }, { name: "models-training" }]);
+  });
+  it("refuses a training path outside the repository and a timeout under 30 minutes, together", () => {
+    assert.throws(() => new Flux("flux-bad-training", { repo: validArgs().repo, models: { path: "clusters/prod/models", training: { path: "../training", timeoutMinutes: 10 } } }), {
+      message: [
+        "Flux flux-bad-training: 2 problems",
+        '  - models.training.path: is not a directory inside the repository (got "../training"). Give a relative path without \'..\', e.g. clusters/prod/models-training.',
+        "  - models.training.timeoutMinutes: must be a whole number of minutes, at least 30 (got 10). GPU nodes take 15-25 minutes to turn healthy from cold; a shorter timeout fails healthy syncs. Omit it for the default 45.",
+      ].join("\n"),
+    });
+  });
   it("refuses to sync nothing", () => {
     assert.throws(() => new Flux("flux-nothing", { repo: validArgs().repo }), {
       message: ["Flux flux-nothing: 1 problem", "  - models: is not given, and neither is gpuInfrastructure: Flux would sync nothing. Give models (the rendered model manifests' path), gpuInfrastructure, or both."].join("\n"),

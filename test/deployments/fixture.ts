@@ -125,3 +125,17 @@ spec:
     analysis:
       tokens: { p99TimeToFirstTokenMs: 800, p99InterTokenLatencyMs: 100, errorRatePercent: 1 }
 `;
+
+/** A training block for VALID whose output is VALID's candidate (line numbers follow "  rollout:"). */
+export const TRAINER_IMAGE = `registry.example.com/acme/trainer:1.0@sha256:${"3".repeat(64)}`;
+export const DATASET_URI = `s3://datasets/support/sha256-${"4".repeat(64)}/`;
+export const TRAINING = `  training:
+    image: ${TRAINER_IMAGE}
+    args: [--epochs=3]
+    gpu: { count: 8, types: [H100] }
+    resources: { cpu: "64", memory: 900Gi }
+    datasetUri: ${DATASET_URI}
+    outputUri: ${URI_V2}
+`;
+/** VALID with TRAINING, just before spec.rollout. */
+export const VALID_TRAINING = replaceLine(VALID, "  rollout:\n", `${TRAINING}  rollout:\n`);

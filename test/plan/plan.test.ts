@@ -123,8 +123,9 @@ const EXPECTED_COUNTS: Record<string, Record<string, number>> = {
     "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": 1,
     "kubernetes:karpenter.sh/v1:NodePool": 1,
     "kubernetes:helm.sh/v3:Release": 11,
-    // The models only: the stack renders no GPU-infrastructure path for Flux to sync.
-    "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 1,
+    // The models, and the training Jobs' path (qwen2-5-7b-instruct trains its candidate); the stack
+    // renders no GPU-infrastructure path for Flux to sync.
+    "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": 2,
     "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": 1,
     "ml-gitops:gitops:Flux": 1,
   },
@@ -290,6 +291,28 @@ describe("offline plan of the sample stacks", () => {
     }
     // staging's qwen2-5-7b-instruct canary at 10%
     assert.ok(walked >= 1, "no LLMInferenceService canary walked");
+  });
+
+  it("trains staging's qwen2-5-7b-instruct candidate before Flux applies it: its Job in its own path, a Kustomization that waits for it, the models depending on that", () => {
+    const p = plan("staging-us-west-2");
+    const qwen = p.models.find((m) => m.declaration.metadata.name === "qwen2-5-7b-instruct")!;
+    const candidate = qwen.declaration.spec.candidate!;
+    const files = p.gitopsFiles.filter((f) => f.path.includes("/job-"));
+    assert.deepEqual(files.map((f) => f.path), ["clusters/staging-us-west-2/models-training/models/qwen2-5-7b-instruct/job-qwen2-5-7b-instruct-train-v2-5-2025-06.yaml"]);
+    const job = parseAllDocuments(files[0]!.content)[0]!.toJSON() as Obj;
+    assert.equal(job.metadata.annotations?.["ml-gitops.dev/training-output-uri"], candidate.uri);
+    assert.equal(job.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "ML_GITOPS_OUTPUT_URI").value, candidate.uri);
+    assert.deepEqual(job.spec.template.spec.nodeSelector, { "ml-gitops.dev/gpu-model": "l40s" });
+    const kustomizations = p.manifests.filter((o) => o.kind === "Kustomization") as unknown as Obj[];
+    const training = kustomizations.find((k) => k.metadata.name === "models-training")!;
+    const models = kustomizations.find((k) => k.metadata.name === "models")!;
+    assert.equal(training.spec.path, "./clusters/staging-us-west-2/models-training");
+    assert.equal(training.spec.wait, true);
+    // The Job's 8-hour deadline and some: the Kustomization must not time out while it trains.
+    assert.equal(training.spec.timeout, "495m");
+    assert.deepEqual(models.spec.dependsOn, [{ name: "models-training" }]);
+    // The models path does not hold the Job: Flux would apply it with the serving objects.
+    assert.ok(!p.gitopsFiles.some((f) => f.path.startsWith(models.spec.path.slice(2) + "/") && f.path.includes("/job-")));
   });
 
   it("scrapes every model's pods with a PodMonitor the installed Prometheus selects, and points every analysis at that Prometheus", () => {

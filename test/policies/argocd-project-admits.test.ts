@@ -44,6 +44,19 @@ describe("argocd-project-admits", () => {
     ]);
   });
 
+  it("admits a model's PreSync training Job under the Application's path, and would refuse it from a project without batch/Job", () => {
+    const trained = {
+      ...model,
+      manifests: [...model.manifests, { apiVersion: "batch/v1", kind: "Job", metadata: { name: "mistral-train-v0-3", namespace: "models", annotations: { "argocd.argoproj.io/hook": "PreSync" } } }],
+      paths: [...model.paths, `${PATH}/models/mistral/job-mistral-train-v0-3.yaml`],
+    };
+    assert.deepEqual(messages(POLICY, stack(project, application, trained)), []);
+    const withoutJobs = withField(project, "spec.namespaceResourceWhitelist", project.spec.namespaceResourceWhitelist.filter((gk) => gk.group !== "batch"));
+    const got = messages(POLICY, stack(withoutJobs, application, trained));
+    assert.equal(got.length, 1);
+    assert.match(got[0]!, /batch\/Job/);
+  });
+
   it("refuses an Application whose AppProject the stack does not create", () => {
     assert.deepEqual(messages(POLICY, stack(project, withField(application, "spec.project", "platform"))), [
       `Application argocd/models names AppProject "platform", which this stack does not create; Argo CD cannot sync it and the plan cannot prove what it admits. Create the AppProject in the same stack, or name one it creates.`,

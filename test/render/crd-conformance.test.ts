@@ -11,8 +11,12 @@ const ROOT = path.resolve(__dirname, "../..");
 const SHARED = path.resolve(__dirname, "../../../shared");
 const skip = existsSync(SHARED) ? false : "../shared not found: CRD validation skipped";
 
-/** Kinds with no CRD: core Services. HTTPRoutes and PodMonitors validate against ../shared/crds/gateway-api and prometheus-operator. */
-const NOT_CUSTOM = new Set(["v1/Service"]);
+/**
+ * Kinds with no CRD: core Services, and training Jobs (batch/v1, built in; their shape is tested in
+ * test/render/training-job.test.ts). HTTPRoutes and PodMonitors validate against
+ * ../shared/crds/gateway-api and prometheus-operator.
+ */
+const NOT_CUSTOM = new Set(["v1/Service", "batch/v1/Job"]);
 
 describe("rendered custom resources conform to the upstream CRDs", () => {
   for (const mode of ["Standard", "Knative"] as const) {
