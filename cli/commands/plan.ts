@@ -67,11 +67,11 @@ export const registerPlan: RegisterCommand = (program: Command, setExit) => {
     .action(async (flags: PlanFlags) => {
       // Loaded here, not at start-up: the plan needs the Pulumi SDK and providers, which every
       // other command (and --help) would otherwise pay for.
-      const [{ planStacks }, { ProgramError }, { mandatoryCount, planDocument, summaryText, writePlan }] = await Promise.all([
-        import("../../plan/plan"),
-        import("../../plan/run-program"),
-        import("../../plan/report"),
-      ]);
+      // require, not import(): dist/ is CommonJS, where a dynamic import() is resolved as ESM
+      // (extensions required) and would not find these modules.
+      const { planStacks } = require("../../plan/plan") as typeof import("../../plan/plan");
+      const { ProgramError } = require("../../plan/run-program") as typeof import("../../plan/run-program");
+      const { mandatoryCount, planDocument, summaryText, writePlan } = require("../../plan/report") as typeof import("../../plan/report");
       const out = (text: string) => process.stdout.write(`${text}\n`);
       let packConfig: PackConfig = {};
       try {

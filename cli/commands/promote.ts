@@ -28,9 +28,10 @@ interface PromoteOptions {
 }
 
 /** --policy-config, else the repository's policies/config.json when it has one, else the pack's defaults. */
-async function artifactOptions(opts: PromoteOptions): Promise<ReturnType<typeof import("../../lib/policy/config").artifactOptionsOf>> {
+function artifactOptions(opts: PromoteOptions): ReturnType<typeof import("../../lib/policy/config").artifactOptionsOf> {
   // Loaded when promote runs: the pack config's validator (ajv) is not worth loading for --help.
-  const { artifactOptionsOf, loadPackConfig } = await import("../../lib/policy/config");
+  // require, not import(): dist/ is CommonJS, where import() resolves as ESM and would not find it.
+  const { artifactOptionsOf, loadPackConfig } = require("../../lib/policy/config") as typeof import("../../lib/policy/config");
   const file = opts.policyConfig ?? path.join(opts.root, "policies", "config.json");
   return artifactOptionsOf(opts.policyConfig !== undefined || existsSync(file) ? loadPackConfig(path.resolve(file)) : {});
 }
@@ -78,7 +79,7 @@ export const registerPromote: RegisterCommand = (program: Command, setExit) => {
       try {
         const evaluation = opts.evaluation !== undefined ? readEvaluation(opts.evaluation) : undefined;
         // The same predicate and config as the pack, so promote never commits what plan refuses.
-        const options = await artifactOptions(opts);
+        const options = artifactOptions(opts);
         const now = new Date();
         const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "promote" }, (d) =>
           planPromote(d, { version: opts.version, uri: opts.uri, ...(opts.image !== undefined ? { image: opts.image } : {}), approvedBy: opts.approvedBy, artifactOptions: options, ...(evaluation !== undefined ? { evaluation } : {}) }, now),

@@ -29,6 +29,31 @@ describe("bin/ml-gitops", () => {
   });
 });
 
+describe("bin/ml-gitops runs what it loads lazily (compiled CommonJS, not tsx)", () => {
+  // Commands load their heavy modules inside their action; a dynamic import() would work under
+  // tsx and fail in dist/. These run the built command itself.
+  const bin = (args: string[], cwd = PROJECT_ROOT) => spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "ml-gitops"), ...args], { cwd, encoding: "utf8" });
+
+  it("plans a stack", () => {
+    const result = bin(["plan", "--stack", "staging-us-west-2", "--policy-config", "policies/config.json"]);
+    assert.equal(result.status, 0, result.stderr);
+    // The artifact store it reads is planned first.
+    assert.match(result.stdout, /\nplan: 2 stacks, no mandatory violations\n$/);
+  });
+
+  it("reads the pack config for promote", () => {
+    // A directory that is no git repository: promote must get as far as saying so (exit 2), not crash.
+    const cwd = mkdtempSync(join(tmpdir(), "ml-gitops-bin-promote-"));
+    try {
+      const result = bin(["promote", "m", "--env", "production", "--version", "v2", "--uri", `s3://b/m/sha256-${"a".repeat(64)}/`, "--policy-config", join(PROJECT_ROOT, "policies", "config.json"), "--root", cwd], cwd);
+      assert.equal(result.status, 2, result.stderr);
+      assert.doesNotMatch(result.stderr, /Cannot find module/);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the build", () => {
   it("compiles the sources into dist/ with the same tree, and rebuilds only when a source changed", () => {
     // GIVEN a project with one source file
