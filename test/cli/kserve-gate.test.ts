@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SCRAPED_LABELS } from "../../lib/analysis/slo";
-import { cli, FILE, makeRepo, trailersOf, type Repo } from "../promotion/repo";
+import { advanceIn, assertUnchanged, cli, FILE, repoPool, trailersOf } from "../promotion/repo";
 import { OpenMetrics } from "../support/open-metrics";
 import { assertPrometheusInstalled, freePort, prometheusSkip, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 
@@ -63,18 +63,10 @@ function candidateSeries(latencySeconds: number, requests: number, aborted: numb
 
 describe("advance through a KServe analysis step", { skip: prometheusSkip }, () => {
   const proms: Record<"healthy" | "slow" | "idle", RunningPrometheus | undefined> = { healthy: undefined, slow: undefined, idle: undefined };
-  const repos: Repo[] = [];
-  const setup = () => {
-    const r = makeRepo(DECLARATION);
-    repos.push(r);
-    return r;
-  };
-  const advance = (r: Repo, ...extra: string[]) => cli("advance", "llama-3-8b", "--env", "production", "--root", r.root, ...extra);
-  const unchanged = (r: Repo, before: { text: string; head: string }) => {
-    assert.equal(r.read(), before.text);
-    assert.equal(r.head(), before.head);
-    assert.equal(r.git("status", "--porcelain"), "");
-  };
+  const pool = repoPool(DECLARATION);
+  const setup = pool.make;
+  const advance = advanceIn;
+  const unchanged = assertUnchanged;
 
   before(async () => {
     assertPrometheusInstalled();
@@ -84,7 +76,7 @@ describe("advance through a KServe analysis step", { skip: prometheusSkip }, () 
   });
   after(async () => {
     for (const p of Object.values(proms)) await p?.stop();
-    repos.forEach((r) => r.remove());
+    pool.removeAll();
   });
 
   it("shows in status that the step is gated here and which predictor the route sends the share to", async () => {

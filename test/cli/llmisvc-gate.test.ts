@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { SCRAPED_LABELS } from "../../lib/analysis/slo";
 import { loadDeploymentFile } from "../../lib/deployments/loader";
 import { renderModel } from "../../lib/render/model-manifests";
-import { cli, FILE, makeRepo, trailersOf, type Repo } from "../promotion/repo";
+import { advanceIn, assertUnchanged, cli, FILE, repoPool, trailersOf, type Repo } from "../promotion/repo";
 import { OpenMetrics } from "../support/open-metrics";
 import { assertPrometheusInstalled, prometheusSkip, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 
@@ -77,18 +77,10 @@ function renderedWeights(r: Repo): Weights {
 
 describe("advance through an LLMInferenceService analysis step", { skip: prometheusSkip }, () => {
   const proms: Record<"healthy" | "slowTokens" | "erroring" | "idle", RunningPrometheus | undefined> = { healthy: undefined, slowTokens: undefined, erroring: undefined, idle: undefined };
-  const repos: Repo[] = [];
-  const setup = () => {
-    const r = makeRepo(DECLARATION);
-    repos.push(r);
-    return r;
-  };
-  const advance = (r: Repo, ...extra: string[]) => cli("advance", "llama-3-8b", "--env", "production", "--root", r.root, ...extra);
-  const unchanged = (r: Repo, before: { text: string; head: string }) => {
-    assert.equal(r.read(), before.text);
-    assert.equal(r.head(), before.head);
-    assert.equal(r.git("status", "--porcelain"), "");
-  };
+  const pool = repoPool(DECLARATION);
+  const setup = pool.make;
+  const advance = advanceIn;
+  const unchanged = assertUnchanged;
 
   before(async () => {
     assertPrometheusInstalled();
@@ -99,7 +91,7 @@ describe("advance through an LLMInferenceService analysis step", { skip: prometh
   });
   after(async () => {
     for (const p of Object.values(proms)) await p?.stop();
-    repos.forEach((r) => r.remove());
+    pool.removeAll();
   });
 
   it("shows in status that the step is gated here and that KServe's routing group carries the share", async () => {

@@ -145,3 +145,29 @@ export function trailersOf(repo: Repo, commit = "HEAD"): string[] {
 export function subjectOf(repo: Repo, commit = "HEAD"): string {
   return repo.git("log", "-1", "--format=%s", commit).trim();
 }
+
+/** Repositories for one test file, each seeded with `declaration`; `removeAll` in an `after`. */
+export function repoPool(declaration: string): { make(): Repo; removeAll(): void } {
+  const repos: Repo[] = [];
+  return {
+    make: () => {
+      const r = makeRepo(declaration);
+      repos.push(r);
+      return r;
+    },
+    removeAll: () => repos.forEach((r) => r.remove()),
+  };
+}
+
+/** `ml-gitops advance llama-3-8b --env production` in `r`. */
+export function advanceIn(r: Repo, ...extra: string[]): Promise<CliResult> {
+  return cli("advance", "llama-3-8b", "--env", "production", "--root", r.root, ...extra);
+}
+
+/** The declaration's bytes, HEAD and the index exactly as they were: nothing written, nothing staged. */
+export function assertUnchanged(r: Repo, before: { text: string; head: string }): void {
+  if (r.read() !== before.text) throw new Error(`${FILE} changed`);
+  if (r.head() !== before.head) throw new Error(`HEAD moved from ${before.head} to ${r.head()}`);
+  const status = r.git("status", "--porcelain");
+  if (status !== "") throw new Error(`the work tree is not clean:\n${status}`);
+}
