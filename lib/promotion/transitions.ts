@@ -108,7 +108,11 @@ export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date)
   const weight = weightAt(steps, 0);
   return {
     action: "promote",
-    edits: [{ op: "set", path: CANDIDATE, value: candidate, after: "stable" }],
+    edits: [
+      { op: "set", path: CANDIDATE, value: candidate, after: "stable" },
+      // The fine-tune writes exactly the artifact being promoted (lib/deployments/schema.ts trainingSchema).
+      ...(spec.training !== undefined ? [{ op: "set" as const, path: ["spec", "training", "outputUri"], value: input.uri }] : []),
+    ],
     subject: `promote ${model} ${spec.stable.version} -> ${input.version} (${d.environment}, canary ${weight}%)`,
     trailers: {
       model,
