@@ -68,7 +68,7 @@ export function trainingDir(outputDir: string): string {
  * path: a PreSync hook is part of the sync of that path (and argocd-project-admits checks it there).
  */
 export function manifestPath(obj: KubeObject, outputDir: string, namespace: string, model: string, delivery: RenderContext["delivery"] = "direct"): string {
-  const dir = delivery === "flux" && isTrainingJob(obj) ? trainingDir(outputDir) : outputDir;
+  const dir = delivery === "flux" && isTrainingObject(obj) ? trainingDir(outputDir) : outputDir;
   return `${dir}/${namespace}/${model}/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
 }
 
@@ -184,6 +184,11 @@ export class ModelDeployment extends pulumi.ComponentResource {
 
 export function isTrainingJob(obj: KubeObject): boolean {
   return obj.kind === "Job" && obj.metadata.labels?.[TRAINING_LABEL] !== undefined;
+}
+
+/** What goes under the training path with Flux: the Jobs and the anchor that keeps the path in git. */
+export function isTrainingObject(obj: KubeObject): boolean {
+  return obj.metadata.labels?.[TRAINING_LABEL] !== undefined;
 }
 
 function createObject(name: string, obj: KubeObject, model: string, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {

@@ -14,7 +14,7 @@ import { GpuNodePool } from "../components/gpu-node-pool";
 import { Karpenter } from "../components/karpenter";
 import { KarpenterGpuPool } from "../components/karpenter-gpu-pool";
 import { KServe } from "../components/kserve";
-import { isTrainingJob, ModelDeployment, trainingDir } from "../components/model-deployment";
+import { ModelDeployment, trainingDir } from "../components/model-deployment";
 import { ModelReaderRole } from "../components/model-reader-role";
 import { Monitoring } from "../components/monitoring";
 import { DcgmExporter } from "../components/dcgm-exporter";
@@ -234,8 +234,10 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
       k8sOpts,
     );
   } else if (gitops.delivery === "flux") {
-    // The training Jobs' deadlines: the training Kustomization waits for the longest of them.
-    const trainingMinutes = deployments.filter((_, i) => models[i]!.objects.some(isTrainingJob)).map((d) => d.declaration.spec.training!.activeDeadlineMinutes);
+    // Every declaration that trains: the training Kustomization waits for the longest deadline. It
+    // exists as long as one declares training (not only while a Job is rendered), and each such
+    // model keeps its path in git (lib/render/training-job.ts renderTrainingAnchor).
+    const trainingMinutes = deployments.filter((d) => d.declaration.spec.training !== undefined).map((d) => d.declaration.spec.training!.activeDeadlineMinutes);
     new Flux(
       "flux",
       {
@@ -244,7 +246,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
           path: gitops.modelsPath,
           timeoutMinutes: gitops.syncTimeoutMinutes,
           ignore: pluginOwnedWeightIgnores(models.flatMap((m) => m.objects)),
-          // Only while a training Job is rendered: its Kustomization's path must exist in git.
+          // Only where some declaration trains: its Kustomization's path must exist in git.
           ...(trainingMinutes.length > 0 && {
             training: { path: trainingDir(gitops.modelsPath), timeoutMinutes: Math.max(gitops.syncTimeoutMinutes, ...trainingMinutes.map((m) => m + 15)) },
           }),

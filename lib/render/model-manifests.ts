@@ -27,7 +27,7 @@ import { renderRollout } from "./rollout";
 import { renderPodMonitor } from "./monitoring";
 import { renderHttpRoutes } from "./routing";
 import { GPU_MODEL_LABEL, GPU_TAINT_K8S } from "../gpu/node-labels";
-import { renderTrainingJob } from "./training-job";
+import { renderTrainingAnchor, renderTrainingJob } from "./training-job";
 
 export { DEFAULT_GATEWAY } from "./routing";
 
@@ -247,7 +247,7 @@ export function renderModel(deployment: LoadedDeployment, ctx: RenderContext): K
       throw new Error(`unknown engine ${String(never)}`);
     }
   }
-  objects.push(...renderTrainingJob(view, ctx));
+  objects.push(...renderTrainingJob(view, ctx), ...renderTrainingAnchor(view, ctx));
   return objects
     .map((o) => canonical({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...source } } }))
     .sort(byKindAndName);

@@ -60,6 +60,26 @@ export const TRAINER_SECURITY_CONTEXT = {
 /** The environment the trainer reads its inputs from; the args may refer to them as $(NAME). */
 export const TRAINING_ENV = { dataset: "ML_GITOPS_DATASET_URI", output: "ML_GITOPS_OUTPUT_URI" } as const;
 
+/**
+ * With Flux, what keeps the training path in git while no candidate trains: a ConfigMap naming the
+ * model's last trained candidate (none between canaries). kustomize-controller fails a
+ * Kustomization whose path is missing ("kustomization path not found",
+ * kustomize-controller@v1.9.4:internal/controller/kustomization_controller.go), and the models'
+ * Kustomization depends on the training one, so without it every promotion (which empties the
+ * directory of Jobs) would stop the models from reconciling until the next `pulumi up`.
+ */
+export function renderTrainingAnchor(view: ModelView, ctx: RenderContext): KubeObject[] {
+  if (view.declaration.spec.training === undefined || ctx.delivery !== "flux") return [];
+  return [
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: `${view.name}-training`, namespace: view.namespace, labels: { ...view.labels, [TRAINING_LABEL]: view.name } },
+      data: { candidateVersion: view.candidate?.version ?? "", outputUri: view.candidate ? view.declaration.spec.training.outputUri : "" },
+    } as KubeObject,
+  ];
+}
+
 /** The training Job of the view's candidate, or none (no training block, no candidate, or an Argo CD sync past step 0). */
 export function renderTrainingJob(view: ModelView, ctx: RenderContext): KubeObject[] {
   const training = view.declaration.spec.training;

@@ -174,3 +174,34 @@ describe("the staging sample's training run under Argo CD", () => {
     assert.ok(project.spec.namespaceResourceWhitelist.some((gk) => gk.group === "batch" && gk.kind === "Job"));
   });
 });
+
+describe("the training path with Flux", () => {
+  const FLUX: RenderContext = { ...CTX, delivery: "flux" };
+  const anchor = (objects: Obj[]) => objects.filter((o) => o.kind === "ConfigMap" && o.metadata.name === "llama-training");
+
+  it("keeps the path in git between canaries with a ConfigMap, so the models' Kustomization never waits on a missing path", async () => {
+    // GIVEN a declaration that trains, after its candidate was promoted (no candidate)
+    const { planAbort } = await import("../../lib/promotion/transitions");
+    const { applyEdits } = await import("../../lib/promotion/yaml-edit");
+    const idle = applyEdits(VALID_TRAINING, planAbort(loadDeploymentFile(FILE, VALID_TRAINING, CONTEXT), "done").edits);
+    // THEN no Job is rendered, but the anchor is, and it goes under the training path
+    const objects = render(idle, FLUX);
+    assert.deepEqual(jobs(objects), []);
+    const [configMap] = anchor(objects);
+    assert.ok(configMap);
+    assert.deepEqual((configMap as unknown as { data: unknown }).data, { candidateVersion: "", outputUri: "" });
+    const { manifestPath } = await import("../../components/model-deployment");
+    assert.equal(manifestPath(configMap, "clusters/s/models", "models", "llama", "flux"), "clusters/s/models-training/models/llama/configmap-llama-training.yaml");
+  });
+
+  it("names the candidate being trained while one is, beside its Job", () => {
+    const objects = render(VALID_TRAINING, FLUX);
+    assert.equal(jobs(objects).length, 1);
+    assert.deepEqual((anchor(objects)[0] as unknown as { data: unknown }).data, { candidateVersion: "v2", outputUri: URI_V2 });
+  });
+
+  it("renders no anchor for Argo CD or direct delivery, whose Jobs live with the models", () => {
+    assert.deepEqual(anchor(render(VALID_TRAINING, { ...CTX, delivery: "argocd" })), []);
+    assert.deepEqual(anchor(render(VALID_TRAINING)), []);
+  });
+});
