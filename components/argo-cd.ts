@@ -18,7 +18,7 @@ import {
   type GroupKind,
   type SyncRetry,
 } from "../lib/render/argocd";
-import { pinnedRelease } from "./pinned-release";
+import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
 
 export interface GitOpsRepoArgs {
   /** HTTPS URL of the GitOps repository, e.g. `https://github.com/acme/gitops.git`. */
@@ -121,10 +121,7 @@ export function argoCdArgsProblems(args: ArgoCdArgs): Problem[] {
   if (retry.maxBackoffSeconds < retry.backoffDurationSeconds) {
     problems.push({ path: "syncRetry.maxBackoffSeconds", value: retry.maxBackoffSeconds, message: "is shorter than backoffDurationSeconds", fix: "Make the cap at least the first wait." });
   }
-  const helmTimeout = args.helmTimeoutMinutes ?? ARGO_CD_DEFAULTS.helmTimeoutMinutes;
-  if (!Number.isInteger(helmTimeout) || helmTimeout < 1) {
-    problems.push({ path: "helmTimeoutMinutes", value: helmTimeout, message: "must be a whole number of minutes, at least 1", fix: "Omit it for the default 10." });
-  }
+  problems.push(...helmTimeoutProblems(args.helmTimeoutMinutes ?? ARGO_CD_DEFAULTS.helmTimeoutMinutes, ARGO_CD_DEFAULTS.helmTimeoutMinutes));
   return problems;
 }
 

@@ -14,7 +14,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { CHARTS, ROLLOUTS_PLUGINS } from "../lib/versions";
 import { Problems, type Problem } from "../lib/errors";
 import { ARGO_ROLLOUTS_SERVICE_ACCOUNT, argoRolloutsValues, gatewayApiPluginRules } from "../lib/render/kserve-platform";
-import { pinnedRelease } from "./pinned-release";
+import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
 
 export interface ArgoRolloutsArgs {
   /**
@@ -83,10 +83,7 @@ export function argoRolloutsArgsProblems(args: ArgoRolloutsArgs): Problem[] {
   if (args.serviceMonitor === true && args.metrics === false) {
     problems.push({ path: "serviceMonitor", value: true, message: "needs metrics", fix: "Leave metrics on (the default) or turn serviceMonitor off." });
   }
-  const timeout = args.helmTimeoutMinutes ?? ARGO_ROLLOUTS_DEFAULTS.helmTimeoutMinutes;
-  if (!Number.isInteger(timeout) || timeout < 1) {
-    problems.push({ path: "helmTimeoutMinutes", value: timeout, message: "must be a whole number of minutes, at least 1", fix: "Omit it for the default 10." });
-  }
+  problems.push(...helmTimeoutProblems(args.helmTimeoutMinutes ?? ARGO_ROLLOUTS_DEFAULTS.helmTimeoutMinutes, ARGO_ROLLOUTS_DEFAULTS.helmTimeoutMinutes));
   return problems;
 }
 

@@ -40,7 +40,7 @@ import { LOCAL_MODEL_JOB_NAMESPACE, LOCAL_MODEL_JOB_SERVICE_ACCOUNT } from "../l
 
 /** The Secret holding the Hugging Face token (key HF_TOKEN) in the models and jobs namespaces. */
 export const HF_TOKEN_SECRET = "hf-token";
-import { pinnedRelease } from "./pinned-release";
+import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
 
 /** Acknowledges what Knative mode needs and this component does not install. */
 export interface KnativeArgs {
@@ -175,10 +175,7 @@ export function kserveArgsProblems(args: KServeArgs): Problem[] {
     problems.push({ path: "storage.roleArn", value: args.storage.roleArn, message: "is not an IAM role ARN", fix: "Pass the model-reader role's arn, e.g. arn:aws:iam::123456789012:role/model-reader." });
   }
   problems.push(...localModelNodeGroupProblems(args.localModelNodeGroups ?? [], "localModelNodeGroups"));
-  const timeout = args.helmTimeoutMinutes ?? KSERVE_DEFAULTS.helmTimeoutMinutes;
-  if (!Number.isInteger(timeout) || timeout < 1) {
-    problems.push({ path: "helmTimeoutMinutes", value: timeout, message: "must be a whole number of minutes, at least 1", fix: "Omit it for the default 10." });
-  }
+  problems.push(...helmTimeoutProblems(args.helmTimeoutMinutes ?? KSERVE_DEFAULTS.helmTimeoutMinutes, KSERVE_DEFAULTS.helmTimeoutMinutes));
   return problems;
 }
 

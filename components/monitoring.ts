@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { Problems } from "../lib/errors";
 import { INSTALLED_PROMETHEUS_URL, kubePrometheusStackValues, MONITORING_NAMESPACE, MONITORING_RELEASE } from "../lib/render/monitoring-stack";
 import { CHARTS } from "../lib/versions";
-import { pinnedRelease } from "./pinned-release";
+import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
 
 export interface MonitoringArgs {
   /** How long Prometheus keeps samples, as Prometheus writes durations. @default "15d" */
@@ -36,9 +36,7 @@ export class Monitoring extends pulumi.ComponentResource {
       problems.add({ path: "retention", value: retention, message: "is not a Prometheus retention duration", fix: "Use hours, days, weeks or years, e.g. 15d." });
     }
     const timeoutMinutes = args.helmTimeoutMinutes ?? MONITORING_DEFAULTS.helmTimeoutMinutes;
-    if (!Number.isInteger(timeoutMinutes) || timeoutMinutes < 1) {
-      problems.add({ path: "helmTimeoutMinutes", value: timeoutMinutes, message: "must be a whole number of minutes, at least 1", fix: "Omit it for the default 15." });
-    }
+    problems.addAll(helmTimeoutProblems(timeoutMinutes, MONITORING_DEFAULTS.helmTimeoutMinutes));
     problems.throwIfAny(`Monitoring ${name}`);
 
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: MONITORING_NAMESPACE } }, { parent: this });

@@ -6,7 +6,14 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { Problem } from "../lib/errors";
 import { chartRef, type ChartPin } from "../lib/versions";
+
+/** The one rule for every add-on's `helmTimeoutMinutes`: a whole number of minutes, at least 1. */
+export function helmTimeoutProblems(minutes: number, defaultMinutes: number): Problem[] {
+  if (Number.isInteger(minutes) && minutes >= 1) return [];
+  return [{ path: "helmTimeoutMinutes", value: minutes, message: "must be a whole number of minutes, at least 1", fix: `Omit it for the default ${defaultMinutes}.` }];
+}
 
 export interface PinnedReleaseArgs {
   readonly pin: ChartPin;
