@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Document } from "yaml";
+import { PROMETHEUS_URL } from "../lib/analysis/prometheus";
 import { Problems, type Problem } from "../lib/errors";
 import type { ModelDeploymentDeclaration } from "../lib/deployments/schema";
 import { MODEL_DEPLOYMENT_TYPE, type LoadedDeployment } from "../lib/deployments/types";
@@ -84,7 +85,7 @@ export function modelDeploymentArgsProblems(args: ModelDeploymentArgs): Problem[
   if (args.render.storageServiceAccount.trim() === "") {
     problems.push({ path: "render.storageServiceAccount", value: args.render.storageServiceAccount, message: "is empty", fix: "Name the ServiceAccount that may read the model buckets, e.g. model-reader." });
   }
-  if (!/^https?:\/\/\S+$/.test(args.render.prometheusUrl)) {
+  if (!PROMETHEUS_URL.test(args.render.prometheusUrl)) {
     problems.push({ path: "render.prometheusUrl", value: args.render.prometheusUrl, message: "is not an http(s) URL", fix: "Give the Prometheus the analyses query, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090." });
   }
   if (args.delivery.mode === "gitops" && args.delivery.outputDir !== undefined) {

@@ -10,7 +10,7 @@
  */
 import type { Command } from "commander";
 import { evidenceTrailers, runGate, type GateResult } from "../../lib/analysis/gate";
-import { PrometheusError } from "../../lib/analysis/prometheus";
+import { PROMETHEUS_URL, PrometheusError } from "../../lib/analysis/prometheus";
 import { ValidationError } from "../../lib/errors";
 import { reportFailure } from "../../lib/promotion/outcome";
 import { stepLabel } from "../../lib/promotion/steps";
@@ -29,7 +29,7 @@ function collect(value: string, previous: string[]): string[] {
 function prometheusUrls(flags: readonly string[]): string[] {
   const fromEnv = (process.env[PROMETHEUS_ENV] ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
   const urls = flags.length > 0 ? [...flags] : fromEnv;
-  const bad = urls.filter((u) => !/^https?:\/\/\S+$/.test(u));
+  const bad = urls.filter((u) => !PROMETHEUS_URL.test(u));
   if (bad.length > 0) {
     throw new ValidationError("advance", bad.map((value) => ({ path: "--prometheus", value, message: "is not an http(s) URL", fix: "Give the Prometheus API base URL, e.g. http://127.0.0.1:9090." })));
   }

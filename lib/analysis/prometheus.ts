@@ -7,6 +7,9 @@
  * exit 2 (never a pass, never a refusal that looks like a failed canary).
  */
 
+/** What every Prometheus address must look like: config, component args and `--prometheus` alike. */
+export const PROMETHEUS_URL = /^https?:\/\/\S+$/;
+
 export class PrometheusError extends Error {
   constructor(message: string) {
     super(message);

@@ -5,6 +5,7 @@
  * key, `gpuPools`, is declared here and documented in Pulumi.yaml's comments.
  */
 import { z } from "zod";
+import { PROMETHEUS_URL } from "../analysis/prometheus";
 import { GPU_AMI_TYPES } from "../gpu/catalogue";
 import { KUBERNETES_VERSION } from "../versions";
 
@@ -247,7 +248,7 @@ export const CONFIG_KEYS = {
   prometheusUrl: {
     type: "string",
     description: "monitoring external: the Prometheus canary analyses query, reachable from the Argo Rollouts controller; it must select PodMonitors labelled ml-gitops.dev/monitor=models.",
-    schema: z.string().regex(/^https?:\/\/\S+$/, { message: "must be an http(s) URL" }).optional(),
+    schema: z.string().regex(PROMETHEUS_URL, { message: "must be an http(s) URL" }).optional(),
   },
   requireSignedCommits: {
     type: "boolean",
