@@ -81,6 +81,25 @@ describe("helm-release-pinned", () => {
       assert.deepEqual(messages("helm-release-pinned", [release(range)]), [`version of chart "kserve" is "${range}", a range rather than one version; set an exact version such as "1.2.3"`]);
     }
   });
+  const manifest = (file: string) => res("kubernetes:yaml/v2:ConfigFile", "flux-install", { file });
+  it("accepts remote manifests of one tagged release, and files in the tree", () => {
+    for (const file of [
+      "https://github.com/fluxcd/flux2/releases/download/v2.9.4/install.yaml",
+      "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml",
+      "https://github.com/argoproj/argo-helm/releases/download/argo-cd-10.4.0/argo-cd-10.4.0.tgz",
+      "manifests/flux.yaml",
+    ]) {
+      assert.deepEqual(messages("helm-release-pinned", [manifest(file)]), [], file);
+    }
+  });
+  it("refuses a remote manifest that follows the newest release or names no version", () => {
+    assert.deepEqual(messages("helm-release-pinned", [manifest("https://github.com/fluxcd/flux2/releases/latest/download/install.yaml")]), [
+      'file "https://github.com/fluxcd/flux2/releases/latest/download/install.yaml" follows the newest release; point it at one tagged release, e.g. .../releases/download/v1.2.3/install.yaml',
+    ]);
+    assert.deepEqual(messages("helm-release-pinned", [manifest("https://raw.githubusercontent.com/fluxcd/flux2/main/install.yaml")]), [
+      'file "https://raw.githubusercontent.com/fluxcd/flux2/main/install.yaml" names no exact version, so what it installs can change under the same URL; use the release asset of one tag, e.g. .../releases/download/v1.2.3/install.yaml',
+    ]);
+  });
 });
 
 describe("argocd-app-sync-safe", () => {
