@@ -1,24 +1,26 @@
 /**
- * Flux, syncing the cluster's GPU infrastructure from the GitOps repository.
+ * Flux, syncing the cluster's GPU infrastructure and models from the GitOps repository.
  *
- * Why the fluxcd-community `flux2` chart and not the Flux Operator + `FluxInstance`: the operator
- * is the newer upstream path, but its `FluxInstance` (fluxcd.controlplane.io/v1) is one more CR we
- * would render without an upstream CRD to check it against (../shared/crds/flux has only the
- * source, kustomize and helm controller CRDs), and the operator reconciles the controllers
- * itself, so the versions Pulumi pins would be a semver range inside a CR instead of one chart
- * version in lib/versions.ts. The flux2 chart installs exactly the pinned controllers and CRDs,
- * and every CR this component renders (GitRepository, Kustomization) validates strictly against
- * ../shared/crds. Revisit when the operator's CRD is vendored there.
+ * Flux is installed from its own release manifest (lib/versions.ts FLUX: the flux-system
+ * Namespace, controllers, CRDs, RBAC and network policies of one tagged release), the way
+ * `flux install` and upstream's docs install it. Not the fluxcd-community `flux2` chart: the
+ * newest release of it to be found ships kustomize-controller v1.8, whose CRD lacks the
+ * `spec.ignore` this component relies on. Not the Flux Operator: its `FluxInstance` would be one
+ * more CR without an upstream CRD here to check it against, and it pins Flux by a field the
+ * operator resolves, not by one artifact in lib/versions.ts. Every CR this component renders
+ * (GitRepository, Kustomization) validates strictly against ../shared/crds. The image
+ * automation controllers and source-watcher run idle: model promotion is a commit by the
+ * ml-gitops CLI, not a registry watcher.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { SigningKey } from "../lib/config/stack-config";
-import { CHARTS } from "../lib/versions";
+import { FLUX } from "../lib/versions";
 import { Problems, type Problem } from "../lib/errors";
 import {
+  buildFluxPodMonitor,
   buildGitRepository,
   buildKustomization,
-  flux2Values,
   signingKeysSecretData,
   FLUX_NAMESPACE,
   MIN_KUSTOMIZATION_TIMEOUT_MINUTES,
@@ -26,7 +28,6 @@ import {
   type IgnoreRule,
 } from "../lib/render/flux";
 import { MODEL_HEALTH_CHECK_EXPRS } from "../lib/render/health";
-import { pinnedRelease } from "./pinned-release";
 
 export interface FluxRepoArgs {
   /** HTTPS URL of the GitOps repository, e.g. `https://github.com/acme/gitops.git`. */
@@ -96,28 +97,20 @@ export interface FluxArgs {
   readonly gpuInfrastructure?: GpuInfrastructureArgs;
   /** Sync the rendered model manifests, after the GPU infrastructure when that is synced. @default not synced */
   readonly models?: FluxModelsArgs;
-  /** @default "flux-system" */
-  readonly namespace?: string;
   /** PodMonitor for the controllers; needs the Prometheus Operator CRDs. @default false */
   readonly podMonitor?: boolean;
-  /** Helm wait for the Flux release. @default 10 min */
-  readonly helmTimeoutMinutes?: number;
   /** Trusted keys: the GitRepository then verifies the signature of every commit it syncs. @default no verification */
   readonly signingKeys?: readonly SigningKey[];
 }
 
 export const FLUX_DEFAULTS = {
-  namespace: FLUX_NAMESPACE,
   username: "git",
   branch: "main",
   timeoutMinutes: 45,
   intervalMinutes: 10,
   retryIntervalMinutes: 2,
   podMonitor: false,
-  helmTimeoutMinutes: 10,
 } as const;
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function wholeMinutes(path: string, value: number, min: number, fix: string): Problem | undefined {
   return Number.isInteger(value) && value >= min ? undefined : { path, value, message: `must be a whole number of minutes, at least ${min}`, fix };
@@ -126,10 +119,6 @@ function wholeMinutes(path: string, value: number, min: number, fix: string): Pr
 /** Every problem with the args, each with its path; the token is never echoed. */
 export function fluxArgsProblems(args: FluxArgs): Problem[] {
   const problems: (Problem | undefined)[] = [];
-  const namespace = args.namespace ?? FLUX_DEFAULTS.namespace;
-  if (!DNS_LABEL.test(namespace)) {
-    problems.push({ path: "namespace", value: namespace, message: "is not a valid namespace name", fix: "Use lower-case letters, digits and '-', at most 63 characters." });
-  }
   if (!/^https:\/\/[^/\s]+\/\S+$/.test(args.repo.url)) {
     problems.push({ path: "repo.url", value: args.repo.url, message: "is not an HTTPS repository URL", fix: "Token authentication needs an HTTPS URL, e.g. https://github.com/acme/gitops.git." });
   }
@@ -158,7 +147,6 @@ export function fluxArgsProblems(args: FluxArgs): Problem[] {
   problems.push(
     wholeMinutes("gpuInfrastructure.intervalMinutes", args.gpuInfrastructure?.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes, 1, "Omit it for the default 10."),
     wholeMinutes("gpuInfrastructure.retryIntervalMinutes", args.gpuInfrastructure?.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes, 1, "Omit it for the default 2."),
-    wholeMinutes("helmTimeoutMinutes", args.helmTimeoutMinutes ?? FLUX_DEFAULTS.helmTimeoutMinutes, 1, "Omit it for the default 10."),
   );
   (args.gpuInfrastructure?.healthChecks ?? []).forEach((check, i) => {
     for (const key of ["apiVersion", "kind", "name", "namespace"] as const) {
@@ -174,8 +162,8 @@ export class Flux extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   readonly gitRepositoryName: pulumi.Output<string>;
   readonly kustomizationName: pulumi.Output<string>;
-  /** The Helm release; depend on it for anything that needs Flux's CRDs. */
-  readonly release: k8s.helm.v3.Release;
+  /** Flux's release manifest; depend on it for anything that needs Flux's CRDs. */
+  readonly install: k8s.yaml.v2.ConfigFile;
 
   constructor(name: string, args: FluxArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:gitops:Flux", name, args, opts);
@@ -183,35 +171,27 @@ export class Flux extends pulumi.ComponentResource {
     problems.addAll(fluxArgsProblems(args));
     problems.throwIfAny(`Flux ${name}`);
 
-    const namespaceName = args.namespace ?? FLUX_DEFAULTS.namespace;
-    const helmTimeout = args.helmTimeoutMinutes ?? FLUX_DEFAULTS.helmTimeoutMinutes;
+    const namespaceName = FLUX_NAMESPACE;
     const infra = args.gpuInfrastructure;
-    const pin = CHARTS.flux2;
 
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: namespaceName } }, { parent: this });
-
-    // Controllers without CRDs (or the reverse) would leave every CR below stuck: pinnedRelease is atomic.
-    this.release = pinnedRelease(
-      `${name}-release`,
-      {
-        pin,
-        releaseName: "flux2",
-        namespace: namespace.metadata.name,
-        timeoutMinutes: helmTimeout,
-        values: flux2Values({ podMonitor: args.podMonitor ?? FLUX_DEFAULTS.podMonitor }),
-      },
-      { parent: this },
-    );
+    // One tagged release manifest: the namespace, every controller and its CRDs together, so no
+    // CR below is created before its kind exists. Provider-side under `pulumi up` (the engine
+    // registers each object of the file as a child of this resource).
+    this.install = new k8s.yaml.v2.ConfigFile(`${name}-install`, { file: FLUX.installUrl }, { parent: this });
+    if (args.podMonitor ?? FLUX_DEFAULTS.podMonitor) {
+      new k8s.apiextensions.CustomResource(`${name}-podmonitor`, buildFluxPodMonitor(namespaceName), { parent: this, dependsOn: [this.install] });
+    }
 
     // HTTPS basic auth: source-controller reads `username` and `password` (see GitRepository secretRef).
     const secret = new k8s.core.v1.Secret(
       `${name}-git-auth`,
       {
-        metadata: { name: "gitops-auth", namespace: namespace.metadata.name },
+        metadata: { name: "gitops-auth", namespace: namespaceName },
         type: "Opaque",
         stringData: { username: args.repo.username ?? FLUX_DEFAULTS.username, password: pulumi.secret(args.repo.token) },
       },
-      { parent: this },
+      // The namespace comes with the release manifest.
+      { parent: this, dependsOn: [this.install] },
     );
 
     // Public keys only, but in a Secret: that is where source-controller reads them from.
@@ -219,8 +199,8 @@ export class Flux extends pulumi.ComponentResource {
       args.signingKeys !== undefined && args.signingKeys.length > 0
         ? new k8s.core.v1.Secret(
             `${name}-signing-keys`,
-            { metadata: { name: "gitops-signing-keys", namespace: namespace.metadata.name }, type: "Opaque", stringData: signingKeysSecretData(args.signingKeys) },
-            { parent: this },
+            { metadata: { name: "gitops-signing-keys", namespace: namespaceName }, type: "Opaque", stringData: signingKeysSecretData(args.signingKeys) },
+            { parent: this, dependsOn: [this.install] },
           )
         : undefined;
     const gitRepositoryObject = buildGitRepository({
@@ -233,7 +213,7 @@ export class Flux extends pulumi.ComponentResource {
     });
     const gitRepository = new k8s.apiextensions.CustomResource(`${name}-source`, gitRepositoryObject, {
       parent: this,
-      dependsOn: [this.release, secret, ...(signingKeys ? [signingKeys] : [])],
+      dependsOn: [this.install, secret, ...(signingKeys ? [signingKeys] : [])],
     });
 
     const intervalMinutes = infra?.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes;
@@ -254,7 +234,7 @@ export class Flux extends pulumi.ComponentResource {
       infraName = kustomizationObject.metadata.name;
       kustomization = new k8s.apiextensions.CustomResource(`${name}-gpu-infrastructure`, kustomizationObject, {
         parent: this,
-        dependsOn: [this.release, gitRepository],
+        dependsOn: [this.install, gitRepository],
       });
     }
 
@@ -277,7 +257,7 @@ export class Flux extends pulumi.ComponentResource {
         ...(infraName !== undefined && { dependsOn: [infraName] }),
       });
       trainingName = trainingObject.metadata.name;
-      const training = new k8s.apiextensions.CustomResource(`${name}-models-training`, trainingObject, { parent: this, dependsOn: [this.release, gitRepository] });
+      const training = new k8s.apiextensions.CustomResource(`${name}-models-training`, trainingObject, { parent: this, dependsOn: [this.install, gitRepository] });
       kustomization ??= training;
     }
 
@@ -299,11 +279,11 @@ export class Flux extends pulumi.ComponentResource {
         healthCheckExprs: MODEL_HEALTH_CHECK_EXPRS,
         ignore: args.models.ignore,
       });
-      const models = new k8s.apiextensions.CustomResource(`${name}-models`, modelsObject, { parent: this, dependsOn: [this.release, gitRepository] });
+      const models = new k8s.apiextensions.CustomResource(`${name}-models`, modelsObject, { parent: this, dependsOn: [this.install, gitRepository] });
       kustomization ??= models;
     }
 
-    this.namespace = namespace.metadata.name;
+    this.namespace = pulumi.output(namespaceName);
     this.gitRepositoryName = gitRepository.metadata.name;
     // The first Kustomization: the GPU infrastructure's when synced, else the models'.
     this.kustomizationName = kustomization!.metadata.name;
@@ -311,7 +291,7 @@ export class Flux extends pulumi.ComponentResource {
       namespace: this.namespace,
       gitRepositoryName: this.gitRepositoryName,
       kustomizationName: this.kustomizationName,
-      release: this.release,
+      install: this.install,
     });
   }
 }

@@ -17,11 +17,14 @@ export interface ChartPin {
 
 export const CHARTS = {
   /**
-   * NOT confirmed. Argo CD v3.5.1 itself is a tag of argoproj/argo-cd (the CRDs in ../shared and
-   * every rule cited in lib/argocd/ are read there), but the argo-helm snapshot here ends at
-   * argo-cd-10.1.1 (appVersion v3.4.4, 2 July 2026), before v3.5.1 was released (12 August 2026).
-   * The values keys set (lib/render/argocd.ts argoCdValues) are confirmed at argo-cd-10.1.1.
-   * Before `pulumi up`, check the argo-helm index for the chart whose appVersion is v3.5.1.
+   * Confirmed outside the snapshot. The argo-helm snapshot here ends at argo-cd-10.1.1
+   * (appVersion v3.4.4, 2 July 2026), but the upstream release page
+   * github.com/argoproj/argo-helm/releases/tag/argo-cd-10.4.1 (28 Aug 2026) records that 10.4.1
+   * only moved the chart from Argo CD v3.5.1 to v3.5.2, and independent installs record
+   * `helm.sh/chart: argo-cd-10.4.0` with `app.kubernetes.io/version: v3.5.1` (found with the
+   * code search here). Argo CD v3.5.1 itself is a tag of argoproj/argo-cd: the CRDs in ../shared
+   * and every rule cited in lib/argocd/ are read there. The values keys set
+   * (lib/render/argocd.ts argoCdValues) are read at argo-cd-10.1.1, the same 10.x major.
    */
   argoCd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.4.0", appVersion: "v3.5.1" },
   /**
@@ -33,15 +36,6 @@ export const CHARTS = {
    * empty), so the chart's CRDs are the right ones.
    */
   argoRollouts: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-rollouts", version: "2.41.0", appVersion: "v1.9.1" },
-  /**
-   * NOT confirmed: the fluxcd-community/helm-charts snapshot ends at flux2-2.18.3 (April 2026),
-   * which ships kustomize-controller v1.8.3. That one would not do: `spec.ignore` (the Rollouts
-   * plugin's weights, lib/render/flux.ts) arrived in kustomize-controller api/v1.9.0, and its CRDs
-   * would prune the field silently. The controllers this platform relies on are v1.9.x
-   * (kustomize-controller v1.9.4 is a tag of fluxcd/kustomize-controller; its CRD is the one in
-   * ../shared/crds/flux).
-   */
-  flux2: { repo: "https://fluxcd-community.github.io/helm-charts", chart: "flux2", version: "2.19.0", appVersion: "2.9.1" },
   /**
    * Confirmed: tag v1.21.1 of cert-manager/cert-manager (newest v1.21 there; v1.21.2, pinned
    * before, is not a tag). Values `crds.enabled`, `crds.keep`: deploy/charts/cert-manager/values.yaml:106-116.
@@ -170,4 +164,24 @@ export const GATEWAY_API = {
   version: "v1.5.1",
   channel: "standard",
   crdsUrl: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml",
+} as const;
+
+/**
+ * Flux, installed from its own release manifest rather than a Helm chart. Confirmed: v2.9.4 is a
+ * tag of fluxcd/flux2, and its release workflow publishes exactly this asset
+ * (fluxcd/flux2@v2.9.4:.github/workflows/release.yaml "kustomize build ./manifests/install >
+ * ./output/install.yaml", .goreleaser.yml release extra_files output/install.yaml): the flux-system
+ * Namespace, the controllers with their CRDs, RBAC and network policies. It runs
+ * kustomize-controller v1.9.4 (manifests/bases/kustomize-controller/kustomization.yaml), whose
+ * Kustomization CRD is the one in ../shared/crds/flux, with `spec.ignore` (the Rollouts plugin's
+ * weights, lib/render/flux.ts) and `spec.healthCheckExprs`.
+ *
+ * Why not the fluxcd-community `flux2` chart: its newest release to be found is flux2-2.18.3
+ * (kustomize-controller v1.8.3, without `spec.ignore`, so the API server would prune the field);
+ * the 2.19.0 pinned before could not be found anywhere.
+ */
+export const FLUX = {
+  version: "v2.9.4",
+  kustomizeController: "v1.9.4",
+  installUrl: "https://github.com/fluxcd/flux2/releases/download/v2.9.4/install.yaml",
 } as const;

@@ -6,6 +6,7 @@
 
 import type { CustomHealthCheck } from "./health";
 
+/** Fixed by Flux's release manifest (fluxcd/flux2@v2.9.4:manifests/install/kustomization.yaml `namespace: flux-system`). */
 export const FLUX_NAMESPACE = "flux-system";
 
 /** One object whose health gates the Kustomization (Flux `NamespacedObjectKindReference`). */
@@ -49,8 +50,8 @@ export interface GitRepositoryInput {
 /**
  * Data of the trusted-keys Secret: source-controller reads PGP keys from `*.asc` and SSH keys from
  * `*.sshpub` (fluxcd/source-controller@v1.9.1 internal/controller/gitrepository_controller.go,
- * publicKeyPGPSuffix / publicKeySSHSuffix and verifyGitObject). Flux v2.9.1 bundles
- * source-controller v1.9.2 (fluxcd/flux2@v2.9.1 manifests/bases/source-controller/kustomization.yaml);
+ * publicKeyPGPSuffix / publicKeySSHSuffix and verifyGitObject). Flux v2.9.4 bundles
+ * source-controller v1.9.4 (fluxcd/flux2@v2.9.4 manifests/bases/source-controller/kustomization.yaml);
  * v1.9.1, the CRDs in ../shared, is the newest tag whose source could be read here.
  */
 export function signingKeysSecretData(keys: readonly { id: string; kind: "ssh" | "pgp"; publicKey: string }[]): Record<string, string> {
@@ -149,33 +150,33 @@ export function buildKustomization(input: KustomizationInput): Kustomization {
   };
 }
 
-export interface Flux2ValuesInput {
-  /** PodMonitor for the controllers (needs the Prometheus Operator CRDs). */
-  readonly podMonitor: boolean;
-}
+/** The controllers Flux's release manifest runs (fluxcd/flux2@v2.9.4:manifests/install/kustomization.yaml). */
+export const FLUX_CONTROLLERS = [
+  "source-controller",
+  "kustomize-controller",
+  "helm-controller",
+  "notification-controller",
+  "image-reflector-controller",
+  "image-automation-controller",
+  "source-watcher",
+] as const;
 
 /**
- * Values for the fluxcd-community flux2 chart pinned in lib/versions.ts (Flux v2.9.1). Source, kustomize, helm and
- * notification controllers: the CRDs we validate against. Image automation is off: model
- * promotion is a commit by the ml-gitops CLI, not a registry watcher.
+ * A PodMonitor for Flux's controllers (needs the Prometheus Operator CRDs). Every controller pod
+ * carries `app: <controller>` and serves metrics on the container port named `http-prom`
+ * (fluxcd/kustomize-controller@v1.9.4:config/manager/deployment.yaml; the other controllers
+ * follow the same layout), which is what the fluxcd-community chart's PodMonitor selected too.
  */
-export function flux2Values(input: Flux2ValuesInput) {
-  // Keys confirmed at fluxcd-community/helm-charts@flux2-2.18.3 (the newest flux2 chart in the
-  // snapshot; the pinned 2.19.0 is not there, lib/versions.ts): charts/flux2/values.yaml:3
-  // installCRDs, :332 watchAllNamespaces, :256-257 sourceController.create, :155-156
-  // kustomizeController.create, :51-52 helmController.create, :203-204
-  // notificationController.create, :99-100 imageAutomationController.create, :127-128
-  // imageReflectionController.create, :364-367 prometheus.podMonitor.create.
+export function buildFluxPodMonitor(namespace: string): { apiVersion: string; kind: string; metadata: { name: string; namespace: string; labels: Record<string, string> }; spec: Record<string, unknown> } {
   return {
-    installCRDs: true,
-    watchAllNamespaces: true,
-    sourceController: { create: true },
-    kustomizeController: { create: true },
-    helmController: { create: true },
-    notificationController: { create: true },
-    imageAutomationController: { create: false },
-    imageReflectionController: { create: false },
-    prometheus: { podMonitor: { create: input.podMonitor } },
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PodMonitor",
+    metadata: { name: "flux-system", namespace, labels: { ...managedLabels(), "app.kubernetes.io/part-of": "flux" } },
+    spec: {
+      namespaceSelector: { matchNames: [namespace] },
+      selector: { matchExpressions: [{ key: "app", operator: "In", values: [...FLUX_CONTROLLERS] }] },
+      podMetricsEndpoints: [{ port: "http-prom" }],
+    },
   };
 }
 

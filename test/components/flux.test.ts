@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { mockRuntime } from "../support/harness";
-import { CHARTS } from "../../lib/versions";
+import { FLUX } from "../../lib/versions";
 
 describe("Flux component", async () => {
   const h = await mockRuntime();
@@ -20,19 +20,34 @@ describe("Flux component", async () => {
   new Flux("flux", validArgs());
   await h.settle();
 
-  it("installs the pinned flux2 chart into flux-system, atomically", () => {
-    const release = h.named("kubernetes:helm.sh/v3:Release", "flux-release");
-    assert.equal(release.props.chart, "flux2");
-    assert.equal(release.props.version, CHARTS.flux2.version);
-    assert.deepEqual(release.props.repositoryOpts, { repo: "https://fluxcd-community.github.io/helm-charts" });
-    assert.equal(release.props.namespace, "flux-system");
-    assert.equal(release.props.atomic, true);
-    assert.equal(release.props.timeout, 600);
-    assert.deepEqual(release.options.customTimeouts, { create: "15m", update: "15m" });
-    const values = release.props.values as { installCRDs: boolean; imageAutomationController: { create: boolean } };
-    assert.equal(values.installCRDs, true);
-    assert.equal(values.imageAutomationController.create, false);
-    assert.deepEqual(h.named("kubernetes:core/v1:Namespace", "flux-namespace").props.metadata, { name: "flux-system" });
+  it("installs Flux from the release manifest of one tagged Flux release, which brings its own namespace", () => {
+    const install = h.named("kubernetes:yaml/v2:ConfigFile", "flux-install");
+    assert.equal(install.props.file, "https://github.com/fluxcd/flux2/releases/download/v2.9.4/install.yaml");
+    assert.equal(install.props.file, FLUX.installUrl);
+    // The manifest creates flux-system; a second Namespace resource would fail `pulumi up` (exists).
+    assert.equal(h.resources.some((r) => r.type === "kubernetes:core/v1:Namespace" && r.name.startsWith("flux")), false);
+    assert.deepEqual(h.named("kubernetes:core/v1:Secret", "flux-git-auth").options.dependsOn, [install.urn]);
+  });
+
+  it("scrapes the controllers with a PodMonitor only when asked", async () => {
+    assert.equal(h.resources.some((r) => r.name === "flux-podmonitor"), false);
+    new Flux("scraped", { ...validArgs(), podMonitor: true });
+    await h.settle();
+    const monitor = h.named("kubernetes:monitoring.coreos.com/v1:PodMonitor", "scraped-podmonitor");
+    assert.deepEqual(monitor.props.spec, {
+      namespaceSelector: { matchNames: ["flux-system"] },
+      selector: {
+        matchExpressions: [
+          {
+            key: "app",
+            operator: "In",
+            values: ["source-controller", "kustomize-controller", "helm-controller", "notification-controller", "image-reflector-controller", "image-automation-controller", "source-watcher"],
+          },
+        ],
+      },
+      podMetricsEndpoints: [{ port: "http-prom" }],
+    });
+    assert.deepEqual(monitor.options.dependsOn, [h.named("kubernetes:yaml/v2:ConfigFile", "scraped-install").urn]);
   });
 
   it("keeps the git token in a Secret as a Pulumi secret", () => {
@@ -41,7 +56,7 @@ describe("Flux component", async () => {
     assert.ok(secret.secretPaths.some((p) => p === "stringData" || p === "stringData.password"), `secret paths: ${secret.secretPaths.join(", ")}`);
   });
 
-  it("points the GitRepository at the repo with the auth Secret, after the chart and the Secret", () => {
+  it("points the GitRepository at the repo with the auth Secret, after Flux's CRDs and the Secret", () => {
     const source = h.named("kubernetes:source.toolkit.fluxcd.io/v1:GitRepository", "flux-source");
     assert.deepEqual(source.props.spec, {
       url: "https://github.com/acme/gitops.git",
@@ -52,7 +67,7 @@ describe("Flux component", async () => {
     });
     assert.deepEqual([...(source.options.dependsOn ?? [])].sort(), [
       h.named("kubernetes:core/v1:Secret", "flux-git-auth").urn,
-      h.named("kubernetes:helm.sh/v3:Release", "flux-release").urn,
+      h.named("kubernetes:yaml/v2:ConfigFile", "flux-install").urn,
     ]);
   });
 
@@ -69,7 +84,7 @@ describe("Flux component", async () => {
       healthChecks: [{ apiVersion: "apps/v1", kind: "DaemonSet", name: "nvidia-device-plugin", namespace: "kube-system" }],
     });
     assert.deepEqual([...(ks.options.dependsOn ?? [])].sort(), [
-      h.named("kubernetes:helm.sh/v3:Release", "flux-release").urn,
+      h.named("kubernetes:yaml/v2:ConfigFile", "flux-install").urn,
       h.named("kubernetes:source.toolkit.fluxcd.io/v1:GitRepository", "flux-source").urn,
     ].sort());
   });
@@ -77,7 +92,7 @@ describe("Flux component", async () => {
   it("parents every child to the component and registers its outputs", () => {
     const component = h.named("ml-gitops:gitops:Flux", "flux");
     for (const child of h.resources.filter((r) => r.name.startsWith("flux-"))) assert.equal(child.parent, component.urn, child.name);
-    assert.deepEqual(Object.keys(component.outputs ?? {}).sort(), ["gitRepositoryName", "kustomizationName", "namespace", "release"]);
+    assert.deepEqual(Object.keys(component.outputs ?? {}).sort(), ["gitRepositoryName", "install", "kustomizationName", "namespace"]);
   });
 
   it("refuses a Kustomization timeout under 30 minutes", () => {
