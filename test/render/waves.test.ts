@@ -67,8 +67,9 @@ describe("rendering a canary in region waves", () => {
         const step = d.declaration.spec.candidate!.step;
         assert.equal(modelView(d, at(US)).candidate?.step, step);
         assert.notEqual(bytes(d, at(US)), bytes(minusCandidate(d), at(US)));
-        // The objects say nothing of waves: the same as the same canary declared without them.
-        assert.equal(bytes(d, at(US)), bytes(plain, CTX));
+        // The objects are those of the same canary declared without waves (but for the Rollout's
+        // rollback window, below).
+        assert.equal(bytes(d, at(US)), bytes(plain, CTX).replace('"revisionHistoryLimit":3,', '"revisionHistoryLimit":3,"rollbackWindow":{"revisions":1},'));
       });
 
       it("keeps a completed wave's clusters on the candidate at its last step, the stable still beside it", () => {
@@ -78,12 +79,19 @@ describe("rendering a canary in region waves", () => {
         assert.equal(view.candidate?.step, last);
         assert.equal(view.canaryWeight, 100);
         assert.equal(view.stable.version, d.declaration.spec.stable.version);
-        assert.equal(bytes(d, at(US)), bytes(withStep(load(file, text), last), CTX));
+        assert.equal(bytes(d, at(US)), bytes(withStep(load(file, text), last), CTX).replace('"revisionHistoryLimit":3,', '"revisionHistoryLimit":3,"rollbackWindow":{"revisions":1},'));
         // …while the wave in progress walks its own steps.
         assert.equal(modelView(d, at(EU)).candidate?.step, d.declaration.spec.candidate!.step);
       });
     });
   }
+
+  it("gives a Rollout with waves a one-revision rollback window, so an abort in a later wave returns a completed wave's clusters to stable without walking the steps again", () => {
+    const rolloutOf = (d: LoadedDeployment) => renderModel(d, at(US)).find((o) => o.kind === "Rollout")!.spec as Record<string, unknown>;
+    assert.deepEqual(rolloutOf(load(FILE, withWaves(VALID, 2))).rollbackWindow, { revisions: 1 });
+    assert.deepEqual(rolloutOf(minusCandidate(load(FILE, withWaves(VALID, 1)))).rollbackWindow, { revisions: 1 });
+    assert.equal(rolloutOf(load(FILE, VALID)).rollbackWindow, undefined);
+  });
 
   it("changes nothing for a declaration without waves, whatever cluster it is rendered for", () => {
     for (const [, file, text] of ENGINES) {
