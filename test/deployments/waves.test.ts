@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { clustersOf, environmentClusters, type EnvironmentCluster } from "../../lib/config/environment-clusters";
@@ -128,6 +129,18 @@ describe("region waves in a declaration", () => {
     assert.deepEqual(problems(VALID_WAVES, { ...CONTEXT, clusters: () => [] }), [
       `${F}:40:7: spec.rollout.waves: names clusters, but no stack in stacks/ serves environment production. Add the environment's cluster stacks (stacks/Pulumi.<stack>.yaml with ml-gitops:environment: production and aws:region), or remove spec.rollout.waves.`,
     ]);
+  });
+
+  it("accepts exactly the candidate waves 1..n for n waves (property)", () => {
+    const regions = ["r-1", "r-2", "r-3", "r-4", "r-5"];
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 5 }), fc.integer({ min: -2, max: 8 }), (n, wave) => {
+        const clusters = regions.slice(0, n).map((region, i) => ({ stack: `s-${i}`, region, file: `stacks/Pulumi.s-${i}.yaml` }));
+        const waves = clusters.map((c, i) => `      - clusters: [${c.region}]\n${i < n - 1 ? "        soak: 1h\n" : ""}`).join("");
+        const text = replaceLine(replaceLine(VALID, "    step: 2\n", `    step: 2\n    wave: ${wave}\n`), "  rollout:\n", `  rollout:\n    waves:\n${waves}`);
+        assert.equal(problems(text, { ...CONTEXT, clusters: () => clusters }).length === 0, wave >= 1 && wave <= n, `wave ${wave} of ${n}`);
+      }),
+    );
   });
 
   it("does not read the stacks for a declaration without waves", () => {
