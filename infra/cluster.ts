@@ -211,6 +211,9 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
             localModelNodeGroups: localModelNodeGroups.map((g) => g.name),
             gateway: config.gateway.ref,
             delivery: gitops.delivery === "argocd" ? "argocd" : gitops.delivery === "flux" ? "flux" : "direct",
+            // Only declarations with region waves render differently per cluster; the others'
+            // inputs stay as they were.
+            ...(d.declaration.spec.rollout.waves !== undefined && { cluster: { stack: config.stack, region: config.region } }),
           },
           delivery: gitops.delivery === "direct" ? { mode: "direct" } : { mode: "gitops", outputDir: gitops.modelsPath },
           dependsOn: [kserve, rollouts, gatewayApi, ...(monitoring ? [monitoring] : [])],

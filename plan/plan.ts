@@ -14,6 +14,7 @@ import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/d
 import { withTemplatesUnknown, type ManifestObject } from "../lib/manifests/read";
 import { manifestFile } from "../components/model-deployment";
 import type { KubeObject as RenderedObject } from "../lib/render/model-manifests";
+import type { ClusterRef } from "../lib/deployments/waves";
 import { toPolicyResource as manifestPolicyResource } from "../lib/manifests/resources";
 import type { RecordedResource } from "./capture";
 import { runProgram } from "./run-program";
@@ -32,6 +33,8 @@ export interface PlannedModel {
   readonly declaration: ModelDeploymentDeclaration;
   /** The cluster's KServe mode the model was rendered with. */
   readonly kserveMode: "Standard" | "Knative";
+  /** The stack and its region, for a declaration with region waves (what it was rendered for). */
+  readonly cluster?: ClusterRef;
 }
 
 export interface StackPlan {
@@ -142,16 +145,20 @@ function isKubeObject(r: RecordedResource): boolean {
   );
 }
 
-function modelsOf(resources: readonly RecordedResource[]): PlannedModel[] {
+function modelsOf(resources: readonly RecordedResource[], cluster: ClusterRef): PlannedModel[] {
   return resources
     .filter((r) => r.type === MODEL_DEPLOYMENT_TYPE)
-    .map((r) => ({
-      name: r.name,
-      urn: r.urn,
-      file: String(r.props.file ?? ""),
-      declaration: r.props.declaration as ModelDeploymentDeclaration,
-      kserveMode: (r.props.render as { kserveMode?: "Standard" | "Knative" } | undefined)?.kserveMode ?? "Standard",
-    }));
+    .map((r) => {
+      const declaration = r.props.declaration as ModelDeploymentDeclaration;
+      return {
+        name: r.name,
+        urn: r.urn,
+        file: String(r.props.file ?? ""),
+        declaration,
+        kserveMode: (r.props.render as { kserveMode?: "Standard" | "Knative" } | undefined)?.kserveMode ?? "Standard",
+        ...(declaration.spec.rollout.waves !== undefined && { cluster }),
+      };
+    });
 }
 
 /** One object of a ModelDeployment's GitOps output: where its file goes and what it holds. */
@@ -239,7 +246,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
         files ??= gitops.map((g) => manifestFile(g.object, g.path, g.source));
         return files;
       },
-      models: modelsOf(resources),
+      models: modelsOf(resources, { stack: file.stack, region: config.region }),
     };
     plans.push(plan);
     options.onStack?.(plan, index, order.length);

@@ -8,7 +8,8 @@ import { writeTree, type WrittenTree } from "../lib/output-tree";
 import { UNKNOWN } from "./capture";
 import { gpuGates } from "../lib/analysis/gating";
 import { rolloutDiagram, weightAt } from "./mermaid";
-import type { KubeObject, StackPlan } from "./plan";
+import type { KubeObject, PlannedModel, StackPlan } from "./plan";
+import { clusterWaveState } from "../lib/deployments/waves";
 
 /** plan.json as documented in the README. */
 export function planDocument(plan: StackPlan) {
@@ -105,6 +106,24 @@ export function summaryText(plan: StackPlan): string {
   return lines.join("\n");
 }
 
+/**
+ * The canary as this stack serves it. With region waves the stack is one cluster of one wave: it
+ * serves the candidate at the current step, at its last step (a completed wave), or not yet.
+ */
+export function modelState(m: PlannedModel): string {
+  const d = m.declaration;
+  const c = d.spec.candidate;
+  if (!c) return "no canary in progress";
+  const steps = d.spec.rollout.steps.length;
+  const here = m.cluster !== undefined ? clusterWaveState(d.spec, m.cluster) : undefined;
+  if (here === undefined) return `canary ${c.version} at step ${c.step + 1}/${steps} (${weightAt(d, c.step)}%)`;
+  const wave = `wave ${here.wave}/${here.total}`;
+  const region = m.cluster!.region;
+  if (here.state === "current") return `canary ${c.version} at step ${c.step + 1}/${steps} (${weightAt(d, c.step)}%), ${wave} (${region})`;
+  if (here.state === "completed") return `canary ${c.version} at its last step ${steps}/${steps} (${weightAt(d, steps - 1)}%): ${wave} (${region}) is complete, wave ${c.wave}/${here.total} is at step ${c.step + 1}/${steps}`;
+  return `stable only: ${wave} (${region}) waits while canary ${c.version} is in wave ${c.wave}/${here.total} at step ${c.step + 1}/${steps}`;
+}
+
 export function summaryMarkdown(plans: readonly StackPlan[]): string {
   const mandatory = mandatoryCount(plans);
   const out: string[] = [
@@ -129,9 +148,7 @@ export function summaryMarkdown(plans: readonly StackPlan[]): string {
     }
     for (const m of p.models) {
       const d = m.declaration;
-      const state = d.spec.candidate
-        ? `canary ${d.spec.candidate.version} at step ${d.spec.candidate.step + 1}/${d.spec.rollout.steps.length} (${weightAt(d, d.spec.candidate.step)}%)`
-        : "no canary in progress";
+      const state = modelState(m);
       const gpu = gpuGates(d);
       out.push("", `### ${d.metadata.name}: stable ${d.spec.stable.version}, ${state}`, "", `Declared in \`${m.file}\`.`);
       if (gpu.length > 0) out.push("", `GPU metrics gating the canary: ${gpu.join(", ")}.`);

@@ -1,8 +1,9 @@
-/** `ml-gitops abort MODEL --env ENV --reason TEXT`: drops the candidate; all traffic returns to stable. */
+/** `ml-gitops abort MODEL --env ENV --reason TEXT`: drops the candidate; all traffic returns to stable, in every region wave at once. */
 import type { Command } from "commander";
 import { reportFailure } from "../../lib/promotion/outcome";
 import { planAbort } from "../../lib/promotion/transitions";
 import { runChange } from "../../lib/promotion/workflow";
+import { waveContext } from "../../lib/promotion/waves";
 import { EXIT, type RegisterCommand } from "../exit";
 import { printApplied } from "./promote";
 
@@ -19,7 +20,7 @@ export const registerAbort: RegisterCommand = (program: Command, setExit) => {
     .option("--root <dir>", "the git repository holding deployments/", process.cwd())
     .action((model: string, opts: { env: string; reason: string; commit: boolean; sign?: boolean; json?: boolean; root: string }) => {
       try {
-        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "abort" }, (d) => planAbort(d, opts.reason)), opts.json);
+        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "abort" }, (d) => planAbort(d, opts.reason, waveContext(opts.root, d))), opts.json);
         setExit(EXIT.ok);
       } catch (err) {
         reportFailure("abort", err, setExit);

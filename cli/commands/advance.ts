@@ -7,6 +7,11 @@
  * committed, with the measurements as `Analysis:` trailers. A fail or an inconclusive result
  * (no traffic reached the candidate) refuses with exit 1 and writes nothing; a Prometheus that
  * cannot answer is exit 2.
+ *
+ * With region waves (`spec.rollout.waves`) the steps are walked once per wave; after a wave's last
+ * step the next advance starts the next wave, once the finished wave's soak has passed since the
+ * commit that finished it (lib/promotion/waves.ts). The gate measures the current wave's clusters:
+ * name their Prometheus only.
  */
 import type { Command } from "commander";
 import { evidenceTrailers, runGate, type GateResult } from "../../lib/analysis/gate";
@@ -16,6 +21,8 @@ import { reportFailure } from "../../lib/promotion/outcome";
 import { stepLabel } from "../../lib/promotion/steps";
 import { gatedAnalysis, planAdvance, PromotionRefused, type GateEvidence } from "../../lib/promotion/transitions";
 import { findDeployment, runChange } from "../../lib/promotion/workflow";
+import { waveContext, wavesOf } from "../../lib/promotion/waves";
+import { now as clock } from "../../lib/clock";
 import { EXIT, type RegisterCommand } from "../exit";
 import { printApplied } from "./promote";
 
@@ -44,12 +51,17 @@ async function gate(root: string, env: string, model: string, flags: readonly st
   if (analysis === undefined || !candidate) return undefined;
   const steps = d.declaration.spec.rollout.steps.length;
   const urls = prometheusUrls(flags);
+  // With region waves only the current wave's clusters serve the candidate at this step: the
+  // other clusters' Prometheus would see no candidate traffic (an inconclusive analysis).
+  const waves = wavesOf(root, d);
+  const wave = waves?.[(candidate.wave ?? 1) - 1];
+  const whichClusters = waves && wave ? `wave ${wave.number}/${waves.length} of ${env} (${wave.clusters.map((c) => `${c.stack} in ${c.region}`).join(", ")}), and only those` : env;
   if (urls.length === 0) {
     throw new ValidationError(`advance ${model} in ${env}`, [
       {
         path: "--prometheus",
         message: `step ${stepLabel(candidate.step, steps)} is analysis ${analysis}, which ml-gitops runs for KServe canaries, and no Prometheus was named`,
-        fix: `Name each cluster's Prometheus serving ${env}: --prometheus URL (repeatable) or ${PROMETHEUS_ENV}=URL[,URL]; for example kubectl -n monitoring port-forward svc/kube-prometheus-stack-prometheus 9090 and --prometheus http://127.0.0.1:9090.`,
+        fix: `Name each cluster's Prometheus serving ${whichClusters}: --prometheus URL (repeatable) or ${PROMETHEUS_ENV}=URL[,URL]; for example kubectl -n monitoring port-forward svc/kube-prometheus-stack-prometheus 9090 and --prometheus http://127.0.0.1:9090.`,
       },
     ]);
   }
@@ -79,8 +91,8 @@ export const registerAdvance: RegisterCommand = (program: Command, setExit) => {
     .action(async (model: string, opts: { env: string; prometheus: string[]; commit: boolean; sign?: boolean; json?: boolean; root: string }) => {
       try {
         const evidence = await gate(opts.root, opts.env, model, opts.prometheus);
-        const now = new Date();
-        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "advance" }, (d) => planAdvance(d, now, evidence)), opts.json);
+        const now = clock();
+        printApplied(runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "advance" }, (d) => planAdvance(d, now, evidence, waveContext(opts.root, d))), opts.json);
         setExit(EXIT.ok);
       } catch (err) {
         if (err instanceof PrometheusError) {

@@ -18,6 +18,8 @@ export function formatEntry(e: AuditEntry): string {
     e.action,
     `${e.fromVersion ?? "?"} -> ${e.toVersion ?? "?"}`,
     e.step !== undefined ? `step ${e.step}` : undefined,
+    e.wave !== undefined ? `wave ${e.wave}` : undefined,
+    e.regions !== undefined ? `${e.regions.length === 1 ? "region" : "regions"} ${e.regions.join(", ")}` : undefined,
     e.approvedBy !== undefined ? `approved by ${e.approvedBy.join(", ")}` : undefined,
     e.evaluation !== undefined ? `evaluation ${e.evaluation}` : undefined,
     e.reason !== undefined ? `reason: ${e.reason}` : undefined,

@@ -9,7 +9,9 @@ import type { Command } from "commander";
 import { ValidationError } from "../../lib/errors";
 import { parseEvaluation } from "../../lib/promotion/evaluation-file";
 import { reportFailure } from "../../lib/promotion/outcome";
+import { now as clock } from "../../lib/clock";
 import { planPromote } from "../../lib/promotion/transitions";
+import { waveContext } from "../../lib/promotion/waves";
 import { runChange, type Applied } from "../../lib/promotion/workflow";
 import { EXIT, type RegisterCommand } from "../exit";
 
@@ -80,9 +82,9 @@ export const registerPromote: RegisterCommand = (program: Command, setExit) => {
         const evaluation = opts.evaluation !== undefined ? readEvaluation(opts.evaluation) : undefined;
         // The same predicate and config as the pack, so promote never commits what plan refuses.
         const options = artifactOptions(opts);
-        const now = new Date();
+        const now = clock();
         const applied = runChange({ root: opts.root, environment: opts.env, model, commit: opts.commit, sign: opts.sign === true, command: "promote" }, (d) =>
-          planPromote(d, { version: opts.version, uri: opts.uri, ...(opts.image !== undefined ? { image: opts.image } : {}), approvedBy: opts.approvedBy, artifactOptions: options, ...(evaluation !== undefined ? { evaluation } : {}) }, now),
+          planPromote(d, { version: opts.version, uri: opts.uri, ...(opts.image !== undefined ? { image: opts.image } : {}), approvedBy: opts.approvedBy, artifactOptions: options, ...(evaluation !== undefined ? { evaluation } : {}) }, now, waveContext(opts.root, d)),
         );
         printApplied(applied, opts.json);
         setExit(EXIT.ok);

@@ -1,6 +1,8 @@
 /**
  * `ml-gitops status [--env ENV]`: every model, its stable version and its canary: the step it
  * stands at, its traffic share and where that traffic goes, and what gates leaving the step.
+ * A model with region waves gets one line per region under the table: the wave it is in, or when
+ * it may start (its soak measured from the commit that completed the previous wave).
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
@@ -10,6 +12,8 @@ import { reportFailure } from "../../lib/promotion/outcome";
 import { analysisGate, thresholdSummary, trafficPath } from "../../lib/analysis/gating";
 import { describeStep, weightAt } from "../../lib/promotion/steps";
 import { CLI_CONTEXT, interruptedNotice } from "../../lib/promotion/workflow";
+import { regionWaves, waveContext, type RegionWave } from "../../lib/promotion/waves";
+import { now as clock } from "../../lib/clock";
 import { EXIT, type RegisterCommand } from "../exit";
 
 export interface ModelStatus {
@@ -30,9 +34,11 @@ export interface ModelStatus {
     /** What must pass before the canary leaves this step, when it is an analysis. */
     gate?: string;
   };
+  /** With region waves (`spec.rollout.waves`): where each region (cluster) stands, in wave order. */
+  waves?: RegionWave[];
 }
 
-export function modelStatuses(root: string, environment?: string): ModelStatus[] {
+export function modelStatuses(root: string, environment?: string, now: Date = clock()): ModelStatus[] {
   const base = path.join(root, DEPLOYMENTS_DIR);
   const environments =
     environment !== undefined ? [environment] : existsSync(base) ? readdirSync(base).filter((e) => statSync(path.join(base, e)).isDirectory()).sort() : [];
@@ -55,6 +61,8 @@ export function modelStatuses(root: string, environment?: string): ModelStatus[]
           ...(analysis ? { gate: `${thresholdSummary(analysis)} by ${analysisGate(d.declaration)}` } : {}),
         };
       }
+      const context = waveContext(root, d);
+      if (context) status.waves = regionWaves(d, context.waves, now, context);
       return status;
     }),
   );
@@ -79,6 +87,14 @@ function table(rows: readonly ModelStatus[]): string {
   return cells.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");
 }
 
+/** Under the table, for each model with region waves: one line per region (cluster). */
+export function waveLines(rows: readonly ModelStatus[]): string {
+  return rows
+    .filter((r) => r.waves !== undefined)
+    .map((r) => `\n${r.model} in ${r.environment}, by region:\n${r.waves!.map((w) => `  ${w.cluster}: ${w.text}\n`).join("")}`)
+    .join("");
+}
+
 export const registerStatus: RegisterCommand = (program: Command, setExit) => {
   program
     .command("status")
@@ -91,7 +107,7 @@ export const registerStatus: RegisterCommand = (program: Command, setExit) => {
         const notice = interruptedNotice(opts.root);
         if (notice) process.stderr.write(`ml-gitops status: warning: ${notice}\n`);
         const rows = modelStatuses(opts.root, opts.env);
-        process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${table(rows)}\n`);
+        process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${table(rows)}\n${waveLines(rows)}`);
         setExit(EXIT.ok);
       } catch (err) {
         reportFailure("status", err, setExit);

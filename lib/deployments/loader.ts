@@ -9,6 +9,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { keyPath, Problems, ValidationError, type Problem } from "../errors";
 import { resolvesInside } from "../inside";
 import { assertName } from "../names";
+import { clustersOf, type EnvironmentCluster } from "../config/environment-clusters";
 import { SourceMap } from "./positions";
 import { declarationSchema } from "./schema";
 import type { LoadedDeployment } from "./types";
@@ -115,11 +116,14 @@ export function loadDeployments(root: string, environment: string, context: Depl
       problems.add({ file, path: "(file)", message: "is JSON; declarations are read from .yaml and .yml files only, so it would be silently ignored", fix: `Rename it to ${entry.name.replace(/\.json$/i, ".yaml")} (JSON is valid YAML).` });
     } else if (/\.ya?ml$/.test(entry.name)) files.push(entry.name);
   }
+  // The stacks are read once, and only when a declaration declares waves.
+  let clusters: readonly EnvironmentCluster[] | undefined;
+  const withClusters: DeploymentContext = context.clusters ? context : { ...context, clusters: () => (clusters ??= clustersOf(root, environment)) };
   const loaded: LoadedDeployment[] = [];
   const firstByName = new Map<string, { file: string; line: number; column: number }>();
   for (const name of files) {
     const file = path.posix.join(dirRel, name);
-    const checked = checkFile(file, readFileSync(path.join(dir, name), "utf8"), context);
+    const checked = checkFile(file, readFileSync(path.join(dir, name), "utf8"), withClusters);
     problems.addAll(checked.problems);
     if (checked.deployment) loaded.push(checked.deployment);
     // Names are compared even for files with other problems, so a rename collision shows up at once.

@@ -58,6 +58,11 @@ export const artifactSchema = z.strictObject({
 export const candidateSchema = artifactSchema.extend({
   /** Index into `spec.rollout.steps` of the step the canary stands on (0-based). */
   step: z.number().int().min(0),
+  /**
+   * The wave of `spec.rollout.waves` the canary is in (1-based); required when waves are declared,
+   * refused otherwise (lib/deployments/waves.ts). Written by `ml-gitops promote` and `advance`.
+   */
+  wave: z.number().int().min(1).optional(),
   /** When the canary started (ISO 8601), written by `ml-gitops promote`. */
   startedAt: z.string().datetime({ offset: true }).optional(),
   approvedBy: z.array(z.string().min(1)).default([]),
@@ -88,6 +93,17 @@ export const stepSchema = z
       });
     }
   });
+
+/**
+ * One region wave: the clusters that take the candidate together, named by region (`aws:region`
+ * of a stack serving the environment) or by stack name, and how long they serve it at its last
+ * step before the next wave starts (lib/deployments/waves.ts).
+ */
+export const waveSchema = z.strictObject({
+  clusters: z.array(z.string().min(1)),
+  /** Required on every wave but the last; Argo-style, e.g. `2h`. */
+  soak: duration.optional(),
+});
 
 /** Every threshold an analysis can hold a candidate to. */
 export const ANALYSIS_THRESHOLDS = [
@@ -230,6 +246,8 @@ export const declarationSchema = z.strictObject({
       analysis: z.record(z.string().regex(/^[a-z][-a-z0-9]*$/), analysisSchema).default({}),
       /** How long a rollout may make no progress before it aborts; GPU pods take 4–16 minutes. @default 30 */
       progressDeadlineMinutes: z.number().int().min(1).default(30),
+      /** Region waves: the environment's clusters in order, each wave walking every step. @default none (every cluster at once) */
+      waves: z.array(waveSchema).optional(),
     }),
     promotion: z
       .strictObject({
@@ -272,3 +290,4 @@ export type Release = z.output<typeof releaseSchema>;
 export type DeclaredStep = z.output<typeof stepSchema>;
 export type Analysis = z.output<typeof analysisSchema>;
 export type Training = z.output<typeof trainingSchema>;
+export type DeclaredWave = z.output<typeof waveSchema>;

@@ -16,7 +16,9 @@ import { DEFAULT_CANARY_RULES, fromArgoRolloutSteps, validateCanarySteps } from 
 import { IMAGES } from "../versions";
 import { LLMISVC_MAX_NAME, llmisvcName } from "../render/llm-inference-service";
 import { TRAINING_JOB_MAX_NAME, trainingJobName } from "../render/training-job";
+import type { EnvironmentCluster } from "../config/environment-clusters";
 import type { KeyPath, SourceMap } from "./positions";
+import { waveProblems } from "./waves";
 import { declarationSchema, type ModelDeploymentDeclaration } from "./schema";
 
 export interface GpuPool {
@@ -32,6 +34,12 @@ export interface DeploymentContext {
   readonly defaultKServeMode: "Standard" | "Knative";
   /** @default { maxInitialWeight: 25, requireAnalysis: true } — the policy pack's defaults. */
   readonly canaryRules?: { readonly maxInitialWeight: number; readonly requireAnalysis?: boolean };
+  /**
+   * The clusters serving the declarations' environment (lib/config/environment-clusters.ts),
+   * asked for only when a declaration declares `spec.rollout.waves`. `loadDeployments` reads them
+   * from the project's stacks/ when this is omitted. @default none: waves cannot be checked
+   */
+  readonly clusters?: () => readonly EnvironmentCluster[];
 }
 
 /** Schemes vLLM's own loader reads (s3/gs through the Run:ai model streamer, hf natively). */
@@ -422,6 +430,10 @@ export function declarationProblems(d: ModelDeploymentDeclaration, file: string,
     sink.add(["metadata", "name"], `does not match the file name ${path.basename(file)}`, `rename the file to ${path.join(path.dirname(file), expected)}, or change metadata.name`, { value: d.metadata.name });
   }
   stepProblems(d, context, sink);
+  if (d.spec.rollout.waves !== undefined || d.spec.candidate?.wave !== undefined) {
+    const clusters = d.spec.rollout.waves !== undefined ? (context.clusters?.() ?? []) : [];
+    for (const p of waveProblems(d.spec, path.basename(path.dirname(file)), clusters)) sink.add(p.at, p.message, p.fix, p.value);
+  }
   artifactProblems(d, sink);
   servingProblems(d, context, sink);
   trainingProblems(d, context, sink);

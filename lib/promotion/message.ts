@@ -15,13 +15,18 @@
  *
  * A KServe canary that leaves an analysis step records what the gate measured, one trailer per
  * Prometheus asked: `Analysis: slo p99_latency_ms=412<=2500 error_rate=0.002<=0.01 pass`.
+ *
+ * A declaration with region waves (`spec.rollout.waves`) adds, on every commit of its canary, the
+ * wave the commit leaves the canary in (`Wave: 2/3`) and one `Region:` trailer per region the
+ * commit changes what is served in (lib/promotion/transitions.ts says which, per action). One
+ * trailer per region, like `Approved-by`, so `git log --format=%(trailers:key=Region)` lists them.
  */
 
 export const ACTIONS = ["promote", "advance", "complete", "abort", "rollback"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** Trailer keys in the order they are written. `Approved-by` repeats, one per approver. */
-export const TRAILER_KEYS = ["Model", "Environment", "Action", "From-Version", "To-Version", "Step", "Approved-by", "Evaluation", "Analysis", "Reason", "Reverts"] as const;
+export const TRAILER_KEYS = ["Model", "Environment", "Action", "From-Version", "To-Version", "Step", "Wave", "Region", "Approved-by", "Evaluation", "Analysis", "Reason", "Reverts"] as const;
 export type TrailerKey = (typeof TRAILER_KEYS)[number];
 
 export interface Trailers {
@@ -32,6 +37,10 @@ export interface Trailers {
   readonly toVersion?: string;
   /** 1-based `i/n`. */
   readonly step?: string;
+  /** 1-based `w/n`: the region wave the canary is in after the commit (declarations with waves only). */
+  readonly wave?: string;
+  /** Regions whose serving the commit changes (declarations with waves only). */
+  readonly regions?: readonly string[];
   readonly approvedBy?: readonly string[];
   /** Compact `mmlu=0.81, toxicity=0.01`. */
   readonly evaluation?: string;
@@ -55,6 +64,8 @@ export function formatTrailers(t: Trailers): string {
     ["From-Version", t.fromVersion],
     ["To-Version", t.toVersion],
     ["Step", t.step],
+    ["Wave", t.wave],
+    ...(t.regions ?? []).map((r): [TrailerKey, string] => ["Region", r]),
     ...(t.approvedBy ?? []).map((a): [TrailerKey, string] => ["Approved-by", a]),
     ["Evaluation", t.evaluation],
     ...(t.analysis ?? []).map((a): [TrailerKey, string] => ["Analysis", a]),
@@ -99,10 +110,12 @@ export function readTrailers(lines: readonly [string, string][]): Trailers | und
   if (model === undefined || environment === undefined || !isAction(action)) return undefined;
   const approvedBy = lines.filter(([k]) => k.toLowerCase() === "approved-by").map(([, v]) => v);
   const analysis = lines.filter(([k]) => k.toLowerCase() === "analysis").map(([, v]) => v);
+  const regions = lines.filter(([k]) => k.toLowerCase() === "region").map(([, v]) => v);
   const optional = {
     fromVersion: get("From-Version"),
     toVersion: get("To-Version"),
     step: get("Step"),
+    wave: get("Wave"),
     evaluation: get("Evaluation"),
     reason: get("Reason"),
     reverts: get("Reverts"),
@@ -111,5 +124,6 @@ export function readTrailers(lines: readonly [string, string][]): Trailers | und
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) t[k] = v;
   if (approvedBy.length > 0) t.approvedBy = approvedBy;
   if (analysis.length > 0) t.analysis = analysis;
+  if (regions.length > 0) t.regions = regions;
   return t as unknown as Trailers;
 }

@@ -14,6 +14,7 @@ import type { ArtifactUriOptions } from "../predicates/artifact-uri";
 import { approvalRefusals, artifactRefusals, criteriaMisses, evaluationSummary, type Metrics } from "./checks";
 import { oneLine, type Action, type Trailers } from "./message";
 import { stepLabel, weightAt } from "./steps";
+import { formatSeconds, secondsUntil, soakEndsAt, type ResolvedWave } from "../deployments/waves";
 import type { Edit } from "./yaml-edit";
 
 export class PromotionRefused extends Error {
@@ -61,7 +62,38 @@ function canaryInProgress(d: LoadedDeployment): string | undefined {
   const c = d.declaration.spec.candidate;
   if (!c) return undefined;
   const steps = d.declaration.spec.rollout.steps;
-  return `${c.version} is in canary at step ${stepLabel(c.step, steps.length)} (${weightAt(steps, c.step)}%)`;
+  const waves = d.declaration.spec.rollout.waves;
+  const wave = waves !== undefined ? ` of wave ${c.wave ?? 1}/${waves.length}` : "";
+  return `${c.version} is in canary at step ${stepLabel(c.step, steps.length)}${wave} (${weightAt(steps, c.step)}%)`;
+}
+
+/**
+ * The region waves of a declaration that declares them, with their clusters
+ * (lib/promotion/waves.ts wavesOf), and for an advance the commit that completed the canary's
+ * current wave, found in git by its trailers: the soak is measured from its committer time.
+ */
+export interface WaveContext {
+  readonly waves: readonly ResolvedWave[];
+  readonly completed?: { readonly commit: string; readonly at: Date };
+}
+
+/** `1/2 us-east-1`, for subjects. */
+function waveLabel(wave: ResolvedWave, total: number): string {
+  return `wave ${wave.number}/${total} ${wave.regions.join(", ")}`;
+}
+
+/** The waves, for a declaration that declares them; a caller that forgot them is a bug, not bad input. */
+function wavesFor(d: LoadedDeployment, context: WaveContext | undefined): readonly ResolvedWave[] | undefined {
+  if (d.declaration.spec.rollout.waves === undefined) return undefined;
+  if (context === undefined || context.waves.length !== d.declaration.spec.rollout.waves.length) {
+    throw new Error(`${who(d)} declares spec.rollout.waves; plan its change with its resolved waves`);
+  }
+  return context.waves;
+}
+
+/** Every region of waves 1..w, sorted, each once: where the candidate is served in wave w. */
+function regionsUpTo(waves: readonly ResolvedWave[], w: number): string[] {
+  return [...new Set(waves.slice(0, w).flatMap((x) => x.regions))].sort();
 }
 
 export interface PromoteInput {
@@ -76,8 +108,9 @@ export interface PromoteInput {
   readonly artifactOptions?: ArtifactUriOptions;
 }
 
-export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date): Change {
+export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date, waveContext?: WaveContext): Change {
   const { spec, metadata } = d.declaration;
+  const waves = wavesFor(d, waveContext);
   const model = metadata.name;
   const reasons: string[] = [];
   const inCanary = canaryInProgress(d);
@@ -101,6 +134,7 @@ export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date)
   const candidate: Record<string, unknown> = { version: input.version, uri: input.uri };
   if (image !== undefined) candidate.image = image;
   candidate.step = 0;
+  if (waves) candidate.wave = 1;
   candidate.startedAt = timestamp(now);
   candidate.approvedBy = approvedBy;
   if (input.evaluation !== undefined) candidate.evaluation = { ...input.evaluation };
@@ -113,7 +147,7 @@ export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date)
       // The fine-tune writes exactly the artifact being promoted (lib/deployments/schema.ts trainingSchema).
       ...(spec.training !== undefined ? [{ op: "set" as const, path: ["spec", "training", "outputUri"], value: input.uri }] : []),
     ],
-    subject: `promote ${model} ${spec.stable.version} -> ${input.version} (${d.environment}, canary ${weight}%)`,
+    subject: `promote ${model} ${spec.stable.version} -> ${input.version} (${d.environment}, ${waves ? `${waveLabel(waves[0]!, waves.length)}, ` : ""}canary ${weight}%)`,
     trailers: {
       model,
       environment: d.environment,
@@ -121,6 +155,7 @@ export function planPromote(d: LoadedDeployment, input: PromoteInput, now: Date)
       fromVersion: spec.stable.version,
       toVersion: input.version,
       step: stepLabel(0, steps.length),
+      ...(waves ? { wave: `1/${waves.length}`, regions: waves[0]!.regions } : {}),
       approvedBy,
       ...(input.evaluation !== undefined ? { evaluation: evaluationSummary(input.evaluation) } : {}),
     },
@@ -158,14 +193,20 @@ export function gatedAnalysis(d: LoadedDeployment): string | undefined {
   return spec.rollout.steps[spec.candidate.step]?.analysis;
 }
 
-/** The next step, or after the last one: the candidate becomes stable and is recorded as a release. */
-export function planAdvance(d: LoadedDeployment, now: Date, gate?: GateEvidence): Change {
+/**
+ * The next step, or after the last one: the candidate becomes stable and is recorded as a release.
+ * With region waves, the last step of a wave is followed by the next wave's first step, once the
+ * completed wave's soak has passed since the commit that completed it (`waveContext.completed`);
+ * only the last step of the last wave completes the promotion.
+ */
+export function planAdvance(d: LoadedDeployment, now: Date, gate?: GateEvidence, waveContext?: WaveContext): Change {
   const { spec, metadata } = d.declaration;
   const model = metadata.name;
   const candidate = spec.candidate;
   if (!candidate) {
     throw new PromotionRefused(`advance ${who(d)}`, [`no canary in progress (stable is ${spec.stable.version}); start one with ml-gitops promote`]);
   }
+  const waves = wavesFor(d, waveContext);
   const steps = spec.rollout.steps;
   const analysisName = gatedAnalysis(d);
   if (analysisName !== undefined && (gate === undefined || gate.step !== candidate.step || gate.candidateVersion !== candidate.version)) {
@@ -178,16 +219,20 @@ export function planAdvance(d: LoadedDeployment, now: Date, gate?: GateEvidence)
   const evidence = analysisName !== undefined && gate ? { analysis: [...gate.trailers] } : {};
   const base = { model, environment: d.environment, fromVersion: spec.stable.version, toVersion: candidate.version, ...evidence };
   const next = candidate.step + 1;
+  const w = candidate.wave ?? 1;
+  const wave = waves?.[w - 1];
   if (next < steps.length) {
     const weight = weightAt(steps, next);
+    const inWave = waves && wave ? { wave: `${w}/${waves.length}`, regions: wave.regions } : {};
     return {
       action: "advance",
       edits: [{ op: "set", path: [...CANDIDATE, "step"], value: next }],
-      subject: `advance ${model} ${candidate.version} to step ${stepLabel(next, steps.length)} (${d.environment}, ${weight}%)`,
-      trailers: { ...base, action: "advance", step: stepLabel(next, steps.length) },
+      subject: `advance ${model} ${candidate.version} to step ${stepLabel(next, steps.length)} (${d.environment}, ${waves && wave ? `${waveLabel(wave, waves.length)}, ` : ""}${weight}%)`,
+      trailers: { ...base, action: "advance", step: stepLabel(next, steps.length), ...inWave },
       canaryWeightPercent: weight,
     };
   }
+  if (waves && wave && w < waves.length) return startNextWave(d, now, waves, wave, waveContext?.completed, base);
   const release: Release = { ...artifactOf(candidate), promotedAt: timestamp(now) };
   return {
     action: "complete",
@@ -197,13 +242,56 @@ export function planAdvance(d: LoadedDeployment, now: Date, gate?: GateEvidence)
       { op: "delete", path: CANDIDATE },
     ],
     subject: `complete ${model} ${candidate.version} (${d.environment})`,
-    trailers: { ...base, action: "complete" },
+    // With waves, completing changes the stable in every region at once.
+    trailers: { ...base, action: "complete", ...(waves ? { wave: `${waves.length}/${waves.length}`, regions: regionsUpTo(waves, waves.length) } : {}) },
     canaryWeightPercent: 0,
   };
 }
 
-export function planAbort(d: LoadedDeployment, reason: string): Change {
+/** After the last step of wave `done`: the next wave at step 0, once `done`'s soak has passed. */
+function startNextWave(
+  d: LoadedDeployment,
+  now: Date,
+  waves: readonly ResolvedWave[],
+  done: ResolvedWave,
+  completed: WaveContext["completed"],
+  base: Omit<Trailers, "action">,
+): Change {
   const { spec, metadata } = d.declaration;
+  const candidate = spec.candidate!;
+  const steps = spec.rollout.steps;
+  const upcoming = waves[done.number]!;
+  const total = waves.length;
+  const subject = `advance ${who(d)}`;
+  if (completed === undefined) {
+    throw new PromotionRefused(subject, [
+      `no promotion commit records ${candidate.version} reaching step ${stepLabel(steps.length - 1, steps.length)} of wave ${done.number}/${total} (trailers Wave: ${done.number}/${total} and Step: ${stepLabel(steps.length - 1, steps.length)} since its promote), so the soak of wave ${done.number} cannot be measured; was the declaration edited by hand? Abort the canary and promote it again, or record the wave's completion with an ml-gitops commit`,
+    ]);
+  }
+  const ends = soakEndsAt(completed.at, done.soakSeconds ?? 0);
+  const left = secondsUntil(now, ends);
+  if (left > 0) {
+    throw new PromotionRefused(subject, [
+      `wave ${done.number}/${total} (${done.regions.join(", ")}) completed at ${timestamp(completed.at)} (commit ${completed.commit.slice(0, 12)}) and soaks for ${done.soak}: wave ${upcoming.number}/${total} (${upcoming.regions.join(", ")}) may start at ${timestamp(ends)}, in ${formatSeconds(left)}; nothing was written, advance again then`,
+    ]);
+  }
+  const weight = weightAt(steps, 0);
+  return {
+    action: "advance",
+    edits: [
+      { op: "set", path: [...CANDIDATE, "step"], value: 0 },
+      { op: "set", path: [...CANDIDATE, "wave"], value: upcoming.number },
+    ],
+    subject: `advance ${metadata.name} ${candidate.version} to ${waveLabel(upcoming, total)} step ${stepLabel(0, steps.length)} (${d.environment}, ${weight}%)`,
+    trailers: { ...base, action: "advance", step: stepLabel(0, steps.length), wave: `${upcoming.number}/${total}`, regions: upcoming.regions },
+    canaryWeightPercent: weight,
+  };
+}
+
+/** With region waves, every wave that serves the candidate (the current one and those before it) returns to stable in this one commit. */
+export function planAbort(d: LoadedDeployment, reason: string, waveContext?: WaveContext): Change {
+  const { spec, metadata } = d.declaration;
+  const waves = wavesFor(d, waveContext);
   const candidate = spec.candidate;
   const why = oneLine(reason);
   const reasons: string[] = [];
@@ -223,6 +311,7 @@ export function planAbort(d: LoadedDeployment, reason: string): Change {
       fromVersion: c.version,
       toVersion: spec.stable.version,
       step: stepLabel(c.step, steps.length),
+      ...(waves ? { wave: `${c.wave ?? 1}/${waves.length}`, regions: regionsUpTo(waves, c.wave ?? 1) } : {}),
       reason: why,
     },
     canaryWeightPercent: 0,

@@ -10,6 +10,7 @@
 import { lstatSync, readFileSync, realpathSync } from "node:fs";
 import * as path from "node:path";
 import { ValidationError } from "../errors";
+import { clustersOf } from "../config/environment-clusters";
 import { loadDeploymentFile, loadDeployments, type DeploymentContext } from "../deployments/loader";
 import type { LoadedDeployment } from "../deployments/types";
 import { faultPoint } from "./fault";
@@ -202,7 +203,7 @@ function applyLocked(options: RunOptions, gd: string, plan: (d: LoadedDeployment
     // CRLF file stays CRLF throughout instead of gaining LF-only lines.
     const lf = eol === "crlf" ? text.replace(/\r\n/g, "\n") : text;
     edited = applyEdits(lf, change.edits);
-    loadDeploymentFile(d.file, edited, CLI_CONTEXT);
+    loadDeploymentFile(d.file, edited, { ...CLI_CONTEXT, clusters: () => clustersOf(root, options.environment) });
     if (eol === "crlf") edited = edited.replace(/\n/g, "\r\n");
   } catch (err) {
     if (err instanceof ValidationError || err instanceof YamlEditError) {

@@ -19,6 +19,7 @@
  */
 import type { Artifact, Candidate, ModelDeploymentDeclaration } from "../deployments/schema";
 import type { LoadedDeployment } from "../deployments/types";
+import { candidateOnCluster, type ClusterRef } from "../deployments/waves";
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
 import { renderInferenceService } from "./inference-service";
 import { renderLocalModelCaches } from "./local-model-cache";
@@ -84,6 +85,13 @@ export interface RenderContext {
    * (lib/render/training-job.ts). @default "direct"
    */
   readonly delivery?: "argocd" | "flux" | "direct";
+  /**
+   * The cluster the objects are for, when the declaration declares region waves
+   * (`spec.rollout.waves`): the candidate is rendered only where its wave has been reached
+   * (lib/deployments/waves.ts candidateOnCluster). infra/ passes it for every declaration with
+   * waves. @default none: the candidate is rendered at its step, as on a cluster of the current wave
+   */
+  readonly cluster?: ClusterRef;
 }
 
 /** Everything the renderers need to know about one model, decided once. */
@@ -96,7 +104,7 @@ export interface ModelView {
   readonly labels: Readonly<Record<string, string>>;
   readonly selector: Readonly<Record<string, string>>;
   readonly stable: Artifact;
-  /** The candidate, unless there is none or the context bootstraps. */
+  /** The candidate as this cluster serves it (its wave's step), unless there is none here or the context bootstraps. */
   readonly candidate?: Candidate;
   /** Candidate's weight at its declared step: the last setWeight at or before it; 0 without a candidate. */
   readonly canaryWeight: number;
@@ -136,7 +144,7 @@ export const GPU_RESOURCE = "nvidia.com/gpu";
 export function modelView(deployment: LoadedDeployment, ctx: RenderContext): ModelView {
   const d = deployment.declaration;
   const { name, namespace } = d.metadata;
-  const candidate = ctx.bootstrap ? undefined : d.spec.candidate;
+  const candidate = ctx.bootstrap ? undefined : candidateOnCluster(d.spec, ctx.cluster);
   const steppedWeights: number[] = [];
   if (candidate) {
     d.spec.rollout.steps.slice(0, candidate.step + 1).forEach((s) => {

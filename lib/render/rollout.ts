@@ -167,6 +167,20 @@ export function renderAnalysisTemplates(view: ModelView, ctx: RenderContext): Ku
   return out;
 }
 
+/**
+ * With region waves, a completed wave's clusters keep the candidate at its last step
+ * (lib/deployments/waves.ts), and Argo Rollouts, having completed every step, has already made the
+ * candidate's ReplicaSet its stable (argoproj/argo-rollouts@v1.9.1:rollout/sync.go
+ * shouldFullPromote, "Completed all %d canary steps"; rollout/canary.go syncRolloutStatusCanary).
+ * An `abort` in a later wave puts the old stable's template back: for Argo that is an older
+ * ReplicaSet than its stable, and without a rollback window it would walk the canary steps again
+ * (an untimed pause stalling the return to stable half-way). Within a window of one revision it
+ * skips the steps and promotes the previous ReplicaSet at once (rollout/sync.go
+ * isRollbackWithinWindow, and shouldFullPromote's "Rollback within window"), which
+ * revisionHistoryLimit keeps. It also makes `ml-gitops rollback` to the previous release immediate for these models.
+ */
+export const WAVES_ROLLBACK_WINDOW = { revisions: 1 } as const;
+
 /** The Rollout, its two Services and its AnalysisTemplates. */
 export function renderRollout(view: ModelView, ctx: RenderContext): KubeObject[] {
   const d = view.declaration;
@@ -184,6 +198,7 @@ export function renderRollout(view: ModelView, ctx: RenderContext): KubeObject[]
       progressDeadlineSeconds: deadlineSeconds,
       // A canary that cannot make progress (pods never ready) aborts back to the stable.
       progressDeadlineAbort: true,
+      ...(d.spec.rollout.waves !== undefined && { rollbackWindow: WAVES_ROLLBACK_WINDOW }),
       selector: { matchLabels: { ...view.selector } },
       strategy: {
         canary: {

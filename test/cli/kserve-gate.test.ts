@@ -169,4 +169,55 @@ describe("advance through a KServe analysis step", { skip: prometheusSkip }, () 
     unchanged(r, before);
     assert.equal(r.read(FILE), DECLARATION);
   });
+
+  describe("in region waves", () => {
+    // The same canary in wave 2 of 2 (eu-west-1), at the same analysis step.
+    const WAVED = DECLARATION.replace("    step: 2\n", "    step: 2\n    wave: 2\n").replace("  rollout:\n", "  rollout:\n    waves: [{ clusters: [us-east-1], soak: 1h }, { clusters: [eu-west-1] }]\n");
+    const STACKS: Record<string, string> = {
+      "stacks/Pulumi.prod-use1.yaml": "config:\n  aws:region: us-east-1\n  ml-gitops:environment: production\n",
+      "stacks/Pulumi.prod-euw1.yaml": "config:\n  aws:region: eu-west-1\n  ml-gitops:environment: production\n",
+    };
+    function wavedRepo() {
+      const r = setup();
+      r.write(FILE, WAVED);
+      for (const [file, text] of Object.entries(STACKS)) r.write(file, text);
+      r.git("add", "-A");
+      r.git("commit", "-q", "-m", "waves");
+      return r;
+    }
+
+    it("stops the rollout in the wave whose analysis fails: exit 1, nothing written", async () => {
+      const r = wavedRepo();
+      const before = { text: r.read(), head: r.head() };
+      const res = await advance(r, "--prometheus", proms.slow!.url);
+      assert.equal(res.code, 1);
+      assert.equal(
+        res.stderr,
+        "ml-gitops advance: advance llama-3-8b in production: refused\n" +
+          "  - analysis slo failed: the candidate breaks its thresholds; nothing was written\n" +
+          "  - measured: slo p99_latency_ms=9950<=3000 error_rate=0<=0.01 fail\n",
+      );
+      unchanged(r, before);
+    });
+
+    it("commits a passing analysis with its evidence, the wave and the wave's region", async () => {
+      const r = wavedRepo();
+      const res = await advance(r, "--prometheus", proms.healthy!.url);
+      assert.equal(res.code, 0, res.stderr);
+      assert.deepEqual(trailersOf(r).slice(5), ["Step: 4/6", "Wave: 2/2", "Region: eu-west-1", "Analysis: slo p99_latency_ms=995<=3000 error_rate=0<=0.01 pass"]);
+    });
+
+    it("asks for the Prometheus of the wave's clusters only when none is named", async () => {
+      const r = wavedRepo();
+      const saved = process.env.ML_GITOPS_PROMETHEUS;
+      delete process.env.ML_GITOPS_PROMETHEUS;
+      try {
+        const res = await advance(r);
+        assert.equal(res.code, 2);
+        assert.match(res.stderr, /no Prometheus was named\. Name each cluster's Prometheus serving wave 2\/2 of production \(prod-euw1 in eu-west-1\), and only those: --prometheus URL/);
+      } finally {
+        if (saved !== undefined) process.env.ML_GITOPS_PROMETHEUS = saved;
+      }
+    });
+  });
 });

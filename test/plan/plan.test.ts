@@ -1,14 +1,14 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { crdsAvailable, validateAgainstCrds } from "../../lib/k8s/crd-schema";
 import { loadPackConfig } from "../../lib/policy/evaluate";
 import { planStacks, type StackPlan } from "../../plan/plan";
-import { countsByType, writePlan } from "../../plan/report";
-import { PROJECT_ROOT } from "../support/project-copy";
+import { countsByType, summaryMarkdown, writePlan } from "../../plan/report";
+import { copyProject, PROJECT_ROOT } from "../support/project-copy";
 import { versionSlug } from "../../lib/render/inference-service";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -230,6 +230,32 @@ describe("offline plan of the sample stacks", () => {
     assert.ok(custom.length >= 20, `expected the sample stacks to render custom resources, found ${custom.length}`);
     const errors = custom.flatMap(({ where, object }) => validateAgainstCrds(object).map((e) => `${where}: ${e}`));
     assert.deepEqual(errors, []);
+  });
+
+  it("serves production llama-3-70b-instruct's canary only in its first region wave: us-east-1 at step 5, eu-west-1 byte for byte as with no candidate", async () => {
+    // GIVEN the sample's canary in wave 1 of [us-east-1] then [eu-west-1]
+    const filesOf = (p: StackPlan) => p.gitopsFiles.filter((f) => f.path.includes("/llama-3-70b-instruct/") || f.path.includes("llama-3-70b-instruct"));
+    const rolloutOf = (p: StackPlan) => p.gitops.find((g) => g.object.kind === "Rollout" && g.object.metadata.name === "llama-3-70b-instruct")!.object;
+    // THEN us-east-1 serves the candidate at the declared step…
+    assert.equal(rolloutOf(plan("prod-us-east-1")).metadata.annotations?.["ml-gitops.dev/candidate-version"], "v2.2.0");
+    assert.equal(rolloutOf(plan("prod-us-east-1")).metadata.annotations?.["ml-gitops.dev/candidate-step"], "4");
+    assert.equal(rolloutOf(plan("prod-eu-west-1")).metadata.annotations?.["ml-gitops.dev/candidate-version"], undefined);
+    // …and eu-west-1's files are exactly those of the same project with the candidate removed
+    const copy = copyProject();
+    const file = join(copy, "deployments/production/llama-3-70b-instruct.yaml");
+    const text = readFileSync(file, "utf8");
+    const withoutCandidate = text.replace(/ {2}# The canary in progress[\s\S]*?(?= {2}releases:)/, "");
+    assert.notEqual(withoutCandidate, text);
+    writeFileSync(file, withoutCandidate);
+    const [, bare] = await planStacks({ root: copy, stacks: ["prod-eu-west-1"] }).finally(() => rmSync(copy, { recursive: true, force: true }));
+    assert.equal(bare!.stack, "prod-eu-west-1");
+    assert.ok(filesOf(bare!).length >= 4);
+    assert.deepEqual(filesOf(plan("prod-eu-west-1")), filesOf(bare!));
+    assert.deepEqual(plan("prod-eu-west-1").models.find((m) => m.name === "llama-3-70b-instruct")!.cluster, { stack: "prod-eu-west-1", region: "eu-west-1" });
+    // AND the pull-request summary says where each stack stands
+    const summary = summaryMarkdown(plans);
+    assert.ok(summary.includes("### llama-3-70b-instruct: stable v2.1.0, canary v2.2.0 at step 5/9 (25%), wave 1/2 (us-east-1)\n"));
+    assert.ok(summary.includes("### llama-3-70b-instruct: stable v2.1.0, stable only: wave 2/2 (eu-west-1) waits while canary v2.2.0 is in wave 1/2 at step 5/9\n"));
   });
 
   /** Every rendered object of a stack: applied directly, or written for GitOps. */

@@ -32,6 +32,13 @@ describe("promotion commit messages", () => {
     assert.deepEqual(readTrailers(parseTrailerLines(text)), PROMOTE);
   });
 
+  it("writes a wave and one Region trailer per region after the step, and reads them back", () => {
+    const t: Trailers = { model: "m", environment: "production", action: "advance", fromVersion: "v1", toVersion: "v2", step: "1/9", wave: "2/3", regions: ["eu-central-1", "eu-west-1"] };
+    const text = formatCommitMessage("s", t).split("\n\n")[1]!;
+    assert.equal(text, "Model: m\nEnvironment: production\nAction: advance\nFrom-Version: v1\nTo-Version: v2\nStep: 1/9\nWave: 2/3\nRegion: eu-central-1\nRegion: eu-west-1\n");
+    assert.deepEqual(readTrailers(parseTrailerLines(text)), t);
+  });
+
   it("ignores commits without Model, Environment and a known Action", () => {
     assert.equal(readTrailers([["Signed-off-by", "x"]]), undefined);
     assert.equal(readTrailers([["Model", "m"], ["Environment", "e"], ["Action", "deploy"]]), undefined);
