@@ -28,6 +28,7 @@ import { renderPodMonitor } from "./monitoring";
 import { renderHttpRoutes } from "./routing";
 import { GPU_MODEL_LABEL, GPU_TAINT_K8S } from "../gpu/node-labels";
 import { renderTrainingAnchor, renderTrainingJob } from "./training-job";
+import { MODEL_LABEL, RECORD_ANNOTATIONS } from "../predicates/model-record";
 
 export { DEFAULT_GATEWAY } from "./routing";
 
@@ -118,15 +119,12 @@ export const LABELS = {
   partOf: "app.kubernetes.io/part-of",
   team: "ml-gitops.dev/team",
   environment: "ml-gitops.dev/environment",
-  model: "ml-gitops.dev/model",
+  model: MODEL_LABEL,
 } as const;
 
 export const ANNOTATIONS = {
-  stepWeights: "ml-gitops.dev/canary-step-weights",
-  candidateStep: "ml-gitops.dev/candidate-step",
-  candidateVersion: "ml-gitops.dev/candidate-version",
-  stableVersion: "ml-gitops.dev/stable-version",
-  stableUri: "ml-gitops.dev/stable-uri",
+  // The record the policy pack reads back (policies/lib/predicates/model-record.ts).
+  ...RECORD_ANNOTATIONS,
   source: "ml-gitops.dev/source",
 } as const;
 
