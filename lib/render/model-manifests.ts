@@ -20,6 +20,7 @@
 import type { Artifact, Candidate, ModelDeploymentDeclaration } from "../deployments/schema";
 import type { LoadedDeployment } from "../deployments/types";
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
+import { renderCandidateDisruptionBudget } from "./disruption-budget";
 import { renderInferenceService } from "./inference-service";
 import { renderLocalModelCaches } from "./local-model-cache";
 import { renderLlmInferenceServices } from "./llm-inference-service";
@@ -234,11 +235,13 @@ export function renderModel(deployment: LoadedDeployment, ctx: RenderContext): K
       objects = [...renderRollout(view, ctx), ...renderHttpRoutes(view, ctx), renderPodMonitor(view)];
       break;
     case "kserve":
-      objects = [renderInferenceService(view, ctx), ...renderHttpRoutes(view, ctx), ...renderLocalModelCaches(view, ctx), renderPodMonitor(view)];
+      // The candidate's pods are kept from voluntary disruption by a PDB, not by an annotation in
+      // their template, which would restart them at promotion (disruption-budget.ts).
+      objects = [renderInferenceService(view, ctx), ...renderHttpRoutes(view, ctx), ...renderLocalModelCaches(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)];
       break;
     case "llm-inference-service":
       // KServe's controller makes each member's HTTPRoute: no route of ours (routing.ts).
-      objects = [...renderLlmInferenceServices(view, ctx), renderPodMonitor(view)];
+      objects = [...renderLlmInferenceServices(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)];
       break;
     default: {
       const never: never = engine;
