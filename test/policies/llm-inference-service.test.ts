@@ -6,6 +6,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
 import { DIGEST, fixture, messages, resourceOf, violations, withField } from "./helpers";
 
 const stable = fixture("llm-inference-service-stable.yaml");
@@ -130,6 +134,17 @@ describe("policy pack: LLMInferenceService", () => {
       assert.deepEqual(messages(HARDENED, [resourceOf(c)]), ["spec.template.containers[0].securityContext.allowPrivilegeEscalation is not false; set it to false"]);
       // The llm-d scheduler is KServe's router, not a model server: its bare container is not judged.
       assert.deepEqual(messages(HARDENED, [resourceOf(withField(candidate, "spec.router.scheduler.template.containers[0].securityContext", { privileged: true }))]), []);
+    });
+  });
+
+  describe("stable-requires-canary, on an llm-inference-service declaration", () => {
+    const sample = parse(readFileSync(join(__dirname, "../../deployments/staging/qwen2-5-7b-instruct.yaml"), "utf8")) as Record<string, unknown>;
+    const declaration = (d: Record<string, unknown>) => ({ urn: "urn:md", type: MODEL_DEPLOYMENT_TYPE, name: "qwen2-5-7b-instruct", props: { declaration: d } });
+    it("accepts the staging sample, and refuses a stable edited in by hand", () => {
+      assert.deepEqual(messages("stable-requires-canary", [declaration(sample)]), []);
+      assert.deepEqual(messages("stable-requires-canary", [declaration(withField(sample, "spec.stable.uri", "hf://Qwen/Qwen2.5-7B-Instruct:" + "b".repeat(40)))]), [
+        `declaration.spec.stable (v2.5-2025-04, hf://Qwen/Qwen2.5-7B-Instruct:${"b".repeat(40)}) is not a promoted release: release v2.5-2025-04 was promoted as (v2.5-2025-04, hf://Qwen/Qwen2.5-7B-Instruct:a09a35458c702b33eeacc393d103063234e8bc28). Promote it with ml-gitops promote and advance through the canary instead of editing spec.stable by hand.`,
+      ]);
     });
   });
 });
