@@ -181,9 +181,13 @@ export function modelDeploymentProblems(props: Obj, config: CanaryConfig): strin
 
 const ROUTE = "spec.router.route";
 
-/** The last weight of a `canary-step-weights` record ("10,50" → 50), if it is one. */
+/**
+ * The last weight of a `canary-step-weights` record ("10,50" → 50), if it is one. An empty record
+ * is a candidate before its first setWeight (steps may open with a pause): weight 0.
+ */
 function declaredWeight(record: unknown): number | undefined {
-  if (typeof record !== "string" || record.trim() === "") return undefined;
+  if (typeof record !== "string") return undefined;
+  if (record.trim() === "") return 0;
   const last = Number(record.split(",").pop()!.trim());
   return Number.isInteger(last) && last >= 0 && last <= 100 ? last : undefined;
 }

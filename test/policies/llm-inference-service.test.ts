@@ -10,6 +10,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
+import { loadDeploymentFile } from "../../lib/deployments/loader";
+import { renderModel } from "../../lib/render/model-manifests";
+import { CONTEXT, LLMISVC_FILE, replaceLine, VALID_LLMISVC } from "../deployments/fixture";
 import { DIGEST, fixture, messages, resourceOf, violations, withField } from "./helpers";
 
 const stable = fixture("llm-inference-service-stable.yaml");
@@ -84,6 +87,19 @@ describe("policy pack: LLMInferenceService", () => {
       const bare = (r: Record<string, unknown>) => withField(withField(r, "metadata.annotations", undefined), "metadata.labels", undefined);
       assert.deepEqual(messages(CANARY, pair(bare(stable), bare(candidate))), []);
       assert.equal(messages(CANARY, pair(bare(withField(stable, "spec.router.route.weight", 9)), bare(candidate))).length, 1);
+    });
+
+    it("accepts what the renderer writes at every step, including before the first setWeight (property)", () => {
+      const CTX = { kserveMode: "Standard" as const, storageServiceAccount: "model-reader", prometheusUrl: "http://prometheus.monitoring:9090" };
+      const pauseFirst = replaceLine(VALID_LLMISVC, "      - setWeight: 10\n", "      - pause: { duration: 5m }\n      - setWeight: 10\n");
+      fc.assert(
+        fc.property(fc.boolean(), fc.integer({ min: 0, max: 6 }), (opensWithPause, step) => {
+          const text = replaceLine(opensWithPause ? pauseFirst : VALID_LLMISVC, "step: 4 }", `step: ${Math.min(step, opensWithPause ? 6 : 5)} }`);
+          const objects = renderModel(loadDeploymentFile(LLMISVC_FILE, text, CONTEXT), CTX).map((o, i) => resourceOf(o as unknown as Record<string, unknown>, `o${i}`));
+          return messages(CANARY, objects).length === 0;
+        }),
+        { numRuns: 30 },
+      );
     });
 
     it("accepts every declared step whose pair sums to 100, and refuses every other candidate weight (property)", () => {
