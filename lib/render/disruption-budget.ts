@@ -38,6 +38,13 @@
  * never becomes ready holds its node until its canary is aborted, which the analysis gate does.
  * On managed node groups a node-group update drains through the same Eviction API and so waits
  * for the canary too (EKS fails the update after its eviction timeout unless forced).
+ *
+ * Neither GitOps engine holds a sync on it. Flux: kstatus calls a PodDisruptionBudget Current once
+ * its generation is observed (fluxcd/cli-utils@v1.2.1:pkg/kstatus/status/core.go pdbConditions;
+ * kustomize-controller v1.9.4 pins v1.2.2, not in the snapshot read). Argo CD: its built-in check
+ * reports the `DisruptionAllowed: False` that a budget allowing nothing always has, reason
+ * InsufficientPods, as Healthy on purpose (argo-cd@v3.5.1:resource_customizations/policy/
+ * PodDisruptionBudget/health.lua, citing argo-cd#20171).
  */
 import { MODEL_LABEL, VERSION_LABEL, versionSlug } from "../predicates/model-record";
 import type { KubeObject, ModelView } from "./model-manifests";
