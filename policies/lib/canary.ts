@@ -234,7 +234,7 @@ export function llmInferenceServiceProblems(props: Obj, config: CanaryConfig): s
   if (version === versionSlug(candidate)) {
     out.push(...weightProblems(`${ROUTE}.weight`, weight, annotations, config.maxInitialWeight));
     if (declared === undefined) {
-      out.push(`${ROUTE}.weight is ${weight} on candidate ${candidate}, but ${evidence}, which declares no setWeight the candidate has reached; render it from its declaration (deployments/<environment>/<model>.yaml) so the weight is the declared step's`);
+      out.push(`${ROUTE}.weight is ${weight} on candidate ${candidate}, but ${evidence}, not the comma-separated weights the candidate has stepped through; render it from its declaration (deployments/<environment>/<model>.yaml) so the weight is the declared step's`);
     } else if (weight !== declared) {
       out.push(`${ROUTE}.weight is ${weight} on candidate ${candidate}, but its declared step sets weight ${declared} (${evidence}); set it to ${declared}, or move the canary with ml-gitops advance`);
     }

@@ -39,6 +39,12 @@ describe("policy pack: LLMInferenceService", () => {
       ]);
     });
 
+    it("refuses a candidate whose step record is not a list of weights", () => {
+      assert.deepEqual(messages(CANARY, pair(stable, withField(candidate, STEPS, "ten"))), [
+        'spec.router.route.weight is 10 on candidate v2.5-2025-06, but annotation ml-gitops.dev/canary-step-weights is "ten", not the comma-separated weights the candidate has stepped through; render it from its declaration (deployments/<environment>/<model>.yaml) so the weight is the declared step\'s',
+      ]);
+    });
+
     it("refuses a candidate above maxInitialWeight that was not stepped there", () => {
       const c = withField(withField(candidate, "spec.router.route.weight", 50), STEPS, "50");
       assert.deepEqual(messages(CANARY, pair(withField(withField(stable, "spec.router.route.weight", 50), STEPS, "50"), c)), [
