@@ -19,7 +19,8 @@
  * Argo CD ships checks for Rollout and InferenceService
  * (argo-cd@v3.5.1:resource_customizations/argoproj.io/Rollout/health.lua,
  * resource_customizations/serving.kserve.io/InferenceService/health.lua) but none for KServe's
- * LocalModelCache and LocalModelNode, which it would otherwise report Healthy on sight.
+ * LocalModelCache, LocalModelNode and LLMInferenceService, which it would otherwise report Healthy
+ * on sight.
  * The scripts use only what Lua 5.1 (gopher-lua, Argo CD's VM) and 5.3 (fengari, our tests'
  * VM) share: `pairs`, `#`, string concatenation, no `table.getn`, no integer division.
  */
@@ -84,8 +85,40 @@ export const LOCAL_MODEL_CACHE_HEALTH: CustomHealthCheck = {
   current: "status.?copies.?total.orValue(0) > 0 && status.?copies.?available.orValue(0) == status.?copies.?total.orValue(0)",
 };
 
+/**
+ * KServe v0.20.0 LLMInferenceService (kserve@v0.20.0:pkg/apis/serving/v1alpha2/
+ * llm_inference_service_lifecycle.go; v1alpha1 converts to the same status). Knative-style
+ * conditions: `Ready` is the LivingConditionSet over `WorkloadsReady` and `RouterReady`, each
+ * rolled up from sub-conditions (MainWorkloadReady... from the Deployment's Available condition,
+ * workload_single_node.go propagateDeploymentStatus; HTTPRoutesReady, GatewaysReady...).
+ * `status.observedGeneration` is an int64 bumped after every reconcile whether or not it succeeded
+ * (controller.go Reconcile → knative.dev/pkg@v0.0.0-20260120122510-4a022ed9999a reconciler/
+ * reconcile_common.go PostProcessReconcile, the version kserve v0.20.0's go.mod pins), so a
+ * `Ready: True` of an older generation is not the new one's: Flux checks that itself, the Lua does.
+ *
+ * Failed, because waiting will not fix it:
+ * - `PresetsCombined` False with reason ConfigNotFound or CombineBaseError (config_merge.go
+ *   reconcileBaseRefs): a referenced LLMInferenceServiceConfig is missing or cannot merge. It is
+ *   outside the Ready rollup and reconcile stops there, so `Ready` stays Unknown
+ *   ("NewObservedGenFailure") and only this condition tells.
+ * - a sub-condition False with reason ProgressDeadlineExceeded: the Deployment's own verdict,
+ *   copied by propagateDeploymentStatus. That function stops at the first of the Deployment's
+ *   Available and Progressing conditions it meets, so this shows only when Progressing comes
+ *   first; otherwise the service reads in progress until the Kustomization's timeout (or, for a
+ *   candidate, the canary's analysis gate, which refuses a candidate serving nothing).
+ * Current: `Ready` True, or stopped (`serving.kserve.io/stop: "true"`: every workload condition
+ * False with reason Stopped, workload.go), which is what git asked for; Argo CD calls it Suspended.
+ */
+export const LLM_INFERENCE_SERVICE_HEALTH: CustomHealthCheck = {
+  apiVersion: "serving.kserve.io/v1alpha2",
+  kind: "LLMInferenceService",
+  failed:
+    "status.?conditions.orValue([]).exists(c, c.status == 'False' && ((c.type == 'PresetsCombined' && c.?reason.orValue('') in ['ConfigNotFound', 'CombineBaseError']) || c.?reason.orValue('') == 'ProgressDeadlineExceeded'))",
+  current: "status.?conditions.orValue([]).exists(c, c.type == 'Ready' && (c.status == 'True' || (c.status == 'False' && c.?reason.orValue('') == 'Stopped')))",
+};
+
 /** What the models Kustomization delivers and kstatus cannot assess on its own. */
-export const MODEL_HEALTH_CHECK_EXPRS: readonly CustomHealthCheck[] = [ROLLOUT_HEALTH, INFERENCE_SERVICE_HEALTH, LOCAL_MODEL_CACHE_HEALTH];
+export const MODEL_HEALTH_CHECK_EXPRS: readonly CustomHealthCheck[] = [ROLLOUT_HEALTH, INFERENCE_SERVICE_HEALTH, LOCAL_MODEL_CACHE_HEALTH, LLM_INFERENCE_SERVICE_HEALTH];
 
 /** Same verdicts as LOCAL_MODEL_CACHE_HEALTH, with Argo CD's messages. */
 export const LOCAL_MODEL_CACHE_HEALTH_LUA = `local hs = { status = "Progressing", message = "Waiting for the LocalModel controller to report copies" }
@@ -165,8 +198,66 @@ hs.message = downloaded .. " of " .. wanted .. " models downloaded"
 return hs
 `;
 
+/**
+ * Same verdicts as LLM_INFERENCE_SERVICE_HEALTH, with Argo CD's words: Healthy, Progressing
+ * (naming the conditions not yet True), Degraded (naming the failed condition and its message),
+ * Suspended when stopped. Argo CD v3.5.1 ships no check for this kind
+ * (argo-cd@v3.5.1:resource_customizations/serving.kserve.io/ has InferenceService only), so
+ * without it an LLMInferenceService is Healthy the moment it exists.
+ */
+export const LLM_INFERENCE_SERVICE_HEALTH_LUA = `local hs = { status = "Progressing", message = "Waiting for KServe to report status" }
+if obj.status == nil or obj.status.conditions == nil then
+  return hs
+end
+local generation = 0
+if obj.metadata ~= nil and obj.metadata.generation ~= nil then
+  generation = obj.metadata.generation
+end
+local observed = obj.status.observedGeneration or 0
+if observed < generation then
+  hs.message = "Waiting for KServe to observe generation " .. generation .. " (observed " .. observed .. ")"
+  return hs
+end
+local ready = nil
+local waiting = {}
+for _, c in pairs(obj.status.conditions) do
+  local reason = c.reason or ""
+  if c.status == "False" and ((c.type == "PresetsCombined" and (reason == "ConfigNotFound" or reason == "CombineBaseError")) or reason == "ProgressDeadlineExceeded") then
+    hs.status = "Degraded"
+    hs.message = c.type .. " " .. reason
+    if c.message ~= nil and c.message ~= "" then
+      hs.message = hs.message .. ": " .. c.message
+    end
+    return hs
+  end
+  if c.type == "Ready" then
+    ready = c
+  elseif c.status ~= "True" and c.type ~= "GroupDegraded" then
+    waiting[#waiting + 1] = c.type
+  end
+end
+if ready ~= nil and ready.status == "False" and ready.reason == "Stopped" then
+  hs.status = "Suspended"
+  hs.message = "LLMInferenceService is stopped"
+  return hs
+end
+if ready ~= nil and ready.status == "True" then
+  hs.status = "Healthy"
+  hs.message = "LLMInferenceService is ready"
+  return hs
+end
+table.sort(waiting)
+if #waiting > 0 then
+  hs.message = "Waiting for " .. table.concat(waiting, ", ")
+else
+  hs.message = "Waiting for Ready"
+end
+return hs
+`;
+
 /** argocd-cm entries (chart values `configs.cm`), keyed `resource.customizations.health.<group>_<kind>`. */
 export const ARGOCD_HEALTH_CUSTOMIZATIONS: Readonly<Record<string, string>> = {
+  "resource.customizations.health.serving.kserve.io_LLMInferenceService": LLM_INFERENCE_SERVICE_HEALTH_LUA,
   "resource.customizations.health.serving.kserve.io_LocalModelCache": LOCAL_MODEL_CACHE_HEALTH_LUA,
   "resource.customizations.health.serving.kserve.io_LocalModelNode": LOCAL_MODEL_NODE_HEALTH_LUA,
 };

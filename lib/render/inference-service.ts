@@ -17,24 +17,20 @@
  * The weight is the declaration's: the last setWeight at or before `candidate.step`.
  */
 import type { Artifact } from "../deployments/schema";
+import { VERSION_LABEL, versionSlug } from "../predicates/model-record";
 import { containerSecurityContext, podSecurityContext } from "./security-context";
 import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
 
 export const DEPLOYMENT_MODE_ANNOTATION = "serving.kserve.io/deploymentMode";
 export const TAG_ROUTING_ANNOTATION = "serving.kserve.io/enable-tag-routing";
-/** On every predictor's pods: which artifact version they serve. */
-export const VERSION_LABEL = "ml-gitops.dev/version";
+/** On every predictor's pods: which artifact version they serve (shared with the pack). */
+export { VERSION_LABEL, versionSlug };
 /**
  * The port KServe's Python model servers listen on and serve /metrics from
  * (kserve/kserve@v0.20.0:python/kserve/kserve/constants/constants.py, DEFAULT_HTTP_PORT 8080).
  */
 export const KSERVE_MODEL_SERVER_PORT = 8080;
 
-/** A version label as a DNS-1035 label: `v2.1.0` → `v2-1-0`, `2025.05.2` → `v2025-05-2`. */
-export function versionSlug(version: string): string {
-  const slug = version.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
-  return /^[a-z]/.test(slug) ? slug : `v${slug}`;
-}
 
 function modelSpec(view: ModelView, artifact: Artifact, mode: "Standard" | "Knative"): Record<string, unknown> {
   const { model, serving } = view.declaration.spec;

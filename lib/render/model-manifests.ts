@@ -21,6 +21,7 @@ import type { Artifact, Candidate, ModelDeploymentDeclaration } from "../deploym
 import type { LoadedDeployment } from "../deployments/types";
 import { candidateOnCluster, type ClusterRef } from "../deployments/waves";
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
+import { renderCandidateDisruptionBudget } from "./disruption-budget";
 import { renderInferenceService } from "./inference-service";
 import { renderLocalModelCaches } from "./local-model-cache";
 import { renderLlmInferenceServices } from "./llm-inference-service";
@@ -29,6 +30,7 @@ import { renderPodMonitor } from "./monitoring";
 import { renderHttpRoutes } from "./routing";
 import { GPU_MODEL_LABEL, GPU_TAINT_K8S } from "../gpu/node-labels";
 import { renderTrainingAnchor, renderTrainingJob } from "./training-job";
+import { MODEL_LABEL, RECORD_ANNOTATIONS } from "../predicates/model-record";
 
 export { DEFAULT_GATEWAY } from "./routing";
 
@@ -126,15 +128,12 @@ export const LABELS = {
   partOf: "app.kubernetes.io/part-of",
   team: "ml-gitops.dev/team",
   environment: "ml-gitops.dev/environment",
-  model: "ml-gitops.dev/model",
+  model: MODEL_LABEL,
 } as const;
 
 export const ANNOTATIONS = {
-  stepWeights: "ml-gitops.dev/canary-step-weights",
-  candidateStep: "ml-gitops.dev/candidate-step",
-  candidateVersion: "ml-gitops.dev/candidate-version",
-  stableVersion: "ml-gitops.dev/stable-version",
-  stableUri: "ml-gitops.dev/stable-uri",
+  // The record the policy pack reads back (policies/lib/predicates/model-record.ts).
+  ...RECORD_ANNOTATIONS,
   source: "ml-gitops.dev/source",
 } as const;
 
@@ -244,11 +243,13 @@ export function renderModel(deployment: LoadedDeployment, ctx: RenderContext): K
       objects = [...renderRollout(view, ctx), ...renderHttpRoutes(view, ctx), renderPodMonitor(view)];
       break;
     case "kserve":
-      objects = [renderInferenceService(view, ctx), ...renderHttpRoutes(view, ctx), ...renderLocalModelCaches(view, ctx), renderPodMonitor(view)];
+      // The candidate's pods are kept from voluntary disruption by a PDB, not by an annotation in
+      // their template, which would restart them at promotion (disruption-budget.ts).
+      objects = [renderInferenceService(view, ctx), ...renderHttpRoutes(view, ctx), ...renderLocalModelCaches(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)];
       break;
     case "llm-inference-service":
       // KServe's controller makes each member's HTTPRoute: no route of ours (routing.ts).
-      objects = [...renderLlmInferenceServices(view, ctx), renderPodMonitor(view)];
+      objects = [...renderLlmInferenceServices(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)];
       break;
     default: {
       const never: never = engine;

@@ -7,7 +7,7 @@
 import { isObj, isUnknown, list, obj, type Obj } from "./known";
 import { isKind, MODEL_DEPLOYMENT_TYPE, type KindName } from "./k8s";
 import { containerModelSources, type ModelSource, type Word } from "./predicates/model-source";
-import { containersOf, FRAMEWORK_FIELDS, inferenceServiceComponents, isServingRuntime, llmInferenceServicePodSpecs, workloadKind, workloadPodSpec, type At } from "./workloads";
+import { containersOf, FRAMEWORK_FIELDS, inferenceServiceComponents, isLlmInferenceServiceLike, isServingRuntime, llmInferenceServiceAllPodSpecs, workloadKind, workloadPodSpec, type At } from "./workloads";
 
 /** A source to judge: a URI, a repo id on a command line, or a KServe storage path. */
 export interface Source extends ModelSource {
@@ -64,7 +64,7 @@ function llmInferenceServiceSources(props: Obj): Source[] {
   push(out, "spec.model.uri", model.uri);
   // LoRA adapters are downloaded by the same storage initializer (v1alpha1 LoRASpec.Adapters).
   list(obj(model.lora).adapters).forEach((a, i) => push(out, `spec.model.lora.adapters[${i}].uri`, obj(a).uri));
-  for (const pod of llmInferenceServicePodSpecs(props)) for (const c of containersOf(pod)) out.push(...containerSources(c));
+  for (const pod of llmInferenceServiceAllPodSpecs(props)) for (const c of containersOf(pod)) out.push(...containerSources(c));
   return out;
 }
 
@@ -75,6 +75,7 @@ export function carriesArtifacts(type: string): boolean {
   return (
     (["inferenceService", "llmInferenceService", "rollout", ...CACHE_KINDS] as KindName[]).some((k) => isKind(type, k)) ||
     workloadKind(type) ||
+    isLlmInferenceServiceLike(type) ||
     isServingRuntime(type) ||
     type === MODEL_DEPLOYMENT_TYPE
   );
@@ -88,7 +89,7 @@ export function artifactSources(type: string, props: Obj): Source[] {
     push(out, "spec.sourceModelUri", obj(props.spec).sourceModelUri);
     return out;
   }
-  if (isKind(type, "llmInferenceService")) return llmInferenceServiceSources(props);
+  if (isLlmInferenceServiceLike(type)) return llmInferenceServiceSources(props);
   if (isServingRuntime(type)) {
     const spec = props.spec;
     return isObj(spec) ? containersOf({ path: "spec", value: spec }).flatMap(containerSources) : [];

@@ -2,7 +2,7 @@
 import { isObj, list, obj, type Obj } from "./known";
 import { isKind, MODEL_DEPLOYMENT_TYPE } from "./k8s";
 import {
-  containersOf, FRAMEWORK_FIELDS, inferenceServiceComponents, isServingRuntime, llmInferenceServicePodSpecs, workloadKind, workloadPodSpec, type At,
+  containersOf, FRAMEWORK_FIELDS, inferenceServiceComponents, isLlmInferenceServiceLike, isServingRuntime, llmInferenceServiceAllPodSpecs, workloadKind, workloadPodSpec, type At,
 } from "./workloads";
 
 function imagesOfContainers(containers: At<Obj>[]): At<string>[] {
@@ -26,7 +26,7 @@ function imagesOfPod(pod: At<Obj>): At<string>[] {
 
 /** Cheap pre-check so resources of other types are never copied. */
 export function carriesImages(type: string): boolean {
-  return workloadKind(type) || isKind(type, "inferenceService") || isServingRuntime(type) || isKind(type, "llmInferenceService") || type === MODEL_DEPLOYMENT_TYPE;
+  return workloadKind(type) || isKind(type, "inferenceService") || isServingRuntime(type) || isLlmInferenceServiceLike(type) || type === MODEL_DEPLOYMENT_TYPE;
 }
 
 export function containerImages(type: string, props: Obj): At<string>[] {
@@ -49,8 +49,8 @@ export function containerImages(type: string, props: Obj): At<string>[] {
     const spec = props.spec;
     return isObj(spec) ? imagesOfContainers(containersOf({ path: "spec", value: spec })) : [];
   }
-  if (isKind(type, "llmInferenceService")) {
-    return llmInferenceServicePodSpecs(props).flatMap(imagesOfPod);
+  if (isLlmInferenceServiceLike(type)) {
+    return llmInferenceServiceAllPodSpecs(props).flatMap(imagesOfPod);
   }
   if (type === MODEL_DEPLOYMENT_TYPE) {
     // With GitOps delivery the rendered Rollout never reaches the engine: the declaration is

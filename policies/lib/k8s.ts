@@ -45,6 +45,7 @@ export const KINDS = {
   localModelCache: { group: "serving.kserve.io", kind: "LocalModelCache" },
   localModelNamespaceCache: { group: "serving.kserve.io", kind: "LocalModelNamespaceCache" },
   llmInferenceService: { group: "serving.kserve.io", kind: "LLMInferenceService" },
+  llmInferenceServiceConfig: { group: "serving.kserve.io", kind: "LLMInferenceServiceConfig" },
   rollout: { group: "argoproj.io", kind: "Rollout" },
   application: { group: "argoproj.io", kind: "Application" },
   fluxKustomization: { group: "kustomize.toolkit.fluxcd.io", kind: "Kustomization" },

@@ -76,7 +76,12 @@ export function inferenceServiceComponents(props: Obj): At<Obj>[] {
   return out;
 }
 
-/** Pod specs of an LLMInferenceService (main and prefill, each with optional workers). */
+/**
+ * Model pod specs of an LLMInferenceService or LLMInferenceServiceConfig preset (which carries the
+ * same spec and is merged into the services that use it): main and prefill, each with optional
+ * multi-node workers (kserve/kserve@v0.20.0:pkg/apis/serving/v1alpha2/llm_inference_service_types.go,
+ * LLMInferenceServiceSpec: WorkloadSpec.Template and .Worker, Prefill).
+ */
 export function llmInferenceServicePodSpecs(props: Obj): At<Obj>[] {
   const spec = obj(props.spec);
   const out: At<Obj>[] = [];
@@ -89,6 +94,24 @@ export function llmInferenceServicePodSpecs(props: Obj): At<Obj>[] {
     if (isObj(v)) out.push({ path, value: v });
   }
   return out;
+}
+
+/**
+ * Every pod spec an LLMInferenceService runs: its model pods and the llm-d scheduler (endpoint
+ * picker) of `spec.router.scheduler.template` (SchedulerSpec.Template), the only other place the
+ * v0.20.0 CRD takes a pod spec (../shared/crds/kserve: every `image` field of the schema lies under
+ * one of these five).
+ */
+export function llmInferenceServiceAllPodSpecs(props: Obj): At<Obj>[] {
+  const out = llmInferenceServicePodSpecs(props);
+  const scheduler = obj(obj(obj(props.spec).router).scheduler).template;
+  if (isObj(scheduler)) out.push({ path: "spec.router.scheduler.template", value: scheduler });
+  return out;
+}
+
+/** An LLMInferenceService, or an LLMInferenceServiceConfig preset: the same spec. */
+export function isLlmInferenceServiceLike(type: string): boolean {
+  return isKind(type, "llmInferenceService") || isKind(type, "llmInferenceServiceConfig");
 }
 
 export function isServingRuntime(type: string): boolean {

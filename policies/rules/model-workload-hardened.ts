@@ -6,21 +6,21 @@
  * what ml-gitops renders always complies (lib/render/security-context.ts).
  *
  * Checked on the model containers of InferenceService predictors, LLMInferenceService pod specs
- * and Argo Rollouts. The seccomp profile may be set on the pod or the container, as Kubernetes
+ * (and of the LLMInferenceServiceConfig presets merged into them) and Argo Rollouts. The seccomp profile may be set on the pod or the container, as Kubernetes
  * allows.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isKind } from "../lib/k8s";
 import { isObj, isUnknown, list, obj, type Obj } from "../lib/known";
 import { propsOf } from "../lib/policy";
-import { containersOf, inferenceServiceComponents, llmInferenceServicePodSpecs, workloadPodSpec, type At } from "../lib/workloads";
+import { containersOf, inferenceServiceComponents, isLlmInferenceServiceLike, llmInferenceServicePodSpecs, workloadPodSpec, type At } from "../lib/workloads";
 
 /** Containers with their pod spec, where the model runs. */
 function modelContainers(type: string, props: Obj): { pod: At<Obj>; container: At<Obj> }[] {
   const pods: At<Obj>[] = [];
   // Predictors serve the model; transformers and explainers are the user's own pre/post code.
   if (isKind(type, "inferenceService")) pods.push(...inferenceServiceComponents(props).filter((c) => c.path.endsWith("predictor")));
-  else if (isKind(type, "llmInferenceService")) pods.push(...llmInferenceServicePodSpecs(props));
+  else if (isLlmInferenceServiceLike(type)) pods.push(...llmInferenceServicePodSpecs(props));
   else if (isKind(type, "rollout")) {
     const pod = workloadPodSpec(type, props);
     if (pod) pods.push(pod);
@@ -57,7 +57,7 @@ export const modelWorkloadHardened: ResourceValidationPolicy = {
   description: "Model server containers must not escalate privileges, must drop all capabilities and must run with the RuntimeDefault seccomp profile.",
   enforcementLevel: "advisory",
   validateResource: (args, reportViolation) => {
-    if (!isKind(args.type, "inferenceService") && !isKind(args.type, "llmInferenceService") && !isKind(args.type, "rollout")) return;
+    if (!isKind(args.type, "inferenceService") && !isLlmInferenceServiceLike(args.type) && !isKind(args.type, "rollout")) return;
     for (const { pod, container } of modelContainers(args.type, propsOf(args))) {
       for (const message of problems(pod, container)) reportViolation(message);
     }

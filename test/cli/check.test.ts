@@ -45,7 +45,22 @@ describe("ml-gitops check", () => {
   it("exits 0 on compliant fixtures", async () => {
     const r = await cli("check", FIXTURES);
     assert.equal(r.code, 0, r.out + r.err);
-    assert.match(r.out, /^4 objects in 4 files: 0 mandatory and 0 advisory violations, 0 documents that could not be judged\n$/);
+    assert.match(r.out, /^6 objects in 6 files: 0 mandatory and 0 advisory violations, 0 documents that could not be judged\n$/);
+  });
+
+  it("judges an LLMInferenceService routing group across files, once, at its first member", async () => {
+    const { readFileSync } = await import("node:fs");
+    const stable = readFileSync(join(FIXTURES, "llm-inference-service-stable.yaml"), "utf8").replace("route: { group: qwen, weight: 90 }", "route: { group: qwen, weight: 95 }");
+    const candidate = readFileSync(join(FIXTURES, "llm-inference-service-candidate.yaml"), "utf8");
+    const dir = tempDir({ "a-stable.yaml": stable, "b-candidate.yaml": candidate });
+    const r = await cli("check", dir);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.out,
+      `${join(dir, "a-stable.yaml")}:3: LLMInferenceService/qwen-v2-5-2025-04: model-canary-required [mandatory]: spec.router.route.weight is 95 on stable v2.5-2025-04, but the candidate v2.5-2025-06 is declared at weight 10 (annotation ml-gitops.dev/canary-step-weights is "10"), so the stable's share is 90; set it to 90 so the pair sums to 100\n` +
+        `${join(dir, "a-stable.yaml")}:3: LLMInferenceService/qwen-v2-5-2025-04: model-canary-required [mandatory]: the LLMInferenceServices of routing group "qwen" in namespace "models" have weights qwen-v2-5-2025-04: 95, qwen-v2-5-2025-06: 10, summing to 105; KServe splits traffic in proportion to them, so no version gets the share written: make them sum to 100 (stable 100 − w, candidate w)\n` +
+        "2 objects in 2 files: 2 mandatory and 0 advisory violations, 0 documents that could not be judged\n",
+    );
   });
 
   it("prints file:line: Kind/name: policy [level]: message and exits 1", async () => {

@@ -136,7 +136,7 @@ describe("Flux component", async () => {
     assert.deepEqual(kustomizations.map((r) => r.name), ["flux-models-only-models"]);
     const spec = kustomizations[0]!.props.spec as Record<string, unknown>;
     assert.equal("dependsOn" in spec, false);
-    assert.deepEqual((spec.healthCheckExprs as { kind: string }[]).map((c) => c.kind), ["Rollout", "InferenceService", "LocalModelCache"]);
+    assert.deepEqual((spec.healthCheckExprs as { kind: string }[]).map((c) => c.kind), ["Rollout", "InferenceService", "LocalModelCache", "LLMInferenceService"]);
   });
   it("syncs training Jobs in their own Kustomization that waits for them, and the models only after it", async () => {
     new Flux("flux-training", { ...validArgs(), models: { path: "clusters/prod/models", training: { path: "clusters/prod/models-training", timeoutMinutes: 495 } } });

@@ -21,6 +21,26 @@ describe("policy pack over the shared corpus", () => {
     });
   }
 
+  it("judges KServe v0.20.0's LLMInferenceService samples: every model URI, presets' and schedulers' images", { skip }, () => {
+    const set = readManifests([join(CORPUS, "kserve-v0.20.0-samples/llmisvc")]);
+    const llm = set.objects.map((o) => o.object).filter((o) => /^LLMInferenceService(Config)?$/.test(String(o.kind)));
+    assert.ok(llm.length >= 20, `only ${llm.length} LLMInferenceService objects read`);
+    const violations = evaluatePolicies(set.objects.map(toPolicyResource));
+    const said = (policy: string, name: string, start: string) =>
+      violations.some((v) => v.policy === policy && v.name.endsWith(name) && v.message.startsWith(start));
+    // None of the samples pins its model (hf:// without a revision, pvc://): each must be refused.
+    for (const o of llm) {
+      const uri = (o.spec as { model?: { uri?: unknown } } | undefined)?.model?.uri;
+      const name = String((o.metadata as { name: string }).name);
+      if (typeof uri === "string") assert.ok(said("model-artifact-immutable", name, `spec.model.uri ${JSON.stringify(uri)} is not pinned`), `${name}: ${uri} passed`);
+    }
+    // The llm-d scheduler's image in a preset, and the vLLM image of a prefill template.
+    assert.ok(said("serving-image-digest", "llmisvc-intelligent-inference-scheduling", 'spec.router.scheduler.template.containers[0].image "ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.9.0" uses the tag :v0.9.0'));
+    assert.ok(said("serving-image-digest", "facebook-opt-125m-pd", 'spec.prefill.template.containers[0].image "public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.19.0"'));
+    // No sample splits traffic (no route.group), so none is judged as a canary.
+    assert.deepEqual(violations.filter((v) => v.policy === "model-canary-required"), []);
+  });
+
   it("fails serving-image-digest for every resource Kyverno's disallow-latest-tag test expects to fail", { skip }, () => {
     const dir = join(CORPUS, "kyverno-disallow-latest-tag");
     const test = parse(readFileSync(join(dir, "kyverno-test.yaml"), "utf8")) as { results: { kind: string; resources: string[]; result: string }[] };

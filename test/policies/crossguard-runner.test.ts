@@ -110,6 +110,30 @@ describe("the policy pack under the real CrossGuard runner", () => {
     assert.deepEqual(await viaRunner(injected), expected);
   });
 
+  it("judges an LLMInferenceService canary, member by member and as a routing group, as the offline evaluation does", async () => {
+    const cluster = stacks.find((s) => s.gitops.filter((r) => r.type.endsWith(":LLMInferenceService")).length === 2);
+    assert.ok(cluster, "no sample stack renders an LLMInferenceService canary (stable and candidate)");
+    const [older, newer] = cluster.gitops.filter((r) => r.type.endsWith(":LLMInferenceService"));
+    const member = (r: PolicyResource, suffix: string, path: string, value: unknown): PolicyResource => ({ ...r, urn: `${r.urn}-${suffix}`, props: withField(r.props, path, value) });
+    const pairs: PolicyResource[][] = [
+      [older!, newer!],
+      // The candidate moved without its declaration: its own weight and the group's sum are wrong.
+      [older!, member(newer!, "weight", "spec.router.route.weight", 20)],
+      [member(older!, "names", "spec.model.name", "other"), newer!],
+      [older!, member(newer!, "scheduler", "spec.router.scheduler.template.containers", [{ name: "main", image: "ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.9.0" }])],
+      [older!, member(newer!, "uri", "spec.model.uri", "hf://Qwen/Qwen2.5-7B-Instruct")],
+    ];
+    const fired = new Set<string>();
+    for (const resources of pairs) {
+      const expected = offline(resources);
+      for (const v of expected) fired.add(`${v.urn.split("-").pop()} ${v.policy}`);
+      assert.deepEqual(await viaRunner(resources), expected);
+    }
+    // The group's messages go to its first member: the stable (…-v2-5-2025-04), renamed or not.
+    assert.deepEqual([...fired].sort(), ["04 model-canary-required", "names model-canary-required", "scheduler serving-image-digest", "uri model-artifact-immutable", "weight model-canary-required"]);
+    assert.equal(offline(pairs[1]!).filter((v) => v.policy === "model-canary-required").length, 2, "the candidate's weight and the group's sum");
+  });
+
   it("judges a manifest of each class check reads as check does", async () => {
     const fixtures = readManifests([join(PROJECT_ROOT, "test/fixtures/policies")]).objects.map(manifestResource);
     const classes = parseManifests(CLASSES, "classes.yaml");

@@ -7,7 +7,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { LOCAL_MODEL_CACHE_HEALTH_LUA, LOCAL_MODEL_NODE_HEALTH_LUA } from "../../lib/render/health";
+import { LLM_INFERENCE_SERVICE_HEALTH_LUA, LOCAL_MODEL_CACHE_HEALTH_LUA, LOCAL_MODEL_NODE_HEALTH_LUA } from "../../lib/render/health";
+import { LLMISVC_CASES } from "../fixtures/health/llm-inference-service-statuses";
 import { argoHealth } from "../support/health-engines";
 
 const LUA = "lua5.1";
@@ -51,6 +52,7 @@ describe("Argo CD health scripts under Lua 5.1 (uses the lua5.1 binary)", { skip
     ["node downloading", LOCAL_MODEL_NODE_HEALTH_LUA, node(["a", "b"], { a: "ModelDownloaded", b: "ModelDownloading" })],
     ["node done", LOCAL_MODEL_NODE_HEALTH_LUA, node(["a"], { a: "ModelDownloaded" })],
     ["node failed", LOCAL_MODEL_NODE_HEALTH_LUA, node(["a", "b"], { b: "ModelDownloadError", a: "ModelDownloadError" })],
+    ...LLMISVC_CASES.map(([what, object]): [string, string, Record<string, unknown>] => [`LLMInferenceService ${what}`, LLM_INFERENCE_SERVICE_HEALTH_LUA, object]),
   ];
   for (const [what, script, object] of objects) {
     it(`gives the same verdict and message as under fengari: ${what}`, () => {

@@ -14,12 +14,15 @@ import {
   INFERENCE_SERVICE_HEALTH,
   LOCAL_MODEL_CACHE_HEALTH,
   LOCAL_MODEL_CACHE_HEALTH_LUA,
+  LLM_INFERENCE_SERVICE_HEALTH,
+  LLM_INFERENCE_SERVICE_HEALTH_LUA,
   LOCAL_MODEL_NODE_HEALTH_LUA,
   MODEL_HEALTH_CHECK_EXPRS,
   ROLLOUT_HEALTH,
 } from "../../lib/render/health";
 import { argoCdValues } from "../../lib/render/argocd";
 import { argoHealth, fluxVerdict } from "../support/health-engines";
+import { LLMISVC_CASES, llmisvc } from "../fixtures/health/llm-inference-service-statuses";
 
 const rollout = (generation: number, status?: Record<string, unknown>) => ({
   apiVersion: "argoproj.io/v1alpha1",
@@ -150,17 +153,39 @@ describe("Argo CD health of a LocalModelNode (KServe v0.20.0)", () => {
   });
 });
 
+describe("health of an LLMInferenceService (KServe v0.20.0): Flux and Argo CD agree", () => {
+  for (const [what, object, flux, argo, message] of LLMISVC_CASES) {
+    it(`${what}: Flux ${flux}, Argo CD ${argo}`, () => {
+      assert.equal(fluxVerdict(LLM_INFERENCE_SERVICE_HEALTH, object), flux);
+      assert.deepEqual(argoHealth(LLM_INFERENCE_SERVICE_HEALTH_LUA, object), { status: argo, message });
+    });
+  }
+  it("is healthy only when Ready is True for the observed generation (property)", () => {
+    const status = fc.constantFrom("True", "False", "Unknown");
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 0, max: 1e6 }), status, (generation, observed, ready) => {
+        const object = llmisvc(generation, { observedGeneration: observed, conditions: [{ type: "Ready", status: ready }] });
+        const healthy = observed >= generation && ready === "True";
+        const fluxCurrent = observed === generation && ready === "True";
+        return (argoHealth(LLM_INFERENCE_SERVICE_HEALTH_LUA, object).status === "Healthy") === healthy && (fluxVerdict(LLM_INFERENCE_SERVICE_HEALTH, object) === "Current") === fluxCurrent;
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("where the checks are installed", () => {
   it("Flux: one expression per kind the models Kustomization delivers, each parsable by Flux's rules (current required)", () => {
-    assert.deepEqual(MODEL_HEALTH_CHECK_EXPRS.map((c) => `${c.apiVersion}/${c.kind}`), ["argoproj.io/v1alpha1/Rollout", "serving.kserve.io/v1beta1/InferenceService", "serving.kserve.io/v1alpha1/LocalModelCache"]);
+    assert.deepEqual(MODEL_HEALTH_CHECK_EXPRS.map((c) => `${c.apiVersion}/${c.kind}`), ["argoproj.io/v1alpha1/Rollout", "serving.kserve.io/v1beta1/InferenceService", "serving.kserve.io/v1alpha1/LocalModelCache", "serving.kserve.io/v1alpha2/LLMInferenceService"]);
     for (const c of MODEL_HEALTH_CHECK_EXPRS) assert.ok(c.current.length > 0);
   });
-  it("Argo CD: the chart values put both scripts into argocd-cm (configs.cm)", () => {
+  it("Argo CD: the chart values put every script into argocd-cm (configs.cm)", () => {
     const cm = argoCdValues({ adminPasswordBcrypt: "x", dexEnabled: false, syncTimeoutMinutes: 45 }).configs.cm as Record<string, string>;
     for (const [key, script] of Object.entries(ARGOCD_HEALTH_CUSTOMIZATIONS)) assert.equal(cm[key], script);
   });
-  it("Argo CD: argocd-cm keys resource.customizations.health.<group>_<kind> for the two KServe kinds", () => {
+  it("Argo CD: argocd-cm keys resource.customizations.health.<group>_<kind> for the three KServe kinds", () => {
     assert.deepEqual(Object.keys(ARGOCD_HEALTH_CUSTOMIZATIONS).sort(), [
+      "resource.customizations.health.serving.kserve.io_LLMInferenceService",
       "resource.customizations.health.serving.kserve.io_LocalModelCache",
       "resource.customizations.health.serving.kserve.io_LocalModelNode",
     ]);

@@ -38,7 +38,7 @@ describe("model manifests", () => {
 
   it("renders an InferenceService for the kserve engine and a Rollout for vllm", () => {
     const kinds = (file: string, text: string) => [...new Set(renderModel(loadDeploymentFile(file, text, CONTEXT), CTX).map((o) => o.kind))];
-    assert.deepEqual(kinds(KSERVE_FILE, VALID_KSERVE), ["HTTPRoute", "InferenceService", "LocalModelCache", "PodMonitor"]);
+    assert.deepEqual(kinds(KSERVE_FILE, VALID_KSERVE), ["HTTPRoute", "InferenceService", "LocalModelCache", "PodDisruptionBudget", "PodMonitor"]);
     assert.deepEqual(kinds(FILE, VALID), ["AnalysisTemplate", "HTTPRoute", "PodMonitor", "Rollout", "Service"]);
   });
 
