@@ -21,11 +21,13 @@ import {
   flux2Values,
   signingKeysSecretData,
   FLUX_NAMESPACE,
-  MIN_KUSTOMIZATION_TIMEOUT_MINUTES,
   type HealthCheck,
   type IgnoreRule,
 } from "../lib/render/flux";
 import { MODEL_HEALTH_CHECK_EXPRS } from "../lib/render/health";
+import { FLUX_TRAINING_TIMEOUT_MINUTES, SYNC_TIMEOUT_MINUTES } from "../lib/contracts/sync-timeout";
+import { wholeNumberProblem } from "../lib/contracts/validators";
+import { kubernetesNameProblem } from "../lib/names";
 import { pinnedRelease } from "./pinned-release";
 
 export interface FluxRepoArgs {
@@ -47,7 +49,7 @@ export interface GpuInfrastructureArgs {
    * these are checked; when omitted every applied object is (`wait: true`). @default every object
    */
   readonly healthChecks?: readonly HealthCheck[];
-  /** Apply plus health checks; at least 30 (GPU nodes are slow to turn healthy). @default 45 min */
+  /** Apply plus health checks: the one sync timeout rule, 30 to 180 (lib/contracts/sync-timeout.ts). @default 45 min */
   readonly timeoutMinutes?: number;
   /** @default 10 min */
   readonly intervalMinutes?: number;
@@ -59,7 +61,7 @@ export interface GpuInfrastructureArgs {
 export interface FluxModelsArgs {
   /** Directory of the rendered model manifests, e.g. `clusters/prod/models`. */
   readonly path: string;
-  /** Apply plus health checks of the model workloads; GPU model pods take 10+ minutes. At least 30. @default 45 min */
+  /** Apply plus health checks of the model workloads: the one sync timeout rule, 30 to 180 (lib/contracts/sync-timeout.ts). @default 45 min */
   readonly timeoutMinutes?: number;
   /**
    * Fields other controllers own on the delivered objects, kept out of Flux's drift correction:
@@ -80,7 +82,7 @@ export interface FluxModelsArgs {
 
 export interface FluxTrainingArgs {
   readonly path: string;
-  /** Apply plus the wait for every Job to complete: the longest training deadline and some. At least 30. @default 45 min */
+  /** Apply plus the wait for every Job to complete: the longest training deadline and some. At least 30, no maximum (FLUX_TRAINING_TIMEOUT_MINUTES). @default 45 min */
   readonly timeoutMinutes?: number;
 }
 
@@ -110,14 +112,13 @@ export const FLUX_DEFAULTS = {
   namespace: FLUX_NAMESPACE,
   username: "git",
   branch: "main",
-  timeoutMinutes: 45,
+  timeoutMinutes: SYNC_TIMEOUT_MINUTES.default,
   intervalMinutes: 10,
   retryIntervalMinutes: 2,
   podMonitor: false,
   helmTimeoutMinutes: 10,
 } as const;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function wholeMinutes(path: string, value: number, min: number, fix: string): Problem | undefined {
   return Number.isInteger(value) && value >= min ? undefined : { path, value, message: `must be a whole number of minutes, at least ${min}`, fix };
@@ -127,9 +128,7 @@ function wholeMinutes(path: string, value: number, min: number, fix: string): Pr
 export function fluxArgsProblems(args: FluxArgs): Problem[] {
   const problems: (Problem | undefined)[] = [];
   const namespace = args.namespace ?? FLUX_DEFAULTS.namespace;
-  if (!DNS_LABEL.test(namespace)) {
-    problems.push({ path: "namespace", value: namespace, message: "is not a valid namespace name", fix: "Use lower-case letters, digits and '-', at most 63 characters." });
-  }
+  problems.push(kubernetesNameProblem("dns1123-label", "namespace name", "namespace", namespace, "Omit it for the default flux-system."));
   if (!/^https:\/\/[^/\s]+\/\S+$/.test(args.repo.url)) {
     problems.push({ path: "repo.url", value: args.repo.url, message: "is not an HTTPS repository URL", fix: "Token authentication needs an HTTPS URL, e.g. https://github.com/acme/gitops.git." });
   }
@@ -145,15 +144,9 @@ export function fluxArgsProblems(args: FluxArgs): Problem[] {
     if (sync.path.trim() === "" || sync.path.startsWith("/") || sync.path.split("/").includes("..")) {
       problems.push({ path: `${key}.path`, value: sync.path, message: "is not a directory inside the repository", fix: `Give a relative path without '..', e.g. ${example}.` });
     }
-    const timeout = sync.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes;
-    if (!Number.isInteger(timeout) || timeout < MIN_KUSTOMIZATION_TIMEOUT_MINUTES) {
-      problems.push({
-        path: `${key}.timeoutMinutes`,
-        value: timeout,
-        message: `must be a whole number of minutes, at least ${MIN_KUSTOMIZATION_TIMEOUT_MINUTES}`,
-        fix: "GPU nodes take 15-25 minutes to turn healthy from cold; a shorter timeout fails healthy syncs. Omit it for the default 45.",
-      });
-    }
+    // The training Kustomization waits for the longest training deadline; the others share Argo CD's range.
+    const rule = key === "models.training" ? FLUX_TRAINING_TIMEOUT_MINUTES : SYNC_TIMEOUT_MINUTES;
+    problems.push(wholeNumberProblem(rule, `${key}.timeoutMinutes`, sync.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes));
   }
   problems.push(
     wholeMinutes("gpuInfrastructure.intervalMinutes", args.gpuInfrastructure?.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes, 1, "Omit it for the default 10."),

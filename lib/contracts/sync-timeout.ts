@@ -27,7 +27,7 @@ export const FLUX_TRAINING_TIMEOUT_MINUTES = {
   unit: "minutes",
   min: SYNC_TIMEOUT_MINUTES.min,
   default: SYNC_TIMEOUT_MINUTES.default,
-  why: "It must outlast the longest training deadline, and GPU nodes take 15-25 minutes to turn healthy from cold.",
+  why: "GPU nodes take 15-25 minutes to turn healthy from cold; a shorter timeout fails healthy syncs.",
 } as const satisfies WholeNumberRule;
 
 /** The problem with a sync timeout at `path`, if any. */

@@ -4,6 +4,7 @@
  * (source-controller v1.9.1, kustomize-controller v1.9.4 in ../shared/crds/flux).
  */
 
+import { SYNC_TIMEOUT_MINUTES } from "../contracts/sync-timeout";
 import type { CustomHealthCheck } from "./health";
 
 export const FLUX_NAMESPACE = "flux-system";
@@ -122,7 +123,7 @@ export interface KustomizationInput {
  * GPU nodes have joined, pulled multi-GB images and loaded kernel modules: routinely 15-25 min
  * from a cold node group. Below 30 min the Kustomization fails while nothing is wrong.
  */
-export const MIN_KUSTOMIZATION_TIMEOUT_MINUTES = 30;
+export const MIN_KUSTOMIZATION_TIMEOUT_MINUTES = SYNC_TIMEOUT_MINUTES.min;
 
 export function buildKustomization(input: KustomizationInput): Kustomization {
   const healthChecks = input.healthChecks ?? [];
