@@ -209,7 +209,7 @@ function provisioningProblems(pool: UncheckedGpuPool, provisioner: GpuPoolProvis
     const p = oneOfProblem(karpenter ? KARPENTER_CAPACITY_TYPES : MANAGED_CAPACITY_TYPES, "a capacity type", at("capacityType"), capacityType);
     if (p) problems.push(p);
   }
-  if (reserved && (reservations === undefined || reservations.length === 0)) {
+  if (reserved && karpenter && (reservations === undefined || reservations.length === 0)) {
     problems.push({ path: at("capacityReservations"), value: reservations ?? [], message: "is required when capacityType is reserved", fix: "List the reservations to launch into, each as {id: cr-...} or {tags: {...}}." });
   }
   if (!reserved && reservations !== undefined) {
