@@ -5,6 +5,7 @@
  * key, `gpuPools`, is declared here and documented in Pulumi.yaml's comments.
  */
 import { z } from "zod";
+import { kubernetesVersionProblem } from "../contracts/cluster-access";
 import { PROMETHEUS_URL } from "../analysis/prometheus";
 import { GPU_POOL_PROVISIONERS, type CapacityReservation, type GpuPoolProvisioner } from "../contracts/gpu-node-pool";
 import { SYNC_TIMEOUT_MINUTES, syncTimeoutProblem } from "../contracts/sync-timeout";
@@ -108,8 +109,9 @@ export const CONFIG_KEYS = {
   kubernetesVersion: {
     type: "string",
     description: "EKS Kubernetes version for a created cluster.",
-    schema: z.string().regex(/^1\.\d{2}$/, { message: 'must be a minor version like "1.34"' }).default(KUBERNETES_VERSION),
+    schema: z.string().default(KUBERNETES_VERSION),
     default: KUBERNETES_VERSION,
+    check: kubernetesVersionProblem,
   },
   privateSubnetIds: {
     type: "array",
@@ -125,7 +127,8 @@ export const CONFIG_KEYS = {
   publicAccessCidrs: {
     type: "array",
     description: "CIDRs allowed to reach a public API endpoint.",
-    schema: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: "must be an IPv4 CIDR" })).default([]),
+    // Checked with endpointPublicAccess by lib/contracts/cluster-access.ts publicAccessProblems.
+    schema: z.array(z.string()).default([]),
   },
   existingOidcProviderArn: {
     type: "string",

@@ -5,6 +5,7 @@
  * key, the value received and the fix; all are collected, then thrown together.
  */
 import { checkGpuPool, type GpuPool } from "../contracts/gpu-node-pool";
+import { clusterSubnetsProblem, publicAccessProblems } from "../contracts/cluster-access";
 import { Problems } from "../errors";
 import { closest, zodProblems } from "../zod-problems";
 import { CONFIG_KEYS, gpuPoolSchema, type ConfigKey, type KeySpec, type RawConfig } from "./keys";
@@ -335,19 +336,16 @@ export function parseStackConfig(
 
   need(`${PROJECT}:environment`, raw.environment, "for a cluster stack", "Name the deployments/<environment> directory this cluster serves");
   need(`${PROJECT}:clusterName`, raw.clusterName, "for a cluster stack", "Set the EKS cluster name");
+  // The cluster rules are ClusterAccess's (lib/contracts/cluster-access.ts), here at the config keys.
   if (raw.clusterMode === "create") {
-    if (raw.privateSubnetIds.length < 2) {
-      problems.add({ file: id.file, path: `${PROJECT}:privateSubnetIds`, value: raw.privateSubnetIds, message: "needs at least two subnets in different zones for a created cluster", fix: "List the VPC's private subnet ids" });
-    }
+    const subnets = failed.has(`${PROJECT}:privateSubnetIds`) ? undefined : clusterSubnetsProblem(`${PROJECT}:privateSubnetIds`, raw.privateSubnetIds);
+    if (subnets) problems.add({ file: id.file, ...subnets });
   } else {
     need(`${PROJECT}:existingOidcProviderArn`, raw.existingOidcProviderArn, "in attach mode", "Give the IAM OIDC provider ARN of the existing cluster");
     need(`${PROJECT}:existingNodeRoleArn`, raw.existingNodeRoleArn, "in attach mode", "Give the IAM role ARN node groups run as");
   }
-  if (!raw.endpointPublicAccess && raw.publicAccessCidrs.length > 0) {
-    problems.add({ file: id.file, path: `${PROJECT}:publicAccessCidrs`, value: raw.publicAccessCidrs, message: "is set but endpointPublicAccess is false", fix: "Remove it, or set endpointPublicAccess: true" });
-  }
-  if (raw.publicAccessCidrs.includes("0.0.0.0/0")) {
-    problems.add({ file: id.file, path: `${PROJECT}:publicAccessCidrs`, value: raw.publicAccessCidrs, message: "opens the API endpoint to the internet", fix: "List the CIDRs of your offices and CI runners" });
+  if (!failed.has(`${PROJECT}:publicAccessCidrs`) && !failed.has(`${PROJECT}:endpointPublicAccess`)) {
+    problems.addAll(publicAccessProblems(`${PROJECT}:publicAccessCidrs`, raw.endpointPublicAccess, raw.publicAccessCidrs).map((p) => ({ file: id.file, ...p })));
   }
   if (raw.modelBucketName === undefined && raw.artifactStack === undefined) {
     problems.add({ file: id.file, path: `${PROJECT}:artifactStack`, message: "is required when modelBucketName is not set", fix: "Reference the artifact store stack, or set modelBucketName to create a bucket in this stack" });
