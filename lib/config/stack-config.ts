@@ -8,7 +8,7 @@ import { checkGpuPool, type GpuPool } from "../contracts/gpu-node-pool";
 import { clusterSubnetsProblem, publicAccessProblems } from "../contracts/cluster-access";
 import { Problems } from "../errors";
 import { closest, zodProblems } from "../zod-problems";
-import { CONFIG_KEYS, gpuPoolSchema, type ConfigKey, type KeySpec, type RawConfig } from "./keys";
+import { CONFIG_KEYS, type ConfigKey, type KeySpec, type RawConfig } from "./keys";
 import { parseGatewayRef, type GatewayPlan } from "../render/gateway";
 import { DEFAULT_GATEWAY } from "../render/routing";
 
@@ -290,7 +290,7 @@ export function parseStackConfig(
         file: id.file,
         prefix: `${PROJECT}:${key}`,
         input: decoded[key],
-        knownKeys: () => (key === "gpuPools" ? Object.keys(gpuPoolSchema.shape) : []),
+        schema: spec.schema,
       }),
     );
   }

@@ -159,7 +159,7 @@ describe("stack config", () => {
 
   it("rejects an unknown key inside a GPU pool with a suggestion", () => {
     assert.deepEqual(problemsOf(withPool({ diskSize: 100 })), [
-      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].diskSize: unknown key (got 100). Did you mean "diskSizeGiB"? Otherwise remove it',
+      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].diskSize: is not a field of ml-gitops:gpuPools[0]. Did you mean "diskSizeGiB"?',
     ]);
   });
 
