@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { kubernetesVersionProblem } from "../contracts/cluster-access";
+import { modelBucketProblems, RETENTION_DAYS } from "../contracts/model-bucket";
 import { PROMETHEUS_URL } from "../analysis/prometheus";
 import { GPU_POOL_PROVISIONERS, type CapacityReservation, type GpuPoolProvisioner } from "../contracts/gpu-node-pool";
 import { SYNC_TIMEOUT_MINUTES, syncTimeoutProblem } from "../contracts/sync-timeout";
@@ -159,8 +160,10 @@ export const CONFIG_KEYS = {
   objectLockRetentionDays: {
     type: "integer",
     description: "Object Lock retention of every artifact version, in days.",
-    schema: z.number().int().min(1).max(36500).default(365),
-    default: 365,
+    schema: z.number().default(RETENTION_DAYS.default),
+    default: RETENTION_DAYS.default,
+    // ModelBucket's rules for retentionDays (range, and later than the STANDARD_IA transition).
+    check: (path: string, days: number) => modelBucketProblems({ retentionDays: days }, "", { retentionDays: path })[0],
   },
   artifactStack: {
     type: "string",
@@ -170,7 +173,8 @@ export const CONFIG_KEYS = {
   replicaRegions: {
     type: "array",
     description: "artifacts role: every region that serves models and gets a replica bucket.",
-    schema: z.array(z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, { message: "must be an AWS region like eu-west-1" })).default([]),
+    // Checked with aws:region by lib/contracts/model-bucket.ts replicaRegionProblems.
+    schema: z.array(z.string()).default([]),
   },
   replicationTimeControl: {
     type: "boolean",

@@ -6,6 +6,7 @@
  */
 import { checkGpuPool, type GpuPool } from "../contracts/gpu-node-pool";
 import { clusterSubnetsProblem, publicAccessProblems } from "../contracts/cluster-access";
+import { replicaRegionProblems } from "../contracts/model-bucket";
 import { Problems } from "../errors";
 import { closest, zodProblems } from "../zod-problems";
 import { CONFIG_KEYS, type ConfigKey, type KeySpec, type RawConfig } from "./keys";
@@ -318,8 +319,9 @@ export function parseStackConfig(
   if (raw.role === "artifacts") {
     need(`${PROJECT}:modelBucketName`, raw.modelBucketName, "for the artifacts role (the buckets' name prefix)", "Set modelBucketName");
     need(`${PROJECT}:replicaRegions`, raw.replicaRegions, "for the artifacts role", "List every region that serves models");
-    if (region && raw.replicaRegions.includes(region)) {
-      problems.add({ file: id.file, path: `${PROJECT}:replicaRegions`, value: raw.replicaRegions, message: `includes the primary region ${region}`, fix: "List only the other serving regions; the primary bucket serves its own region" });
+    // ArtifactStore's rule (lib/contracts/model-bucket.ts), at the config key.
+    if (!failed.has(`${PROJECT}:replicaRegions`)) {
+      problems.addAll(replicaRegionProblems(`${PROJECT}:replicaRegions`, region, raw.replicaRegions).map((p) => ({ file: id.file, ...p })));
     }
     problems.throwIfAny(`invalid stack config ${id.file}`);
     return {
