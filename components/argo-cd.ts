@@ -19,6 +19,7 @@ import {
   type SyncRetry,
 } from "../lib/render/argocd";
 import { syncTimeoutProblem, SYNC_TIMEOUT_MINUTES } from "../lib/contracts/sync-timeout";
+import { repoDirectoryProblem, repoUrlProblem } from "../lib/contracts/gitops-repo";
 import { kubernetesNameProblem } from "../lib/names";
 import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
 
@@ -85,13 +86,8 @@ export function argoCdArgsProblems(args: ArgoCdArgs): Problem[] {
   const namespace = args.namespace ?? ARGO_CD_DEFAULTS.namespace;
   const namespaceProblem = kubernetesNameProblem("dns1123-label", "namespace name", "namespace", namespace, "Omit it for the default argocd.");
   if (namespaceProblem) problems.push(namespaceProblem);
-  if (!/^https:\/\/[^/\s]+\/\S+$/.test(args.repo.url)) {
-    problems.push({ path: "repo.url", value: args.repo.url, message: "is not an HTTPS repository URL", fix: "Token authentication needs an HTTPS URL, e.g. https://github.com/acme/gitops.git." });
-  }
-  const modelsPath = args.repo.modelsPath;
-  if (modelsPath.trim() === "" || modelsPath.startsWith("/") || modelsPath.split("/").includes("..")) {
-    problems.push({ path: "repo.modelsPath", value: modelsPath, message: "is not a directory inside the repository", fix: "Give a relative path without '..', e.g. models/prod." });
-  }
+  const repoProblems = [repoUrlProblem("repo.url", args.repo.url), repoDirectoryProblem("repo.modelsPath", args.repo.modelsPath, "models/prod")];
+  problems.push(...repoProblems.filter((p): p is Problem => p !== undefined));
   if (args.modelNamespaces.length === 0) {
     problems.push({ path: "modelNamespaces", value: [], message: "is empty", fix: "Name at least one namespace models are deployed into, e.g. [\"models\"]." });
   }

@@ -26,6 +26,7 @@ import {
 } from "../lib/render/flux";
 import { MODEL_HEALTH_CHECK_EXPRS } from "../lib/render/health";
 import { FLUX_TRAINING_TIMEOUT_MINUTES, SYNC_TIMEOUT_MINUTES } from "../lib/contracts/sync-timeout";
+import { repoDirectoryProblem, repoUrlProblem } from "../lib/contracts/gitops-repo";
 import { wholeNumberProblem } from "../lib/contracts/validators";
 import { kubernetesNameProblem } from "../lib/names";
 import { pinnedRelease } from "./pinned-release";
@@ -129,9 +130,7 @@ export function fluxArgsProblems(args: FluxArgs): Problem[] {
   const problems: (Problem | undefined)[] = [];
   const namespace = args.namespace ?? FLUX_DEFAULTS.namespace;
   problems.push(kubernetesNameProblem("dns1123-label", "namespace name", "namespace", namespace, "Omit it for the default flux-system."));
-  if (!/^https:\/\/[^/\s]+\/\S+$/.test(args.repo.url)) {
-    problems.push({ path: "repo.url", value: args.repo.url, message: "is not an HTTPS repository URL", fix: "Token authentication needs an HTTPS URL, e.g. https://github.com/acme/gitops.git." });
-  }
+  problems.push(repoUrlProblem("repo.url", args.repo.url));
   const synced = [
     ...(args.gpuInfrastructure ? [["gpuInfrastructure", args.gpuInfrastructure, "clusters/prod/gpu"] as const] : []),
     ...(args.models ? [["models", args.models, "clusters/prod/models"] as const] : []),
@@ -141,9 +140,7 @@ export function fluxArgsProblems(args: FluxArgs): Problem[] {
     problems.push({ path: "models", message: "is not given, and neither is gpuInfrastructure: Flux would sync nothing", fix: "Give models (the rendered model manifests' path), gpuInfrastructure, or both." });
   }
   for (const [key, sync, example] of synced) {
-    if (sync.path.trim() === "" || sync.path.startsWith("/") || sync.path.split("/").includes("..")) {
-      problems.push({ path: `${key}.path`, value: sync.path, message: "is not a directory inside the repository", fix: `Give a relative path without '..', e.g. ${example}.` });
-    }
+    problems.push(repoDirectoryProblem(`${key}.path`, sync.path, example));
     // The training Kustomization waits for the longest training deadline; the others share Argo CD's range.
     const rule = key === "models.training" ? FLUX_TRAINING_TIMEOUT_MINUTES : SYNC_TIMEOUT_MINUTES;
     problems.push(wholeNumberProblem(rule, `${key}.timeoutMinutes`, sync.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes));

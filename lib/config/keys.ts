@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { kubernetesVersionProblem } from "../contracts/cluster-access";
+import { repoDirectoryProblem, repoUrlProblem } from "../contracts/gitops-repo";
 import { modelBucketProblems, RETENTION_DAYS } from "../contracts/model-bucket";
 import { PROMETHEUS_URL } from "../analysis/prometheus";
 import { GPU_POOL_PROVISIONERS, type CapacityReservation, type GpuPoolProvisioner } from "../contracts/gpu-node-pool";
@@ -191,7 +192,8 @@ export const CONFIG_KEYS = {
   gitRepoUrl: {
     type: "string",
     description: "GitOps repository (https) that Argo CD or Flux syncs.",
-    schema: z.string().regex(/^https:\/\/\S+$/, { message: "must be an https:// URL" }).optional(),
+    schema: z.string().optional(),
+    check: repoUrlProblem,
   },
   gitRevision: {
     type: "string",
@@ -202,7 +204,8 @@ export const CONFIG_KEYS = {
   gitopsPath: {
     type: "string",
     description: "Directory of this cluster in the GitOps repository; models go to <path>/models. @default clusters/<stack>",
-    schema: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: "must be a relative path without leading or trailing /" }).optional(),
+    schema: z.string().optional(),
+    check: (path: string, dir: string) => repoDirectoryProblem(path, dir, "clusters/prod-us-east-1"),
   },
   gitToken: {
     type: "string",
