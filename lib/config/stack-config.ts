@@ -260,6 +260,11 @@ function validatePools(raw: RawConfig, id: StackIdentity, problems: Problems): G
   return pools;
 }
 
+/** A key the checks required was missing after all: a bug in this parser, never the user's mistake. */
+function unchecked(id: StackIdentity, key: string): never {
+  throw new Error(`parseStackConfig ${id.file}: ${key.includes(":") ? key : `${PROJECT}:${key}`} was required but not checked`);
+}
+
 /** Parses the config map of one stack. Throws a ValidationError listing every problem. */
 export function parseStackConfig(
   all: Readonly<Record<string, string>>,
@@ -327,8 +332,8 @@ export function parseStackConfig(
     return {
       ...id,
       role: "artifacts",
-      region: region!,
-      bucketNamePrefix: raw.modelBucketName!,
+      region: region ?? unchecked(id, "aws:region"),
+      bucketNamePrefix: raw.modelBucketName ?? unchecked(id, "modelBucketName"),
       prefix: raw.modelPrefix,
       retentionDays: raw.objectLockRetentionDays,
       replicaRegions: raw.replicaRegions,
@@ -398,48 +403,46 @@ export function parseStackConfig(
 
   const path = raw.gitopsPath ?? `clusters/${id.stack}`;
   const common = { revision: raw.gitRevision, path, modelsPath: `${path}/models` };
-  // The checks above required what each branch needs; the unions carry it from here on.
-  const repoUrl = raw.gitRepoUrl;
+  // Each union below takes only what its branch needs, which the checks above required.
   const gitops: GitOpsConfig =
-    raw.delivery === "direct" || repoUrl === undefined
+    raw.delivery === "direct"
       ? { ...common, delivery: "direct" }
-      : { ...common, delivery: raw.delivery, repoUrl, syncTimeoutMinutes: raw.syncTimeoutMinutes, ...(signing && { signing }) };
-  const clusterName = raw.clusterName;
-  const environment = raw.environment;
-  const bucketName = raw.modelBucketName;
-  if (clusterName === undefined || environment === undefined || region === undefined || gateway === undefined || (raw.artifactStack === undefined && bucketName === undefined)) {
-    throw new Error(`parseStackConfig ${id.file}: a required key passed unchecked`);
-  }
+      : { ...common, delivery: raw.delivery, repoUrl: raw.gitRepoUrl ?? unchecked(id, "gitRepoUrl"), syncTimeoutMinutes: raw.syncTimeoutMinutes, ...(signing && { signing }) };
   const clusterCommon = {
-    name: clusterName,
+    name: raw.clusterName ?? unchecked(id, "clusterName"),
     version: raw.kubernetesVersion,
     subnetIds: raw.privateSubnetIds,
     endpointPublicAccess: raw.endpointPublicAccess,
     publicAccessCidrs: raw.publicAccessCidrs,
   };
-  const { existingOidcProviderArn, existingNodeRoleArn } = raw;
-  const clusterConfig: ClusterConfig =
-    raw.clusterMode === "attach" && existingOidcProviderArn !== undefined && existingNodeRoleArn !== undefined
-      ? { ...clusterCommon, mode: "attach", existingOidcProviderArn, existingNodeRoleArn }
+  const cluster: ClusterConfig =
+    raw.clusterMode === "attach"
+      ? {
+          ...clusterCommon,
+          mode: "attach",
+          existingOidcProviderArn: raw.existingOidcProviderArn ?? unchecked(id, "existingOidcProviderArn"),
+          existingNodeRoleArn: raw.existingNodeRoleArn ?? unchecked(id, "existingNodeRoleArn"),
+        }
       : { ...clusterCommon, mode: "create" };
   return {
     ...id,
     role: "cluster",
-    region,
-    environment,
-    cluster: clusterConfig,
+    region: region ?? unchecked(id, "aws:region"),
+    environment: raw.environment ?? unchecked(id, "environment"),
+    cluster,
     gpuPools,
-    artifacts: raw.artifactStack
-      ? { kind: "stack", stackName: raw.artifactStack, prefix: raw.modelPrefix }
-      : { kind: "local", bucketName: bucketName ?? "", prefix: raw.modelPrefix, retentionDays: raw.objectLockRetentionDays },
+    artifacts:
+      raw.artifactStack !== undefined
+        ? { kind: "stack", stackName: raw.artifactStack, prefix: raw.modelPrefix }
+        : { kind: "local", bucketName: raw.modelBucketName ?? unchecked(id, "modelBucketName"), prefix: raw.modelPrefix, retentionDays: raw.objectLockRetentionDays },
     gitops,
     kserve: {
       mode: raw.kserveDeploymentMode,
       ...(raw.knativeNetworkingLayer && { knativeNetworkingLayer: raw.knativeNetworkingLayer }),
       modelsNamespace: raw.modelsNamespace,
     },
-    monitoring: raw.monitoring === "external" && raw.prometheusUrl !== undefined ? { kind: "external", prometheusUrl: raw.prometheusUrl } : { kind: "kube-prometheus-stack" },
-    gateway,
+    monitoring: raw.monitoring === "external" ? { kind: "external", prometheusUrl: raw.prometheusUrl ?? unchecked(id, "prometheusUrl") } : { kind: "kube-prometheus-stack" },
+    gateway: gateway ?? unchecked(id, "gatewayClassName"),
     secrets: new Set((["gitToken", "argocdAdminPasswordBcrypt", "huggingFaceToken"] as const).filter((k) => raw[k] !== undefined)),
   };
 }
