@@ -29,7 +29,7 @@ import { FLUX_TRAINING_TIMEOUT_MINUTES, SYNC_TIMEOUT_MINUTES } from "../lib/cont
 import { repoDirectoryProblem, repoUrlProblem } from "../lib/contracts/gitops-repo";
 import { wholeNumberProblem } from "../lib/contracts/validators";
 import { kubernetesNameProblem } from "../lib/names";
-import { pinnedRelease } from "./pinned-release";
+import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
 
 export interface FluxRepoArgs {
   /** HTTPS URL of the GitOps repository, e.g. `https://github.com/acme/gitops.git`. */
@@ -121,9 +121,8 @@ export const FLUX_DEFAULTS = {
 } as const;
 
 
-function wholeMinutes(path: string, value: number, min: number, fix: string): Problem | undefined {
-  return Number.isInteger(value) && value >= min ? undefined : { path, value, message: `must be a whole number of minutes, at least ${min}`, fix };
-}
+/** Reconcile intervals: whole minutes, at least 1, each with its default. */
+const minutesAtLeastOne = (defaultMinutes: number) => ({ unit: "minutes", min: 1, default: defaultMinutes }) as const;
 
 /** Every problem with the args, each with its path; the token is never echoed. */
 export function fluxArgsProblems(args: FluxArgs): Problem[] {
@@ -146,9 +145,9 @@ export function fluxArgsProblems(args: FluxArgs): Problem[] {
     problems.push(wholeNumberProblem(rule, `${key}.timeoutMinutes`, sync.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes));
   }
   problems.push(
-    wholeMinutes("gpuInfrastructure.intervalMinutes", args.gpuInfrastructure?.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes, 1, "Omit it for the default 10."),
-    wholeMinutes("gpuInfrastructure.retryIntervalMinutes", args.gpuInfrastructure?.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes, 1, "Omit it for the default 2."),
-    wholeMinutes("helmTimeoutMinutes", args.helmTimeoutMinutes ?? FLUX_DEFAULTS.helmTimeoutMinutes, 1, "Omit it for the default 10."),
+    wholeNumberProblem(minutesAtLeastOne(FLUX_DEFAULTS.intervalMinutes), "gpuInfrastructure.intervalMinutes", args.gpuInfrastructure?.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes),
+    wholeNumberProblem(minutesAtLeastOne(FLUX_DEFAULTS.retryIntervalMinutes), "gpuInfrastructure.retryIntervalMinutes", args.gpuInfrastructure?.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes),
+    ...helmTimeoutProblems(args.helmTimeoutMinutes ?? FLUX_DEFAULTS.helmTimeoutMinutes, FLUX_DEFAULTS.helmTimeoutMinutes),
   );
   (args.gpuInfrastructure?.healthChecks ?? []).forEach((check, i) => {
     for (const key of ["apiVersion", "kind", "name", "namespace"] as const) {
