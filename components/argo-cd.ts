@@ -20,6 +20,7 @@ import {
 } from "../lib/render/argocd";
 import { syncTimeoutProblem, SYNC_TIMEOUT_MINUTES } from "../lib/contracts/sync-timeout";
 import { repoDirectoryProblem, repoUrlProblem } from "../lib/contracts/gitops-repo";
+import { modelsNamespaceProblem, PLATFORM_NAMESPACES } from "../lib/contracts/models-namespace";
 import { kubernetesNameProblem } from "../lib/names";
 import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
 
@@ -70,7 +71,7 @@ export interface ArgoCdArgs {
 }
 
 export const ARGO_CD_DEFAULTS = {
-  namespace: "argocd",
+  namespace: PLATFORM_NAMESPACES.argoCd,
   dexEnabled: false,
   syncTimeoutMinutes: SYNC_TIMEOUT_MINUTES.default,
   helmTimeoutMinutes: 10,
@@ -78,7 +79,6 @@ export const ARGO_CD_DEFAULTS = {
   targetRevision: "main",
 } as const;
 
-const RESERVED_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "default"]);
 
 /** Every problem with the args, each with its path; secrets are never echoed. */
 export function argoCdArgsProblems(args: ArgoCdArgs): Problem[] {
@@ -92,12 +92,8 @@ export function argoCdArgsProblems(args: ArgoCdArgs): Problem[] {
     problems.push({ path: "modelNamespaces", value: [], message: "is empty", fix: "Name at least one namespace models are deployed into, e.g. [\"models\"]." });
   }
   args.modelNamespaces.forEach((ns, i) => {
-    const nameProblem = kubernetesNameProblem("dns1123-label", "namespace name", `modelNamespaces[${i}]`, ns, "Name the namespace models are deployed into, e.g. models.");
-    if (nameProblem) {
-      problems.push(nameProblem);
-    } else if (RESERVED_NAMESPACES.has(ns) || ns === namespace) {
-      problems.push({ path: `modelNamespaces[${i}]`, value: ns, message: "is a system or Argo CD namespace", fix: "Deploy models into their own namespace, e.g. models." });
-    }
+    const nsProblem = modelsNamespaceProblem(`modelNamespaces[${i}]`, ns, [namespace]);
+    if (nsProblem) problems.push(nsProblem);
   });
   const timeoutProblem = syncTimeoutProblem("syncTimeoutMinutes", args.syncTimeoutMinutes ?? ARGO_CD_DEFAULTS.syncTimeoutMinutes);
   if (timeoutProblem) problems.push(timeoutProblem);

@@ -14,6 +14,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { CHARTS, ROLLOUTS_PLUGINS } from "../lib/versions";
 import { Problems, type Problem } from "../lib/errors";
 import { kubernetesNameProblem } from "../lib/names";
+import { PLATFORM_NAMESPACES } from "../lib/contracts/models-namespace";
 import { ARGO_ROLLOUTS_SERVICE_ACCOUNT, argoRolloutsValues, gatewayApiPluginRules } from "../lib/render/kserve-platform";
 import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
 
@@ -46,7 +47,7 @@ export interface ArgoRolloutsArgs {
 export const GATEWAY_API_PLUGIN_RBAC_NAME = "argo-rollouts-gateway-api-plugin";
 
 export const ARGO_ROLLOUTS_DEFAULTS = {
-  namespace: "argo-rollouts",
+  namespace: PLATFORM_NAMESPACES.argoRollouts,
   metrics: true,
   serviceMonitor: false,
   dashboard: false,

@@ -22,6 +22,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { CHARTS, type ChartPin } from "../lib/versions";
 import { Problems, type Problem } from "../lib/errors";
 import { isKubernetesName, kubernetesNameProblem, type KubernetesNameRule } from "../lib/names";
+import { modelsNamespaceProblem, PLATFORM_NAMESPACES } from "../lib/contracts/models-namespace";
 import type { KServeMode } from "../lib/predicates/kserve-mode";
 import {
   AWS_REGION,
@@ -111,9 +112,9 @@ export const KSERVE_DEFAULTS = {
   deploymentMode: "Standard" as KServeMode,
   domain: "cluster.local",
   modelsNamespace: "models",
-  namespace: "kserve",
+  namespace: PLATFORM_NAMESPACES.kserve,
   installCertManager: true,
-  certManagerNamespace: "cert-manager",
+  certManagerNamespace: PLATFORM_NAMESPACES.certManager,
   serviceAccountName: "kserve-storage",
   helmTimeoutMinutes: 10,
 } as const;
@@ -155,7 +156,6 @@ export function kserveArgsProblems(args: KServeArgs): Problem[] {
   }
   // Namespaces are DNS-1123 labels, ServiceAccounts DNS-1123 subdomains (lib/names.ts).
   const names: [KubernetesNameRule, string, string, string, string][] = [
-    ["dns1123-label", "namespace name", "modelsNamespace", args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace, `Omit it for the default ${KSERVE_DEFAULTS.modelsNamespace}.`],
     ["dns1123-label", "namespace name", "namespace", args.namespace ?? KSERVE_DEFAULTS.namespace, `Omit it for the default ${KSERVE_DEFAULTS.namespace}.`],
     ["dns1123-label", "namespace name", "certManagerNamespace", args.certManagerNamespace ?? KSERVE_DEFAULTS.certManagerNamespace, `Omit it for the default ${KSERVE_DEFAULTS.certManagerNamespace}.`],
     ["dns1123-subdomain", "service account name", "storage.serviceAccountName", args.storage.serviceAccountName ?? KSERVE_DEFAULTS.serviceAccountName, `Omit it for the default ${KSERVE_DEFAULTS.serviceAccountName}.`],
@@ -164,9 +164,11 @@ export function kserveArgsProblems(args: KServeArgs): Problem[] {
     const p = kubernetesNameProblem(rule, what, path, value, fix);
     if (p) problems.push(p);
   }
-  if ((args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace) === (args.namespace ?? KSERVE_DEFAULTS.namespace)) {
-    problems.push({ path: "modelsNamespace", value: args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace, message: "is the KServe controller namespace", fix: "Keep models apart from the controller, e.g. models." });
-  }
+  const modelsProblem = modelsNamespaceProblem("modelsNamespace", args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace, [
+    args.namespace ?? KSERVE_DEFAULTS.namespace,
+    args.certManagerNamespace ?? KSERVE_DEFAULTS.certManagerNamespace,
+  ]);
+  if (modelsProblem) problems.push(modelsProblem);
   if (!AWS_REGION.test(args.storage.bucketRegion)) {
     problems.push({ path: "storage.bucketRegion", value: args.storage.bucketRegion, message: "is not an AWS region", fix: "Use the bucket's region code, e.g. us-east-1." });
   }

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { kubernetesVersionProblem } from "../contracts/cluster-access";
 import { repoDirectoryProblem, repoUrlProblem } from "../contracts/gitops-repo";
 import { modelBucketProblems, RETENTION_DAYS } from "../contracts/model-bucket";
+import { modelsNamespaceProblem } from "../contracts/models-namespace";
 import { PROMETHEUS_URL } from "../analysis/prometheus";
 import { GPU_POOL_PROVISIONERS, type CapacityReservation, type GpuPoolProvisioner } from "../contracts/gpu-node-pool";
 import { SYNC_TIMEOUT_MINUTES, syncTimeoutProblem } from "../contracts/sync-timeout";
@@ -246,7 +247,9 @@ export const CONFIG_KEYS = {
   modelsNamespace: {
     type: "string",
     description: "Namespace model workloads run in.",
-    schema: kubernetesName("dns1123-label", "namespace name", "Name a namespace of its own, e.g. models.").default("models"),
+    // The shape only: the rule is the one ArgoCd and KServe apply (lib/contracts/models-namespace.ts).
+    schema: z.string().default("models"),
+    check: (path: string, namespace: string) => modelsNamespaceProblem(path, namespace),
     default: "models",
   },
   monitoring: {

@@ -5,9 +5,10 @@
  */
 
 import { SYNC_TIMEOUT_MINUTES } from "../contracts/sync-timeout";
+import { PLATFORM_NAMESPACES } from "../contracts/models-namespace";
 import type { CustomHealthCheck } from "./health";
 
-export const FLUX_NAMESPACE = "flux-system";
+export const FLUX_NAMESPACE = PLATFORM_NAMESPACES.flux;
 
 /** One object whose health gates the Kustomization (Flux `NamespacedObjectKindReference`). */
 export interface HealthCheck {
