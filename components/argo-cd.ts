@@ -18,6 +18,10 @@ import {
   type GroupKind,
   type SyncRetry,
 } from "../lib/render/argocd";
+import { syncTimeoutProblem, SYNC_TIMEOUT_MINUTES } from "../lib/contracts/sync-timeout";
+import { repoDirectoryProblem, repoUrlProblem } from "../lib/contracts/gitops-repo";
+import { modelsNamespaceProblem, PLATFORM_NAMESPACES } from "../lib/contracts/models-namespace";
+import { kubernetesNameProblem } from "../lib/names";
 import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
 
 export interface GitOpsRepoArgs {
@@ -45,7 +49,7 @@ export interface ArgoCdArgs {
   readonly dexEnabled?: boolean;
   /**
    * Longest a sync may run before the controller terminates it (`controller.sync.timeout.seconds`).
-   * GPU model pods take 10+ minutes to become ready. Between 15 and 180. @default 45 min
+   * The one sync timeout rule for Argo CD and Flux, 30 to 180 (lib/contracts/sync-timeout.ts). @default 45 min
    */
   readonly syncTimeoutMinutes?: number;
   /** Retry of failed syncs, with exponential backoff. @default 5 tries, 30 s doubling up to 10 min */
@@ -67,50 +71,32 @@ export interface ArgoCdArgs {
 }
 
 export const ARGO_CD_DEFAULTS = {
-  namespace: "argocd",
+  namespace: PLATFORM_NAMESPACES.argoCd,
   dexEnabled: false,
-  syncTimeoutMinutes: 45,
+  syncTimeoutMinutes: SYNC_TIMEOUT_MINUTES.default,
   helmTimeoutMinutes: 10,
   username: "git",
   targetRevision: "main",
 } as const;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const RESERVED_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "default"]);
 
 /** Every problem with the args, each with its path; secrets are never echoed. */
 export function argoCdArgsProblems(args: ArgoCdArgs): Problem[] {
   const problems: Problem[] = [];
   const namespace = args.namespace ?? ARGO_CD_DEFAULTS.namespace;
-  if (!DNS_LABEL.test(namespace)) {
-    problems.push({ path: "namespace", value: namespace, message: "is not a valid namespace name", fix: "Use lower-case letters, digits and '-', at most 63 characters." });
-  }
-  if (!/^https:\/\/[^/\s]+\/\S+$/.test(args.repo.url)) {
-    problems.push({ path: "repo.url", value: args.repo.url, message: "is not an HTTPS repository URL", fix: "Token authentication needs an HTTPS URL, e.g. https://github.com/acme/gitops.git." });
-  }
-  const modelsPath = args.repo.modelsPath;
-  if (modelsPath.trim() === "" || modelsPath.startsWith("/") || modelsPath.split("/").includes("..")) {
-    problems.push({ path: "repo.modelsPath", value: modelsPath, message: "is not a directory inside the repository", fix: "Give a relative path without '..', e.g. models/prod." });
-  }
+  const namespaceProblem = kubernetesNameProblem("dns1123-label", "namespace name", "namespace", namespace, "Omit it for the default argocd.");
+  if (namespaceProblem) problems.push(namespaceProblem);
+  const repoProblems = [repoUrlProblem("repo.url", args.repo.url), repoDirectoryProblem("repo.modelsPath", args.repo.modelsPath, "models/prod")];
+  problems.push(...repoProblems.filter((p): p is Problem => p !== undefined));
   if (args.modelNamespaces.length === 0) {
     problems.push({ path: "modelNamespaces", value: [], message: "is empty", fix: "Name at least one namespace models are deployed into, e.g. [\"models\"]." });
   }
   args.modelNamespaces.forEach((ns, i) => {
-    if (!DNS_LABEL.test(ns)) {
-      problems.push({ path: `modelNamespaces[${i}]`, value: ns, message: "is not a valid namespace name", fix: "Use lower-case letters, digits and '-', at most 63 characters." });
-    } else if (RESERVED_NAMESPACES.has(ns) || ns === namespace) {
-      problems.push({ path: `modelNamespaces[${i}]`, value: ns, message: "is a system or Argo CD namespace", fix: "Deploy models into their own namespace, e.g. models." });
-    }
+    const nsProblem = modelsNamespaceProblem(`modelNamespaces[${i}]`, ns, [namespace]);
+    if (nsProblem) problems.push(nsProblem);
   });
-  const timeout = args.syncTimeoutMinutes ?? ARGO_CD_DEFAULTS.syncTimeoutMinutes;
-  if (!Number.isInteger(timeout) || timeout < 15 || timeout > 180) {
-    problems.push({
-      path: "syncTimeoutMinutes",
-      value: timeout,
-      message: "must be a whole number of minutes between 15 and 180",
-      fix: "GPU model pods take 10+ minutes to become ready; use at least 15 (default 45).",
-    });
-  }
+  const timeoutProblem = syncTimeoutProblem("syncTimeoutMinutes", args.syncTimeoutMinutes ?? ARGO_CD_DEFAULTS.syncTimeoutMinutes);
+  if (timeoutProblem) problems.push(timeoutProblem);
   const retry = { ...DEFAULT_SYNC_RETRY, ...args.syncRetry };
   const positiveInts: [keyof SyncRetry, number][] = [["limit", 1], ["backoffDurationSeconds", 1], ["factor", 1], ["maxBackoffSeconds", 1]];
   for (const [key, min] of positiveInts) {

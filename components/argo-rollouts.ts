@@ -13,6 +13,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { CHARTS, ROLLOUTS_PLUGINS } from "../lib/versions";
 import { Problems, type Problem } from "../lib/errors";
+import { kubernetesNameProblem } from "../lib/names";
+import { PLATFORM_NAMESPACES } from "../lib/contracts/models-namespace";
 import { ARGO_ROLLOUTS_SERVICE_ACCOUNT, argoRolloutsValues, gatewayApiPluginRules } from "../lib/render/kserve-platform";
 import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
 
@@ -45,7 +47,7 @@ export interface ArgoRolloutsArgs {
 export const GATEWAY_API_PLUGIN_RBAC_NAME = "argo-rollouts-gateway-api-plugin";
 
 export const ARGO_ROLLOUTS_DEFAULTS = {
-  namespace: "argo-rollouts",
+  namespace: PLATFORM_NAMESPACES.argoRollouts,
   metrics: true,
   serviceMonitor: false,
   dashboard: false,
@@ -53,7 +55,6 @@ export const ARGO_ROLLOUTS_DEFAULTS = {
   helmTimeoutMinutes: 10,
 } as const;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** The address as AnalysisTemplates should carry it (no trailing slash), or the problem with it. */
 export function prometheusAddress(value: string): { address: string } | { problem: Problem } {
@@ -77,9 +78,8 @@ export function argoRolloutsArgsProblems(args: ArgoRolloutsArgs): Problem[] {
   const checked = prometheusAddress(args.prometheusUrl);
   if ("problem" in checked) problems.push(checked.problem);
   const namespace = args.namespace ?? ARGO_ROLLOUTS_DEFAULTS.namespace;
-  if (!DNS_LABEL.test(namespace)) {
-    problems.push({ path: "namespace", value: namespace, message: "is not a valid namespace name", fix: "Use lower-case letters, digits and '-', at most 63 characters." });
-  }
+  const namespaceProblem = kubernetesNameProblem("dns1123-label", "namespace name", "namespace", namespace, "Omit it for the default argo-rollouts.");
+  if (namespaceProblem) problems.push(namespaceProblem);
   if (args.serviceMonitor === true && args.metrics === false) {
     problems.push({ path: "serviceMonitor", value: true, message: "needs metrics", fix: "Leave metrics on (the default) or turn serviceMonitor off." });
   }

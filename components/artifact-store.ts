@@ -5,16 +5,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../lib/errors";
+import { checkArtifactStore, type ArtifactStoreSettings } from "../lib/contracts/model-bucket";
+import { ValidationError, type Problem } from "../lib/errors";
 import { serviceTrustPolicy } from "../lib/aws/policy-document";
 import { replicationPolicy } from "../lib/aws/replication-policy";
-import { checkModelBucketArgs, ModelBucket, type ModelBucketProtectionArgs } from "./model-bucket";
+import { ModelBucket, type ModelBucketProtectionArgs } from "./model-bucket";
 
-export interface ArtifactStoreArgs extends ModelBucketProtectionArgs {
-  /** Region artifacts are published to. */
-  readonly primaryRegion: string;
-  /** Serving regions that get a replica; the primary region is not repeated here. */
-  readonly replicaRegions: readonly string[];
+export interface ArtifactStoreArgs extends ModelBucketProtectionArgs, ArtifactStoreSettings {
   /** Bucket names become `<prefix>-<region>`. @default auto-named per bucket */
   readonly bucketNamePrefix?: string;
   /** S3 Replication Time Control: 99.99% of objects within 15 minutes, with metrics. Billed per GB. @default true */
@@ -27,20 +24,10 @@ export interface RegionalBucket {
   readonly kmsKeyArn: pulumi.Output<string>;
 }
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-
-export function checkArtifactStoreArgs(args: ArtifactStoreArgs): Problems {
-  const problems = new Problems();
-  const regions: [string, string][] = [["primaryRegion", args.primaryRegion], ...args.replicaRegions.map((r, i): [string, string] => [`replicaRegions[${i}]`, r])];
-  for (const [path, region] of regions) {
-    if (!REGION.test(region)) problems.add({ path, value: region, message: "is not an AWS region name", fix: "write it like us-east-1" });
-  }
-  args.replicaRegions.forEach((r, i) => {
-    if (r === args.primaryRegion) problems.add({ path: `replicaRegions[${i}]`, value: r, message: "is the primary region", fix: "list only the other serving regions" });
-    else if (args.replicaRegions.indexOf(r) !== i) problems.add({ path: `replicaRegions[${i}]`, value: r, message: "is listed twice", fix: "list each region once" });
-  });
-  problems.addAll(checkModelBucketArgs(args).list);
-  return problems;
+/** Every problem with the args (lib/contracts/model-bucket.ts checkArtifactStore). */
+export function checkArtifactStoreArgs(args: ArtifactStoreArgs): readonly Problem[] {
+  const result = checkArtifactStore(args);
+  return result.ok ? [] : result.problems;
 }
 
 export class ArtifactStore extends pulumi.ComponentResource {
@@ -51,7 +38,8 @@ export class ArtifactStore extends pulumi.ComponentResource {
 
   constructor(name: string, args: ArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:ArtifactStore", name, args, opts);
-    checkArtifactStoreArgs(args).throwIfAny(`ArtifactStore ${name}`);
+    const problems = checkArtifactStoreArgs(args);
+    if (problems.length > 0) throw new ValidationError(`ArtifactStore ${name}`, problems);
     this.primaryRegion = args.primaryRegion;
     const protection: ModelBucketProtectionArgs = {
       objectLockMode: args.objectLockMode,

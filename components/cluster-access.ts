@@ -6,43 +6,26 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { keyPath, Problems } from "../lib/errors";
+import {
+  checkClusterAccess,
+  type AuthenticationMode,
+  type ClusterAccessSettings,
+  type ControlPlaneLogType,
+  type ExistingClusterArgs as ContractExistingClusterArgs,
+  type NewClusterArgs as ContractNewClusterArgs,
+} from "../lib/contracts/cluster-access";
+import { ValidationError } from "../lib/errors";
 import { issuerHost } from "../lib/aws/irsa";
 import { serviceTrustPolicy } from "../lib/aws/policy-document";
 import { KUBERNETES_VERSION } from "../lib/versions";
 
-export type AuthenticationMode = "API" | "API_AND_CONFIG_MAP";
-export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+export type { AuthenticationMode, ControlPlaneLogType };
 
-export interface NewClusterArgs {
-  /** Private subnets in at least two availability zones (EKS requires two). */
-  readonly subnetIds: pulumi.Input<string>[];
-  /** @default the component name, auto-suffixed */
-  readonly clusterName?: string;
-  /** @default KUBERNETES_VERSION in lib/versions.ts */
-  readonly kubernetesVersion?: string;
-  /** Expose the API server publicly. The private endpoint is always on. @default false */
-  readonly endpointPublicAccess?: boolean;
-  /** Required when endpointPublicAccess is true: AWS's default would be 0.0.0.0/0. */
-  readonly publicAccessCidrs?: string[];
-  /** API: access entries only. API_AND_CONFIG_MAP also honours the aws-auth ConfigMap (migrations). @default "API" */
-  readonly authenticationMode?: AuthenticationMode;
-  /** @default ["api", "audit", "authenticator"] */
-  readonly enabledLogTypes?: ControlPlaneLogType[];
-}
+/** A cluster this stack creates: the contract's args (lib/contracts/cluster-access.ts), with subnet ids as Inputs. */
+export type NewClusterArgs = ContractNewClusterArgs<pulumi.Input<string>>;
+export type ExistingClusterArgs = ContractExistingClusterArgs<pulumi.Input<string>>;
 
-export interface ExistingClusterArgs {
-  readonly clusterName: pulumi.Input<string>;
-  /** The cluster's IAM OIDC provider (IRSA); attaching does not create one, since a cluster has at most one per issuer. */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  /** Role the cluster's managed node groups use, already allowed to join the cluster (access entry or aws-auth). */
-  readonly nodeRoleArn: pulumi.Input<string>;
-}
-
-export type ClusterAccessArgs = (
-  | { readonly create: NewClusterArgs; readonly existing?: undefined }
-  | { readonly existing: ExistingClusterArgs; readonly create?: undefined }
-) & { readonly tags?: Record<string, string> };
+export type ClusterAccessArgs = ClusterAccessSettings<pulumi.Input<string>> & { readonly tags?: Record<string, string> };
 
 export const CLUSTER_DEFAULTS = {
   authenticationMode: "API",
@@ -50,49 +33,6 @@ export const CLUSTER_DEFAULTS = {
   // EKS control planes take 10-20 minutes to create and longer to update; provider defaults are tighter.
   customTimeouts: { create: "30m", update: "60m", delete: "20m" },
 } as const;
-
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-function isCidr(value: string): boolean {
-  const m = CIDR.exec(value);
-  return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
-}
-
-export function checkClusterAccessArgs(args: ClusterAccessArgs): Problems {
-  const problems = new Problems();
-  if (args.create && args.existing) {
-    problems.add({ path: "create", message: "and existing are both set", fix: "either create a cluster or attach to an existing one" });
-    return problems;
-  }
-  if (!args.create && !args.existing) {
-    problems.add({ path: "create", message: "is missing, and so is existing", fix: "set create (subnetIds, ...) or existing (clusterName, oidcProviderArn, nodeRoleArn)" });
-    return problems;
-  }
-  const c = args.create;
-  if (!c) return problems;
-  const at = (...k: (string | number)[]) => keyPath(["create", ...k]);
-  if (c.subnetIds.length < 2) {
-    problems.add({ path: at("subnetIds"), value: c.subnetIds.length, message: "names fewer than 2 subnets", fix: "give subnets in at least two availability zones" });
-  }
-  if (c.kubernetesVersion !== undefined && !/^1\.\d{2}$/.test(c.kubernetesVersion)) {
-    problems.add({ path: at("kubernetesVersion"), value: c.kubernetesVersion, message: "is not an EKS minor version", fix: `write it as major.minor, e.g. "${KUBERNETES_VERSION}"` });
-  }
-  if (c.authenticationMode !== undefined && c.authenticationMode !== "API" && c.authenticationMode !== "API_AND_CONFIG_MAP") {
-    problems.add({ path: at("authenticationMode"), value: c.authenticationMode, message: "is not a supported authentication mode", fix: "use API or API_AND_CONFIG_MAP" });
-  }
-  if (c.endpointPublicAccess && (c.publicAccessCidrs ?? []).length === 0) {
-    problems.add({
-      path: at("publicAccessCidrs"),
-      message: "is empty while the public endpoint is on, so AWS would open it to 0.0.0.0/0",
-      fix: "list the CIDRs allowed to reach the API server, or turn endpointPublicAccess off",
-    });
-  }
-  (c.publicAccessCidrs ?? []).forEach((cidr, i) => {
-    if (!isCidr(cidr)) problems.add({ path: at("publicAccessCidrs", i), value: cidr, message: "is not an IPv4 CIDR", fix: "write it as a.b.c.d/n" });
-    else if (cidr.endsWith("/0")) problems.add({ path: at("publicAccessCidrs", i), value: cidr, message: "opens the API server to the whole internet", fix: "list the networks that need it" });
-  });
-  return problems;
-}
 
 /**
  * A kubeconfig that holds no credential: kubectl and the Kubernetes provider run
@@ -136,7 +76,8 @@ export class ClusterAccess extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:ClusterAccess", name, args, opts);
-    checkClusterAccessArgs(args).throwIfAny(`ClusterAccess ${name}`);
+    const result = checkClusterAccess(args);
+    if (!result.ok) throw new ValidationError(`ClusterAccess ${name}`, result.problems);
 
     const region = aws.getRegionOutput({}, { parent: this }).region;
     let caData: pulumi.Output<string>;
@@ -201,10 +142,10 @@ export class ClusterAccess extends pulumi.ComponentResource {
         roleArn: clusterRole.arn,
         version: c.kubernetesVersion ?? KUBERNETES_VERSION,
         vpcConfig: {
-          subnetIds: c.subnetIds,
+          subnetIds: [...c.subnetIds],
           endpointPrivateAccess: true,
           endpointPublicAccess: c.endpointPublicAccess ?? false,
-          ...(c.endpointPublicAccess && { publicAccessCidrs: c.publicAccessCidrs }),
+          ...(c.endpointPublicAccess && { publicAccessCidrs: [...(c.publicAccessCidrs ?? [])] }),
         },
         encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
         accessConfig: {
@@ -212,7 +153,7 @@ export class ClusterAccess extends pulumi.ComponentResource {
           // The identity running Pulumi installs the add-ons through the k8s provider, so it needs admin.
           bootstrapClusterCreatorAdminPermissions: true,
         },
-        enabledClusterLogTypes: c.enabledLogTypes ?? [...CLUSTER_DEFAULTS.enabledLogTypes],
+        enabledClusterLogTypes: [...(c.enabledLogTypes ?? CLUSTER_DEFAULTS.enabledLogTypes)],
         tags,
       },
       { parent: this, protect: true, dependsOn: [clusterPolicy], customTimeouts: CLUSTER_DEFAULTS.customTimeouts },

@@ -23,11 +23,13 @@ import {
   buildKustomization,
   signingKeysSecretData,
   FLUX_NAMESPACE,
-  MIN_KUSTOMIZATION_TIMEOUT_MINUTES,
   type HealthCheck,
   type IgnoreRule,
 } from "../lib/render/flux";
 import { MODEL_HEALTH_CHECK_EXPRS } from "../lib/render/health";
+import { FLUX_TRAINING_TIMEOUT_MINUTES, SYNC_TIMEOUT_MINUTES } from "../lib/contracts/sync-timeout";
+import { repoDirectoryProblem, repoUrlProblem } from "../lib/contracts/gitops-repo";
+import { wholeNumberProblem } from "../lib/contracts/validators";
 
 export interface FluxRepoArgs {
   /** HTTPS URL of the GitOps repository, e.g. `https://github.com/acme/gitops.git`. */
@@ -48,7 +50,7 @@ export interface GpuInfrastructureArgs {
    * these are checked; when omitted every applied object is (`wait: true`). @default every object
    */
   readonly healthChecks?: readonly HealthCheck[];
-  /** Apply plus health checks; at least 30 (GPU nodes are slow to turn healthy). @default 45 min */
+  /** Apply plus health checks: the one sync timeout rule, 30 to 180 (lib/contracts/sync-timeout.ts). @default 45 min */
   readonly timeoutMinutes?: number;
   /** @default 10 min */
   readonly intervalMinutes?: number;
@@ -60,7 +62,7 @@ export interface GpuInfrastructureArgs {
 export interface FluxModelsArgs {
   /** Directory of the rendered model manifests, e.g. `clusters/prod/models`. */
   readonly path: string;
-  /** Apply plus health checks of the model workloads; GPU model pods take 10+ minutes. At least 30. @default 45 min */
+  /** Apply plus health checks of the model workloads: the one sync timeout rule, 30 to 180 (lib/contracts/sync-timeout.ts). @default 45 min */
   readonly timeoutMinutes?: number;
   /**
    * Fields other controllers own on the delivered objects, kept out of Flux's drift correction:
@@ -81,7 +83,7 @@ export interface FluxModelsArgs {
 
 export interface FluxTrainingArgs {
   readonly path: string;
-  /** Apply plus the wait for every Job to complete: the longest training deadline and some. At least 30. @default 45 min */
+  /** Apply plus the wait for every Job to complete: the longest training deadline and some. At least 30, no maximum (FLUX_TRAINING_TIMEOUT_MINUTES). @default 45 min */
   readonly timeoutMinutes?: number;
 }
 
@@ -106,22 +108,20 @@ export interface FluxArgs {
 export const FLUX_DEFAULTS = {
   username: "git",
   branch: "main",
-  timeoutMinutes: 45,
+  timeoutMinutes: SYNC_TIMEOUT_MINUTES.default,
   intervalMinutes: 10,
   retryIntervalMinutes: 2,
   podMonitor: false,
 } as const;
 
-function wholeMinutes(path: string, value: number, min: number, fix: string): Problem | undefined {
-  return Number.isInteger(value) && value >= min ? undefined : { path, value, message: `must be a whole number of minutes, at least ${min}`, fix };
-}
+
+/** Reconcile intervals: whole minutes, at least 1, each with its default. */
+const minutesAtLeastOne = (defaultMinutes: number) => ({ unit: "minutes", min: 1, default: defaultMinutes }) as const;
 
 /** Every problem with the args, each with its path; the token is never echoed. */
 export function fluxArgsProblems(args: FluxArgs): Problem[] {
   const problems: (Problem | undefined)[] = [];
-  if (!/^https:\/\/[^/\s]+\/\S+$/.test(args.repo.url)) {
-    problems.push({ path: "repo.url", value: args.repo.url, message: "is not an HTTPS repository URL", fix: "Token authentication needs an HTTPS URL, e.g. https://github.com/acme/gitops.git." });
-  }
+  problems.push(repoUrlProblem("repo.url", args.repo.url));
   const synced = [
     ...(args.gpuInfrastructure ? [["gpuInfrastructure", args.gpuInfrastructure, "clusters/prod/gpu"] as const] : []),
     ...(args.models ? [["models", args.models, "clusters/prod/models"] as const] : []),
@@ -131,22 +131,14 @@ export function fluxArgsProblems(args: FluxArgs): Problem[] {
     problems.push({ path: "models", message: "is not given, and neither is gpuInfrastructure: Flux would sync nothing", fix: "Give models (the rendered model manifests' path), gpuInfrastructure, or both." });
   }
   for (const [key, sync, example] of synced) {
-    if (sync.path.trim() === "" || sync.path.startsWith("/") || sync.path.split("/").includes("..")) {
-      problems.push({ path: `${key}.path`, value: sync.path, message: "is not a directory inside the repository", fix: `Give a relative path without '..', e.g. ${example}.` });
-    }
-    const timeout = sync.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes;
-    if (!Number.isInteger(timeout) || timeout < MIN_KUSTOMIZATION_TIMEOUT_MINUTES) {
-      problems.push({
-        path: `${key}.timeoutMinutes`,
-        value: timeout,
-        message: `must be a whole number of minutes, at least ${MIN_KUSTOMIZATION_TIMEOUT_MINUTES}`,
-        fix: "GPU nodes take 15-25 minutes to turn healthy from cold; a shorter timeout fails healthy syncs. Omit it for the default 45.",
-      });
-    }
+    problems.push(repoDirectoryProblem(`${key}.path`, sync.path, example));
+    // The training Kustomization waits for the longest training deadline; the others share Argo CD's range.
+    const rule = key === "models.training" ? FLUX_TRAINING_TIMEOUT_MINUTES : SYNC_TIMEOUT_MINUTES;
+    problems.push(wholeNumberProblem(rule, `${key}.timeoutMinutes`, sync.timeoutMinutes ?? FLUX_DEFAULTS.timeoutMinutes));
   }
   problems.push(
-    wholeMinutes("gpuInfrastructure.intervalMinutes", args.gpuInfrastructure?.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes, 1, "Omit it for the default 10."),
-    wholeMinutes("gpuInfrastructure.retryIntervalMinutes", args.gpuInfrastructure?.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes, 1, "Omit it for the default 2."),
+    wholeNumberProblem(minutesAtLeastOne(FLUX_DEFAULTS.intervalMinutes), "gpuInfrastructure.intervalMinutes", args.gpuInfrastructure?.intervalMinutes ?? FLUX_DEFAULTS.intervalMinutes),
+    wholeNumberProblem(minutesAtLeastOne(FLUX_DEFAULTS.retryIntervalMinutes), "gpuInfrastructure.retryIntervalMinutes", args.gpuInfrastructure?.retryIntervalMinutes ?? FLUX_DEFAULTS.retryIntervalMinutes),
   );
   (args.gpuInfrastructure?.healthChecks ?? []).forEach((check, i) => {
     for (const key of ["apiVersion", "kind", "name", "namespace"] as const) {

@@ -26,9 +26,10 @@ import {
 import { serviceTrustPolicy } from "../lib/aws/policy-document";
 import { KARPENTER_DISCOVERY_TAG } from "../lib/karpenter/gpu-node-pool";
 import { CHARTS } from "../lib/versions";
+import { PLATFORM_NAMESPACES } from "../lib/contracts/models-namespace";
 import { pinnedRelease } from "./pinned-release";
 
-export const KARPENTER_NAMESPACE = "karpenter";
+export const KARPENTER_NAMESPACE = PLATFORM_NAMESPACES.karpenter;
 export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
 
 /** Managed policies of upstream's KarpenterNodeRole (cloudformation.yaml, ManagedPolicyArns). */

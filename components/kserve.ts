@@ -21,6 +21,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { CHARTS, type ChartPin } from "../lib/versions";
 import { Problems, type Problem } from "../lib/errors";
+import { isKubernetesName, kubernetesNameProblem, type KubernetesNameRule } from "../lib/names";
+import { modelsNamespaceProblem, PLATFORM_NAMESPACES } from "../lib/contracts/models-namespace";
 import type { KServeMode } from "../lib/predicates/kserve-mode";
 import {
   AWS_REGION,
@@ -110,16 +112,13 @@ export const KSERVE_DEFAULTS = {
   deploymentMode: "Standard" as KServeMode,
   domain: "cluster.local",
   modelsNamespace: "models",
-  namespace: "kserve",
+  namespace: PLATFORM_NAMESPACES.kserve,
   installCertManager: true,
-  certManagerNamespace: "cert-manager",
+  certManagerNamespace: PLATFORM_NAMESPACES.certManager,
   serviceAccountName: "kserve-storage",
   helmTimeoutMinutes: 10,
 } as const;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const NAME_FIX = "Use lower-case letters, digits and '-', at most 63 characters.";
 
 export const KNATIVE_MISSING_MESSAGE = "Knative mode needs Knative Serving and a networking layer, which this component does not install";
 export const KNATIVE_MISSING_FIX =
@@ -148,25 +147,28 @@ export function kserveArgsProblems(args: KServeArgs): Problem[] {
   if (ingress.kind === "gatewayApi" && !/^[a-z0-9-]+\/[a-z0-9.-]+$/.test(ingress.gateway)) {
     problems.push({ path: "ingress.gateway", value: ingress.gateway, message: "is not <namespace>/<name>", fix: "Name an existing Gateway, e.g. kserve/kserve-ingress-gateway." });
   }
-  if (ingress.kind === "ingress" && !DNS_SUBDOMAIN.test(ingress.className)) {
+  if (ingress.kind === "ingress" && !isKubernetesName("dns1123-subdomain", ingress.className)) {
     problems.push({ path: "ingress.className", value: ingress.className, message: "is not an IngressClass name", fix: "Name an existing IngressClass, e.g. alb." });
   }
   const domain = args.domain ?? KSERVE_DEFAULTS.domain;
-  if (!DNS_SUBDOMAIN.test(domain)) {
+  if (!isKubernetesName("dns1123-subdomain", domain)) {
     problems.push({ path: "domain", value: domain, message: "is not a DNS domain", fix: "Use a lower-case domain such as models.example.com." });
   }
-  const names: [string, string][] = [
-    ["modelsNamespace", args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace],
-    ["namespace", args.namespace ?? KSERVE_DEFAULTS.namespace],
-    ["certManagerNamespace", args.certManagerNamespace ?? KSERVE_DEFAULTS.certManagerNamespace],
-    ["storage.serviceAccountName", args.storage.serviceAccountName ?? KSERVE_DEFAULTS.serviceAccountName],
+  // Namespaces are DNS-1123 labels, ServiceAccounts DNS-1123 subdomains (lib/names.ts).
+  const names: [KubernetesNameRule, string, string, string, string][] = [
+    ["dns1123-label", "namespace name", "namespace", args.namespace ?? KSERVE_DEFAULTS.namespace, `Omit it for the default ${KSERVE_DEFAULTS.namespace}.`],
+    ["dns1123-label", "namespace name", "certManagerNamespace", args.certManagerNamespace ?? KSERVE_DEFAULTS.certManagerNamespace, `Omit it for the default ${KSERVE_DEFAULTS.certManagerNamespace}.`],
+    ["dns1123-subdomain", "service account name", "storage.serviceAccountName", args.storage.serviceAccountName ?? KSERVE_DEFAULTS.serviceAccountName, `Omit it for the default ${KSERVE_DEFAULTS.serviceAccountName}.`],
   ];
-  for (const [path, value] of names) {
-    if (!DNS_LABEL.test(value)) problems.push({ path, value, message: "is not a valid Kubernetes name", fix: NAME_FIX });
+  for (const [rule, what, path, value, fix] of names) {
+    const p = kubernetesNameProblem(rule, what, path, value, fix);
+    if (p) problems.push(p);
   }
-  if ((args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace) === (args.namespace ?? KSERVE_DEFAULTS.namespace)) {
-    problems.push({ path: "modelsNamespace", value: args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace, message: "is the KServe controller namespace", fix: "Keep models apart from the controller, e.g. models." });
-  }
+  const modelsProblem = modelsNamespaceProblem("modelsNamespace", args.modelsNamespace ?? KSERVE_DEFAULTS.modelsNamespace, [
+    args.namespace ?? KSERVE_DEFAULTS.namespace,
+    args.certManagerNamespace ?? KSERVE_DEFAULTS.certManagerNamespace,
+  ]);
+  if (modelsProblem) problems.push(modelsProblem);
   if (!AWS_REGION.test(args.storage.bucketRegion)) {
     problems.push({ path: "storage.bucketRegion", value: args.storage.bucketRegion, message: "is not an AWS region", fix: "Use the bucket's region code, e.g. us-east-1." });
   }

@@ -4,29 +4,15 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { keyPath, Problems } from "../lib/errors";
+import { MODEL_BUCKET_DEFAULTS, modelBucketProblems, type ModelBucketProtection, type ObjectLockMode } from "../lib/contracts/model-bucket";
+import { ValidationError, type Problem } from "../lib/errors";
 import { modelBucketPolicy } from "../lib/aws/model-bucket-policy";
 
-export type ObjectLockMode = "GOVERNANCE" | "COMPLIANCE";
+export type { ObjectLockMode };
+export { MODEL_BUCKET_DEFAULTS };
 
-/** Retention and lifecycle, shared by every bucket of an ArtifactStore. */
-export interface ModelBucketProtectionArgs {
-  /**
-   * COMPLIANCE: no principal, not even the account root, can shorten retention or delete a locked
-   * version, which is the guarantee a digest-pinned deployment relies on. GOVERNANCE lets holders
-   * of s3:BypassGovernanceRetention do both (the bucket policy still denies it to all but break-glass);
-   * use it in sandboxes, where a year of undeletable storage is the wrong trade.
-   * @default "COMPLIANCE"
-   */
-  readonly objectLockMode?: ObjectLockMode;
-  /** Default retention of every new object version. @default 365 */
-  readonly retentionDays?: number;
-  /** Days after a version becomes noncurrent before it moves to STANDARD_IA (S3 minimum: 30). @default 30 */
-  readonly noncurrentTransitionDays?: number;
-  /** Days after a version becomes noncurrent before lifecycle expires it; locked versions outlive it. @default retentionDays */
-  readonly noncurrentExpirationDays?: number;
-  /** Days before S3 aborts an unfinished multipart upload and frees its parts. @default 7 */
-  readonly abortIncompleteUploadDays?: number;
+/** Retention and lifecycle (lib/contracts/model-bucket.ts), shared by every bucket of an ArtifactStore. */
+export interface ModelBucketProtectionArgs extends ModelBucketProtection {
   /** Principals exempt from the bucket policy's deny on deletes and lock changes. @default [] (only root can undo it) */
   readonly breakGlassPrincipalArns?: pulumi.Input<string>[];
   readonly tags?: Record<string, string>;
@@ -39,53 +25,9 @@ export interface ModelBucketArgs extends ModelBucketProtectionArgs {
   readonly kmsKeyPolicy?: pulumi.Input<string>;
 }
 
-export const MODEL_BUCKET_DEFAULTS = {
-  objectLockMode: "COMPLIANCE",
-  retentionDays: 365,
-  noncurrentTransitionDays: 30,
-  abortIncompleteUploadDays: 7,
-} as const;
-
-const OBJECT_LOCK_MODES: readonly string[] = ["GOVERNANCE", "COMPLIANCE"];
-
-function wholeDays(problems: Problems, path: string, value: number | undefined, min: number): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || value < min) {
-    problems.add({ path, value, message: `must be a whole number of days, at least ${min}`, fix: `set it to an integer ≥ ${min}` });
-  }
-}
-
-/** Every problem with the args; empty when they are usable. */
-export function checkModelBucketArgs(args: ModelBucketArgs, prefix = ""): Problems {
-  const problems = new Problems();
-  const at = (key: string) => keyPath([key], prefix);
-  if (args.objectLockMode !== undefined && !OBJECT_LOCK_MODES.includes(args.objectLockMode)) {
-    problems.add({ path: at("objectLockMode"), value: args.objectLockMode, message: "is not an S3 Object Lock mode", fix: "use COMPLIANCE or GOVERNANCE" });
-  }
-  wholeDays(problems, at("retentionDays"), args.retentionDays, 1);
-  wholeDays(problems, at("noncurrentTransitionDays"), args.noncurrentTransitionDays, 30);
-  wholeDays(problems, at("noncurrentExpirationDays"), args.noncurrentExpirationDays, 1);
-  wholeDays(problems, at("abortIncompleteUploadDays"), args.abortIncompleteUploadDays, 1);
-  const transition = args.noncurrentTransitionDays ?? MODEL_BUCKET_DEFAULTS.noncurrentTransitionDays;
-  const expiration = args.noncurrentExpirationDays ?? args.retentionDays ?? MODEL_BUCKET_DEFAULTS.retentionDays;
-  // Only when both are valid on their own: one mistake, one message.
-  if (Number.isInteger(transition) && transition >= 30 && Number.isInteger(expiration) && expiration >= 1 && expiration <= transition) {
-    problems.add({
-      path: at("noncurrentExpirationDays"),
-      value: expiration,
-      message: `expires noncurrent versions before or when they move to STANDARD_IA (day ${transition})`,
-      fix: `set it above ${transition}, or lower noncurrentTransitionDays`,
-    });
-  }
-  if (args.bucketName !== undefined && !/^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(args.bucketName)) {
-    problems.add({
-      path: at("bucketName"),
-      value: args.bucketName,
-      message: "is not a valid S3 bucket name",
-      fix: "use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
-    });
-  }
-  return problems;
+/** Every problem with the args (the contract's), each at `prefix` + its key; empty when they are usable. */
+export function checkModelBucketArgs(args: ModelBucketArgs, prefix = ""): Problem[] {
+  return modelBucketProblems(args, prefix);
 }
 
 export class ModelBucket extends pulumi.ComponentResource {
@@ -98,7 +40,8 @@ export class ModelBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: ModelBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:ModelBucket", name, args, opts);
-    checkModelBucketArgs(args).throwIfAny(`ModelBucket ${name}`);
+    const problems = checkModelBucketArgs(args);
+    if (problems.length > 0) throw new ValidationError(`ModelBucket ${name}`, problems);
 
     const retentionDays = args.retentionDays ?? MODEL_BUCKET_DEFAULTS.retentionDays;
     const tags = { ...args.tags, "ml-gitops.dev/role": "model-artifacts" };

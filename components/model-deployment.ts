@@ -12,6 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { Document } from "yaml";
 import { PROMETHEUS_URL } from "../lib/analysis/prometheus";
 import { Problems, type Problem } from "../lib/errors";
+import { repoDirectoryProblem } from "../lib/contracts/gitops-repo";
 import type { ModelDeploymentDeclaration } from "../lib/deployments/schema";
 import { MODEL_DEPLOYMENT_TYPE, type LoadedDeployment } from "../lib/deployments/types";
 import { cacheNodeGroups } from "../lib/render/local-model-cache";
@@ -89,10 +90,8 @@ export function modelDeploymentArgsProblems(args: ModelDeploymentArgs): Problem[
     problems.push({ path: "render.prometheusUrl", value: args.render.prometheusUrl, message: "is not an http(s) URL", fix: "Give the Prometheus the analyses query, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090." });
   }
   if (args.delivery.mode === "gitops" && args.delivery.outputDir !== undefined) {
-    const dir = args.delivery.outputDir;
-    if (dir.trim() === "" || dir.startsWith("/") || dir.split("/").includes("..")) {
-      problems.push({ path: "delivery.outputDir", value: dir, message: "is not a directory inside the GitOps repository", fix: "Give a relative path without '..', e.g. gitops/production." });
-    }
+    const dirProblem = repoDirectoryProblem("delivery.outputDir", args.delivery.outputDir, "gitops/production", "the GitOps repository");
+    if (dirProblem) problems.push(dirProblem);
   }
   return problems;
 }

@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../lib/errors";
+import { kubernetesNameProblem } from "../lib/names";
 import { irsaTrustPolicy } from "../lib/aws/irsa";
 import { modelReaderPolicy, prefixProblem } from "../lib/aws/model-reader-policy";
 
@@ -26,19 +27,16 @@ export interface ModelReaderRoleArgs {
   readonly tags?: Record<string, string>;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export function checkModelReaderRoleArgs(args: ModelReaderRoleArgs): Problems {
   const problems = new Problems();
-  if (!DNS_LABEL.test(args.namespace)) {
-    problems.add({ path: "namespace", value: args.namespace, message: "is not a Kubernetes namespace name", fix: "use at most 63 lowercase letters, digits and hyphens" });
-  }
-  if (!DNS_SUBDOMAIN.test(args.serviceAccount)) {
-    problems.add({ path: "serviceAccount", value: args.serviceAccount, message: "is not a Kubernetes service account name", fix: "use lowercase letters, digits, hyphens and dots" });
-  }
+  // Namespaces are DNS-1123 labels, ServiceAccounts DNS-1123 subdomains (lib/names.ts).
+  const namespace = kubernetesNameProblem("dns1123-label", "namespace name", "namespace", args.namespace, "Name the namespace the serving pods run in, e.g. models.");
+  if (namespace) problems.add(namespace);
+  const serviceAccount = kubernetesNameProblem("dns1123-subdomain", "service account name", "serviceAccount", args.serviceAccount, "Name the service account the serving pods run as, e.g. kserve-storage.");
+  if (serviceAccount) problems.add(serviceAccount);
   const prefixIssue = prefixProblem(args.prefix ?? "");
-  if (prefixIssue) problems.add({ path: "prefix", value: args.prefix, message: prefixIssue, fix: 'write it as "<model>/", without a leading slash' });
+  if (prefixIssue) problems.add({ path: "prefix", value: args.prefix, message: prefixIssue, fix: 'Write it as "<model>/", without a leading slash.' });
   return problems;
 }
 

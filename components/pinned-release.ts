@@ -6,14 +6,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Problem } from "../lib/errors";
 import { chartRef, type ChartPin } from "../lib/versions";
+import { helmTimeoutProblems } from "../lib/contracts/helm-release";
 
-/** The one rule for every add-on's `helmTimeoutMinutes`: a whole number of minutes, at least 1. */
-export function helmTimeoutProblems(minutes: number, defaultMinutes: number): Problem[] {
-  if (Number.isInteger(minutes) && minutes >= 1) return [];
-  return [{ path: "helmTimeoutMinutes", value: minutes, message: "must be a whole number of minutes, at least 1", fix: `Omit it for the default ${defaultMinutes}.` }];
-}
+/** The one rule for every add-on's `helmTimeoutMinutes` (lib/contracts/helm-release.ts). */
+export { helmTimeoutProblems };
 
 export interface PinnedReleaseArgs {
   readonly pin: ChartPin;

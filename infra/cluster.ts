@@ -64,8 +64,8 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
       : {
           existing: {
             clusterName: config.cluster.name,
-            oidcProviderArn: config.cluster.existingOidcProviderArn!,
-            nodeRoleArn: config.cluster.existingNodeRoleArn!,
+            oidcProviderArn: config.cluster.existingOidcProviderArn,
+            nodeRoleArn: config.cluster.existingNodeRoleArn,
           },
           tags,
         },
@@ -87,53 +87,55 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
   });
   const managedPools = config.gpuPools.filter((p) => p.provisioner === "managed-node-group");
   const karpenterPools = config.gpuPools.filter((p) => p.provisioner === "karpenter");
-  const pools = managedPools.map(
-    (pool) =>
-      new GpuNodePool(`gpu-${pool.name}`, {
-        clusterName: cluster.clusterName,
-        nodeRoleArn: cluster.nodeRoleArn,
-        subnets,
-        amiType: pool.amiType,
-        instanceTypes: [...pool.instanceTypes],
-        // parseStackConfig refuses reserved for managed node groups.
-        capacityType: pool.capacityType === "SPOT" ? "SPOT" : "ON_DEMAND",
-        minSize: pool.minSize,
-        maxSize: pool.maxSize,
-        desiredSize: pool.desiredSize,
-        diskSizeGiB: pool.diskSizeGiB,
-        labels: poolLabels(pool),
-        tags,
-      }),
-  );
+  // Each pool with its name, so the outputs below need no index into another list.
+  const pools = managedPools.map((pool) => {
+    const component = new GpuNodePool(`gpu-${pool.name}`, {
+      clusterName: cluster.clusterName,
+      nodeRoleArn: cluster.nodeRoleArn,
+      subnets,
+      amiType: pool.amiType,
+      instanceTypes: [...pool.instanceTypes],
+      capacityType: pool.capacityType,
+      minSize: pool.minSize,
+      maxSize: pool.maxSize,
+      desiredSize: pool.desiredSize,
+      diskSizeGiB: pool.diskSizeGiB,
+      labels: poolLabels(pool),
+      tags,
+    });
+    return [pool.name, component] as const;
+  });
   // Karpenter is installed only for stacks that have a pool it provisions.
   const karpenter =
     karpenterPools.length > 0
       ? new Karpenter("karpenter", { clusterName: cluster.clusterName, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer, tags }, k8sOpts)
       : undefined;
-  const karpenterGpuPools = karpenterPools.map(
-    (pool) =>
-      new KarpenterGpuPool(
-        `gpu-${pool.name}`,
-        {
-          name: pool.name,
-          amiType: pool.amiType,
-          instanceTypes: [...pool.instanceTypes],
-          capacityType: pool.capacityType,
-          capacityReservations: pool.capacityReservations,
-          fallbackToOnDemand: pool.fallbackToOnDemand,
-          maxSize: pool.maxSize,
-          diskSizeGiB: pool.diskSizeGiB,
-          gpuModel: pool.gpuModel,
-          gpusPerNode: pool.gpusPerNode,
-          labels: poolLabels(pool),
-          clusterName: cluster.clusterName,
-          nodeRoleName: karpenter!.nodeRoleName,
-          subnetIds: [...config.cluster.subnetIds],
-          tags,
-        },
-        { ...k8sOpts, dependsOn: [karpenter!.release] },
-      ),
-  );
+  const karpenterGpuPools =
+    karpenter === undefined
+      ? []
+      : karpenterPools.map((pool) => {
+          const component = new KarpenterGpuPool(
+            `gpu-${pool.name}`,
+            {
+              name: pool.name,
+              amiType: pool.amiType,
+              instanceTypes: [...pool.instanceTypes],
+              capacityType: pool.capacityType,
+              // The checked pool carries [] when not reserved; the contract takes none then.
+              ...(pool.capacityType === "reserved" && { capacityReservations: pool.capacityReservations }),
+              fallbackToOnDemand: pool.fallbackToOnDemand,
+              maxSize: pool.maxSize,
+              diskSizeGiB: pool.diskSizeGiB,
+              labels: poolLabels(pool),
+              clusterName: cluster.clusterName,
+              nodeRoleName: karpenter.nodeRoleName,
+              subnetIds: [...config.cluster.subnetIds],
+              tags,
+            },
+            { ...k8sOpts, dependsOn: [karpenter.release] },
+          );
+          return [pool.name, component] as const;
+        });
   if (needsDevicePlugin(config.gpuPools.map((p) => p.amiType))) {
     new NvidiaDevicePlugin("nvidia-device-plugin", {}, k8sOpts);
   }
@@ -227,7 +229,7 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
       "argocd",
       {
         adminPasswordBcrypt: requiredSecret("argocdAdminPasswordBcrypt"),
-        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), targetRevision: gitops.revision, modelsPath: gitops.modelsPath },
+        repo: { url: gitops.repoUrl, token: requiredSecret("gitToken"), targetRevision: gitops.revision, modelsPath: gitops.modelsPath },
         modelNamespaces: [config.kserve.modelsNamespace],
         syncTimeoutMinutes: gitops.syncTimeoutMinutes,
         localModelCaches: localModelNodeGroups.length > 0,
@@ -240,11 +242,11 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
     // Every declaration that trains: the training Kustomization waits for the longest deadline. It
     // exists as long as one declares training (not only while a Job is rendered), and each such
     // model keeps its path in git (lib/render/training-job.ts renderTrainingAnchor).
-    const trainingMinutes = deployments.filter((d) => d.declaration.spec.training !== undefined).map((d) => d.declaration.spec.training!.activeDeadlineMinutes);
+    const trainingMinutes = deployments.flatMap((d) => (d.declaration.spec.training === undefined ? [] : [d.declaration.spec.training.activeDeadlineMinutes]));
     new Flux(
       "flux",
       {
-        repo: { url: gitops.repoUrl!, token: requiredSecret("gitToken"), branch: gitops.revision },
+        repo: { url: gitops.repoUrl, token: requiredSecret("gitToken"), branch: gitops.revision },
         models: {
           path: gitops.modelsPath,
           timeoutMinutes: gitops.syncTimeoutMinutes,
@@ -266,8 +268,8 @@ export async function clusterPlatform(config: ClusterStackConfig): Promise<Recor
     oidcProviderArn: cluster.oidcProviderArn,
     kubeconfig: cluster.kubeconfig,
     gpuPools: Object.fromEntries([
-      ...pools.map((p, i) => [managedPools[i]!.name, { provisioner: "managed-node-group", nodeGroupName: p.nodeGroupName, instanceTypes: p.instanceTypes, subnetIds: p.subnetIds }]),
-      ...karpenterGpuPools.map((p, i) => [karpenterPools[i]!.name, { provisioner: "karpenter", nodePoolName: p.nodePoolName }]),
+      ...pools.map(([name, p]) => [name, { provisioner: "managed-node-group", nodeGroupName: p.nodeGroupName, instanceTypes: p.instanceTypes, subnetIds: p.subnetIds }]),
+      ...karpenterGpuPools.map(([name, p]) => [name, { provisioner: "karpenter", nodePoolName: p.nodePoolName }]),
     ]),
     modelBucket: artifacts.bucketName,
     servingRoleArn: reader.roleArn,

@@ -5,8 +5,15 @@
  * key, `gpuPools`, is declared here and documented in Pulumi.yaml's comments.
  */
 import { z } from "zod";
+import { kubernetesVersionProblem } from "../contracts/cluster-access";
+import { repoDirectoryProblem, repoUrlProblem } from "../contracts/gitops-repo";
+import { modelBucketProblems, RETENTION_DAYS } from "../contracts/model-bucket";
+import { modelsNamespaceProblem } from "../contracts/models-namespace";
 import { PROMETHEUS_URL } from "../analysis/prometheus";
-import { GPU_AMI_TYPES } from "../gpu/catalogue";
+import { GPU_POOL_PROVISIONERS, type CapacityReservation, type GpuPoolProvisioner } from "../contracts/gpu-node-pool";
+import { SYNC_TIMEOUT_MINUTES, syncTimeoutProblem } from "../contracts/sync-timeout";
+import type { Problem } from "../errors";
+import { DNS1123_LABEL_FORMAT, isKubernetesName, kubernetesNameMessage, type KubernetesNameRule } from "../names";
 import { KUBERNETES_VERSION } from "../versions";
 
 export type PulumiType = "string" | "integer" | "boolean" | "array" | "object";
@@ -19,52 +26,56 @@ export interface KeySpec {
   readonly secret?: boolean;
   /** Shown in Pulumi.yaml; the schema applies it. */
   readonly default?: string | number | boolean | readonly string[];
+  /**
+   * The value's rules beyond its type, from the contract of the component the key feeds: the
+   * schema checks the shape only, so a limit is written once (lib/contracts/).
+   */
+  readonly check?: (path: string, value: never) => Problem | undefined;
 }
 
-const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be lowercase letters, digits and '-'" });
+/** A Kubernetes object name by its kind's rule (lib/names.ts), with the message every name check uses. */
+function kubernetesName(rule: KubernetesNameRule, what: string, fix: string) {
+  return z.string().refine((v) => isKubernetesName(rule, v), { message: kubernetesNameMessage(rule, what), params: { fix } });
+}
 
-export const GPU_POOL_PROVISIONERS = ["managed-node-group", "karpenter"] as const;
+export { GPU_POOL_PROVISIONERS, type CapacityReservation, type GpuPoolProvisioner };
 
-/**
- * One capacity reservation (on-demand reservation or Capacity Block for ML): by `id`, or by `tags`
- * (optionally with the `ownerId` account that shares it). The shapes are those of the EC2NodeClass
- * capacityReservationSelectorTerms (aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/ec2nodeclass.go,
- * CapacityReservationSelectorTerm: id pattern ^cr-[0-9a-z]+$, ownerID ^[0-9]{12}$); that id and tags
- * are exclusive is checked with the rest of the pool (lib/config/stack-config.ts).
- */
+/** The shape of a capacity reservation; its rules are the pool contract's (lib/contracts/gpu-node-pool.ts). */
 export const capacityReservationSchema = z.strictObject({
-  id: z.string().regex(/^cr-[0-9a-z]+$/, { message: 'must be a capacity reservation id like "cr-0123456789abcdef0"' }).optional(),
+  id: z.string().optional(),
   tags: z.record(z.string().min(1), z.string().min(1)).optional(),
-  ownerId: z.string().regex(/^[0-9]{12}$/, { message: "must be a 12-digit AWS account id" }).optional(),
+  ownerId: z.string().optional(),
 });
 
-export type GpuPoolProvisioner = (typeof GPU_POOL_PROVISIONERS)[number];
-export type CapacityReservation = z.output<typeof capacityReservationSchema>;
-
+/**
+ * The shape of one GpuNodePool or KarpenterGpuPool's args (lib/contracts/gpu-node-pool.ts
+ * GpuPoolArgs), plus the pool's name. Types and keys only: the values are checked by the pool
+ * contract's checkGpuPool, with the prefix ml-gitops:gpuPools[<i>].
+ */
 export const gpuPoolSchema = z.strictObject({
-  /** Pool name; the node group is `<stack>-<name>`. */
-  name,
-  amiType: z.enum(GPU_AMI_TYPES),
+  /** Pool name; its objects are `gpu-<name>`. */
+  name: kubernetesName("dns1123-label", "pool name", "Name the pool like h100 or l4-spot."),
+  amiType: z.string(),
   /** Instance types in order of preference; the region keeps those it offers. */
-  instanceTypes: z.array(z.string().min(1)).min(1),
+  instanceTypes: z.array(z.string()),
   /**
    * Who launches the pool's nodes: an EKS managed node group, or Karpenter (the stack then
-   * installs Karpenter and renders an EC2NodeClass and a NodePool for the pool).
+   * installs Karpenter and renders an EC2NodeClass and a NodePool for the pool). @default managed-node-group
    */
-  provisioner: z.enum(GPU_POOL_PROVISIONERS).default("managed-node-group"),
-  /** `reserved` (Karpenter only): capacity reservations or Capacity Blocks for ML, chosen by capacityReservations. */
-  capacityType: z.enum(["ON_DEMAND", "SPOT", "reserved"]).default("ON_DEMAND"),
+  provisioner: z.string().optional(),
+  /** `reserved` (Karpenter only): capacity reservations or Capacity Blocks for ML, chosen by capacityReservations. @default ON_DEMAND */
+  capacityType: z.string().optional(),
   /** With capacityType reserved: the reservations to launch into, each by id or by tags. */
   capacityReservations: z.array(capacityReservationSchema).optional(),
   /** With capacityType reserved: launch on-demand when the reservations are used up. @default false */
-  fallbackToOnDemand: z.boolean().default(false),
-  minSize: z.number().int().min(0),
-  maxSize: z.number().int().min(1),
+  fallbackToOnDemand: z.boolean().optional(),
+  minSize: z.number(),
+  maxSize: z.number(),
   /** @default minSize */
-  desiredSize: z.number().int().min(0).optional(),
-  /** Root volume size; model images and weights need room. @default 200 */
-  diskSizeGiB: z.number().int().min(50).max(16384).default(200),
-  labels: z.record(z.string(), z.string()).default({}),
+  desiredSize: z.number().optional(),
+  /** Root volume size; model images and weights need room. @default 200 GiB (50 to 16384) */
+  diskSizeGiB: z.number().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
 });
 
 /** A public key trusted to sign GitOps commits; `id` names it (for PGP: its 16-hex key id, as Argo CD lists keys). */
@@ -83,7 +94,7 @@ export const CONFIG_KEYS = {
   environment: {
     type: "string",
     description: "The deployments/<environment> directory whose model declarations this cluster serves.",
-    schema: name.optional(),
+    schema: kubernetesName("dns1123-label", "environment name", "Name the deployments/<environment> directory, e.g. production.").optional(),
   },
   clusterMode: {
     type: "string",
@@ -94,13 +105,16 @@ export const CONFIG_KEYS = {
   clusterName: {
     type: "string",
     description: "EKS cluster name (created or attached).",
-    schema: name.max(100).optional(),
+    // EKS allows 100 characters; the DNS-1123 label characters keep the name usable in tags,
+    // Karpenter's discovery tag and kubeconfig contexts.
+    schema: z.string().regex(DNS1123_LABEL_FORMAT, { message: "must be lower-case letters, digits and '-', starting and ending with a letter or digit" }).max(100).optional(),
   },
   kubernetesVersion: {
     type: "string",
     description: "EKS Kubernetes version for a created cluster.",
-    schema: z.string().regex(/^1\.\d{2}$/, { message: 'must be a minor version like "1.34"' }).default(KUBERNETES_VERSION),
+    schema: z.string().default(KUBERNETES_VERSION),
     default: KUBERNETES_VERSION,
+    check: kubernetesVersionProblem,
   },
   privateSubnetIds: {
     type: "array",
@@ -116,7 +130,8 @@ export const CONFIG_KEYS = {
   publicAccessCidrs: {
     type: "array",
     description: "CIDRs allowed to reach a public API endpoint.",
-    schema: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: "must be an IPv4 CIDR" })).default([]),
+    // Checked with endpointPublicAccess by lib/contracts/cluster-access.ts publicAccessProblems.
+    schema: z.array(z.string()).default([]),
   },
   existingOidcProviderArn: {
     type: "string",
@@ -147,8 +162,10 @@ export const CONFIG_KEYS = {
   objectLockRetentionDays: {
     type: "integer",
     description: "Object Lock retention of every artifact version, in days.",
-    schema: z.number().int().min(1).max(36500).default(365),
-    default: 365,
+    schema: z.number().default(RETENTION_DAYS.default),
+    default: RETENTION_DAYS.default,
+    // ModelBucket's rules for retentionDays (range, and later than the STANDARD_IA transition).
+    check: (path: string, days: number) => modelBucketProblems({ retentionDays: days }, "", { retentionDays: path })[0],
   },
   artifactStack: {
     type: "string",
@@ -158,7 +175,8 @@ export const CONFIG_KEYS = {
   replicaRegions: {
     type: "array",
     description: "artifacts role: every region that serves models and gets a replica bucket.",
-    schema: z.array(z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, { message: "must be an AWS region like eu-west-1" })).default([]),
+    // Checked with aws:region by lib/contracts/model-bucket.ts replicaRegionProblems.
+    schema: z.array(z.string()).default([]),
   },
   replicationTimeControl: {
     type: "boolean",
@@ -175,7 +193,8 @@ export const CONFIG_KEYS = {
   gitRepoUrl: {
     type: "string",
     description: "GitOps repository (https) that Argo CD or Flux syncs.",
-    schema: z.string().regex(/^https:\/\/\S+$/, { message: "must be an https:// URL" }).optional(),
+    schema: z.string().optional(),
+    check: repoUrlProblem,
   },
   gitRevision: {
     type: "string",
@@ -186,7 +205,8 @@ export const CONFIG_KEYS = {
   gitopsPath: {
     type: "string",
     description: "Directory of this cluster in the GitOps repository; models go to <path>/models. @default clusters/<stack>",
-    schema: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: "must be a relative path without leading or trailing /" }).optional(),
+    schema: z.string().optional(),
+    check: (path: string, dir: string) => repoDirectoryProblem(path, dir, "clusters/prod-us-east-1"),
   },
   gitToken: {
     type: "string",
@@ -209,8 +229,9 @@ export const CONFIG_KEYS = {
   syncTimeoutMinutes: {
     type: "integer",
     description: "How long GitOps waits for model workloads to become healthy; GPU pods take 10+ minutes.",
-    schema: z.number().int().min(30).max(180).default(45),
-    default: 45,
+    schema: z.number().default(SYNC_TIMEOUT_MINUTES.default),
+    default: SYNC_TIMEOUT_MINUTES.default,
+    check: syncTimeoutProblem,
   },
   kserveDeploymentMode: {
     type: "string",
@@ -226,7 +247,9 @@ export const CONFIG_KEYS = {
   modelsNamespace: {
     type: "string",
     description: "Namespace model workloads run in.",
-    schema: name.default("models"),
+    // The shape only: the rule is the one ArgoCd and KServe apply (lib/contracts/models-namespace.ts).
+    schema: z.string().default("models"),
+    check: (path: string, namespace: string) => modelsNamespaceProblem(path, namespace),
     default: "models",
   },
   monitoring: {
@@ -238,7 +261,7 @@ export const CONFIG_KEYS = {
   gatewayClassName: {
     type: "string",
     description: "GatewayClass of the cluster's Gateway API implementation (e.g. Envoy Gateway's); the stack creates the Gateway models' HTTPRoutes attach to (kserve/kserve-ingress-gateway) with it. Set this or existingGateway.",
-    schema: name.optional(),
+    schema: kubernetesName("dns1123-subdomain", "GatewayClass name", "Name the GatewayClass of the cluster's Gateway API implementation, e.g. envoy.").optional(),
   },
   existingGateway: {
     type: "string",

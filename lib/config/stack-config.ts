@@ -4,10 +4,12 @@
  * serves `pulumi up`, the offline plan and the tests. Every problem names the stack file, the
  * key, the value received and the fix; all are collected, then thrown together.
  */
-import { instanceAmiMismatch, INSTANCE_TYPES, type GpuAmiType, type GpuModel } from "../gpu/catalogue";
-import { Problems, type Problem } from "../errors";
+import { checkGpuPool, type GpuPool } from "../contracts/gpu-node-pool";
+import { clusterSubnetsProblem, publicAccessProblems } from "../contracts/cluster-access";
+import { replicaRegionProblems } from "../contracts/model-bucket";
+import { Problems } from "../errors";
 import { closest, zodProblems } from "../zod-problems";
-import { CONFIG_KEYS, gpuPoolSchema, type CapacityReservation, type ConfigKey, type GpuPoolProvisioner, type RawConfig } from "./keys";
+import { CONFIG_KEYS, type ConfigKey, type KeySpec, type RawConfig } from "./keys";
 import { parseGatewayRef, type GatewayPlan } from "../render/gateway";
 import { DEFAULT_GATEWAY } from "../render/routing";
 
@@ -78,55 +80,52 @@ export interface StackIdentity {
   readonly file: string;
 }
 
-export interface GpuPoolConfig {
-  readonly name: string;
-  readonly amiType: GpuAmiType;
-  readonly instanceTypes: readonly string[];
-  readonly provisioner: GpuPoolProvisioner;
-  readonly capacityType: "ON_DEMAND" | "SPOT" | "reserved";
-  /** Empty unless capacityType is reserved. */
-  readonly capacityReservations: readonly CapacityReservation[];
-  readonly fallbackToOnDemand: boolean;
-  readonly minSize: number;
-  readonly maxSize: number;
-  readonly desiredSize: number;
-  readonly diskSizeGiB: number;
-  readonly labels: Readonly<Record<string, string>>;
-  /** GPU model and count per node of the pool's instance types (one model per pool). */
-  readonly gpuModel: GpuModel;
-  readonly gpusPerNode: number;
-}
+/** One checked pool of the stack (lib/contracts/gpu-node-pool.ts GpuPool) and its name. */
+export type GpuPoolConfig = GpuPool & { readonly name: string };
 
 export type ArtifactSource =
   | { readonly kind: "local"; readonly bucketName: string; readonly prefix: string; readonly retentionDays: number }
   | { readonly kind: "stack"; readonly stackName: string; readonly prefix: string };
 
+interface ClusterCommon {
+  readonly name: string;
+  readonly version: string;
+  readonly subnetIds: readonly string[];
+  readonly endpointPublicAccess: boolean;
+  readonly publicAccessCidrs: readonly string[];
+}
+
+/** A cluster this stack creates, or one it attaches to with the IAM it already has (ml-gitops:clusterMode). */
+export type ClusterConfig =
+  | (ClusterCommon & { readonly mode: "create" })
+  | (ClusterCommon & { readonly mode: "attach"; readonly existingOidcProviderArn: string; readonly existingNodeRoleArn: string });
+
+interface GitOpsCommon {
+  readonly revision: string;
+  readonly path: string;
+  readonly modelsPath: string;
+}
+
+/** How manifests reach the cluster (ml-gitops:delivery): a controller syncing a repository, or Pulumi applying them. */
+export type GitOpsConfig =
+  | (GitOpsCommon & {
+      readonly delivery: "argocd" | "flux";
+      readonly repoUrl: string;
+      /** Every model workload must be healthy within this (lib/contracts/sync-timeout.ts). */
+      readonly syncTimeoutMinutes: number;
+      /** Present when the GitOps controller must verify commit signatures (requireSignedCommits). */
+      readonly signing?: CommitSigning;
+    })
+  | (GitOpsCommon & { readonly delivery: "direct"; readonly signing?: undefined });
+
 export interface ClusterStackConfig extends StackIdentity {
   readonly role: "cluster";
   readonly region: string;
   readonly environment: string;
-  readonly cluster: {
-    readonly mode: "create" | "attach";
-    readonly name: string;
-    readonly version: string;
-    readonly subnetIds: readonly string[];
-    readonly endpointPublicAccess: boolean;
-    readonly publicAccessCidrs: readonly string[];
-    readonly existingOidcProviderArn?: string;
-    readonly existingNodeRoleArn?: string;
-  };
+  readonly cluster: ClusterConfig;
   readonly gpuPools: readonly GpuPoolConfig[];
   readonly artifacts: ArtifactSource;
-  readonly gitops: {
-    readonly delivery: "argocd" | "flux" | "direct";
-    readonly repoUrl?: string;
-    readonly revision: string;
-    readonly path: string;
-    readonly modelsPath: string;
-    readonly syncTimeoutMinutes: number;
-    /** Present when the GitOps controller must verify commit signatures (requireSignedCommits). */
-    readonly signing?: CommitSigning;
-  };
+  readonly gitops: GitOpsConfig;
   readonly kserve: {
     readonly mode: "Standard" | "Knative";
     readonly knativeNetworkingLayer?: "istio" | "kourier";
@@ -235,118 +234,35 @@ function decode(
   return decoded;
 }
 
-type RawPool = RawConfig["gpuPools"][number];
-
 /**
- * Who launches the pool and into what capacity. Reserved capacity is Karpenter's
- * (`karpenter.sh/capacity-type: reserved`, aws/karpenter-provider-aws@v1.14.1:pkg/apis/v1/
- * ec2nodeclass.go CapacityReservationSelectorTerms); the managed node group path here has no
- * reservation wiring, so it is refused rather than silently launched on-demand.
+ * Each item is one pool's args, checked by the pool contract (lib/contracts/gpu-node-pool.ts
+ * checkGpuPool) under the prefix ml-gitops:gpuPools[<i>]: the same rules, limits and messages as
+ * the GpuNodePool and KarpenterGpuPool components. Only what spans pools is checked here.
  */
-function checkProvisioning(
-  pool: RawPool,
-  at: (field: string, value: unknown) => Pick<Problem, "file" | "path" | "value">,
-  fail: (p: Problem) => void,
-): void {
-  const karpenter = pool.provisioner === "karpenter";
-  const reserved = pool.capacityType === "reserved";
-  const reservations = pool.capacityReservations;
-  if (reserved && !karpenter) {
-    fail({ ...at("capacityType", pool.capacityType), message: `is only available with provisioner: karpenter (this pool's provisioner is ${pool.provisioner})`, fix: "Set provisioner: karpenter, or use ON_DEMAND or SPOT" });
-  }
-  if (reserved && (reservations === undefined || reservations.length === 0)) {
-    fail({ ...at("capacityReservations", reservations ?? []), message: "is required when capacityType is reserved", fix: 'List the reservations to launch into, each as {id: cr-...} or {tags: {...}}' });
-  }
-  if (!reserved && reservations !== undefined) {
-    fail({ ...at("capacityReservations", reservations), message: `applies only to capacityType reserved (this pool's is ${pool.capacityType})`, fix: "Set capacityType: reserved, or remove capacityReservations" });
-  }
-  if (!reserved && pool.fallbackToOnDemand) {
-    fail({ ...at("fallbackToOnDemand", true), message: `applies only to capacityType reserved (this pool's is ${pool.capacityType})`, fix: "Set capacityType: reserved, or remove fallbackToOnDemand" });
-  }
-  (reservations ?? []).forEach((term, k) => {
-    const hasId = term.id !== undefined;
-    const hasTags = term.tags !== undefined && Object.keys(term.tags).length > 0;
-    if (hasId === hasTags) {
-      fail({
-        ...at(`capacityReservations[${k}]`, term),
-        message: hasId ? "sets both id and tags" : "sets neither id nor tags",
-        fix: 'Select each reservation by exactly one of id ("cr-...") or tags',
-      });
-    } else if (hasId && term.ownerId !== undefined) {
-      fail({ ...at(`capacityReservations[${k}].ownerId`, term.ownerId), message: "cannot be combined with id", fix: "Remove ownerId (an id names one reservation), or select by tags" });
-    }
-  });
-  if (karpenter && pool.minSize > 0) {
-    // A dynamic NodePool has no minimum: Karpenter launches nodes for pending pods only. (v1.14's
-    // NodePool also has a static `replicas` mode, ../shared/crds/karpenter/karpenter.sh_nodepools.yaml
-    // spec.replicas, which ignores consolidation and GPU limits; this program does not render it.)
-    fail({ ...at("minSize", pool.minSize), message: "must be 0 for provisioner: karpenter, which launches nodes only for pending pods", fix: "Set minSize: 0 (or use provisioner: managed-node-group to keep warm nodes)" });
-  }
-  if (karpenter && pool.desiredSize !== undefined) {
-    fail({ ...at("desiredSize", pool.desiredSize), message: "has no meaning for provisioner: karpenter", fix: "Remove desiredSize; Karpenter sizes the pool from pending pods, up to maxSize nodes" });
-  }
-}
-
 function validatePools(raw: RawConfig, id: StackIdentity, problems: Problems): GpuPoolConfig[] {
   const pools: GpuPoolConfig[] = [];
   const seen = new Map<string, number>();
   raw.gpuPools.forEach((pool, i) => {
-    const at = (field: string, value: unknown): Pick<Problem, "file" | "path" | "value"> => ({
-      file: id.file,
-      path: `${PROJECT}:gpuPools[${i}].${field}`,
-      value,
-    });
-    let ok = true;
-    const fail = (p: Problem) => {
-      problems.add(p);
-      ok = false;
-    };
+    const prefix = `${PROJECT}:gpuPools[${i}]`;
     const first = seen.get(pool.name);
     if (first !== undefined) {
-      fail({ ...at("name", pool.name), message: `duplicates gpuPools[${first}].name`, fix: "Give every pool a distinct name" });
+      problems.add({ file: id.file, path: `${prefix}.name`, value: pool.name, message: `duplicates gpuPools[${first}].name`, fix: "Give every pool a distinct name" });
     }
     seen.set(pool.name, i);
-    checkProvisioning(pool, at, fail);
-    const desired = pool.desiredSize ?? pool.minSize;
-    if (pool.minSize > pool.maxSize) {
-      fail({ ...at("minSize", pool.minSize), message: `must not exceed maxSize (${pool.maxSize})`, fix: "Lower minSize or raise maxSize" });
+    const { name, ...args } = pool;
+    const result = checkGpuPool(args, prefix);
+    if (!result.ok) {
+      problems.addAll(result.problems.map((p) => ({ file: id.file, ...p })));
+      return;
     }
-    if (desired < pool.minSize || desired > pool.maxSize) {
-      fail({ ...at("desiredSize", desired), message: `must lie between minSize (${pool.minSize}) and maxSize (${pool.maxSize})`, fix: "Set desiredSize within the pool's bounds" });
-    }
-    const models = new Map<string, number>();
-    pool.instanceTypes.forEach((type, j) => {
-      const mismatch = instanceAmiMismatch(type, pool.amiType);
-      if (mismatch) {
-        const gpuTypes = Object.entries(INSTANCE_TYPES)
-          .filter(([, info]) => info.gpu)
-          .map(([t]) => t.split(".")[0])
-          .filter((f, k, all) => all.indexOf(f) === k);
-        fail({
-          ...at(`instanceTypes[${j}]`, type),
-          message: mismatch,
-          fix: INSTANCE_TYPES[type]?.gpu
-            ? `Use an instance type built for ${pool.amiType}, or an AMI type matching ${type}`
-            : `Use a GPU instance type (families: ${gpuTypes.join(", ")})`,
-        });
-        return;
-      }
-      const gpu = INSTANCE_TYPES[type]!.gpu!;
-      models.set(`${gpu.model}`, gpu.count);
-    });
-    if (models.size > 1) {
-      fail({
-        ...at("instanceTypes", pool.instanceTypes),
-        message: `mixes GPU models (${[...models.keys()].join(", ")})`,
-        fix: "Put each GPU model in its own pool, so node selectors can target it",
-      });
-    }
-    if (!ok) return;
-    const [gpuModel] = [...models.keys()] as GpuModel[];
-    const gpusPerNode = Math.min(...pool.instanceTypes.map((t) => INSTANCE_TYPES[t]!.gpu!.count));
-    pools.push({ ...pool, capacityReservations: pool.capacityReservations ?? [], desiredSize: desired, gpuModel: gpuModel!, gpusPerNode });
+    if (first === undefined) pools.push({ name, ...result.value });
   });
   return pools;
+}
+
+/** A key the checks required was missing after all: a bug in this parser, never the user's mistake. */
+function unchecked(id: StackIdentity, key: string): never {
+  throw new Error(`parseStackConfig ${id.file}: ${key.includes(":") ? key : `${PROJECT}:${key}`} was required but not checked`);
 }
 
 /** Parses the config map of one stack. Throws a ValidationError listing every problem. */
@@ -362,8 +278,15 @@ export function parseStackConfig(
   const parsed: Record<string, unknown> = {};
   const failed = new Set<string>();
   for (const key of KEY_NAMES) {
-    const result = CONFIG_KEYS[key].schema.safeParse(decoded[key]);
+    const spec: KeySpec = CONFIG_KEYS[key];
+    const result = spec.schema.safeParse(decoded[key]);
     if (result.success) {
+      // The rules of the component the key feeds, with the key as the path (lib/contracts/).
+      const problem = decoded[key] === undefined ? undefined : spec.check?.(`${PROJECT}:${key}`, result.data as never);
+      if (problem) {
+        problems.add({ file: id.file, ...problem });
+        failed.add(`${PROJECT}:${key}`);
+      }
       parsed[key] = result.data;
       continue;
     }
@@ -373,7 +296,7 @@ export function parseStackConfig(
         file: id.file,
         prefix: `${PROJECT}:${key}`,
         input: decoded[key],
-        knownKeys: () => (key === "gpuPools" ? Object.keys(gpuPoolSchema.shape) : []),
+        schema: spec.schema,
       }),
     );
   }
@@ -401,15 +324,16 @@ export function parseStackConfig(
   if (raw.role === "artifacts") {
     need(`${PROJECT}:modelBucketName`, raw.modelBucketName, "for the artifacts role (the buckets' name prefix)", "Set modelBucketName");
     need(`${PROJECT}:replicaRegions`, raw.replicaRegions, "for the artifacts role", "List every region that serves models");
-    if (region && raw.replicaRegions.includes(region)) {
-      problems.add({ file: id.file, path: `${PROJECT}:replicaRegions`, value: raw.replicaRegions, message: `includes the primary region ${region}`, fix: "List only the other serving regions; the primary bucket serves its own region" });
+    // ArtifactStore's rule (lib/contracts/model-bucket.ts), at the config key.
+    if (!failed.has(`${PROJECT}:replicaRegions`)) {
+      problems.addAll(replicaRegionProblems(`${PROJECT}:replicaRegions`, region, raw.replicaRegions).map((p) => ({ file: id.file, ...p })));
     }
     problems.throwIfAny(`invalid stack config ${id.file}`);
     return {
       ...id,
       role: "artifacts",
-      region: region!,
-      bucketNamePrefix: raw.modelBucketName!,
+      region: region ?? unchecked(id, "aws:region"),
+      bucketNamePrefix: raw.modelBucketName ?? unchecked(id, "modelBucketName"),
       prefix: raw.modelPrefix,
       retentionDays: raw.objectLockRetentionDays,
       replicaRegions: raw.replicaRegions,
@@ -419,19 +343,16 @@ export function parseStackConfig(
 
   need(`${PROJECT}:environment`, raw.environment, "for a cluster stack", "Name the deployments/<environment> directory this cluster serves");
   need(`${PROJECT}:clusterName`, raw.clusterName, "for a cluster stack", "Set the EKS cluster name");
+  // The cluster rules are ClusterAccess's (lib/contracts/cluster-access.ts), here at the config keys.
   if (raw.clusterMode === "create") {
-    if (raw.privateSubnetIds.length < 2) {
-      problems.add({ file: id.file, path: `${PROJECT}:privateSubnetIds`, value: raw.privateSubnetIds, message: "needs at least two subnets in different zones for a created cluster", fix: "List the VPC's private subnet ids" });
-    }
+    const subnets = failed.has(`${PROJECT}:privateSubnetIds`) ? undefined : clusterSubnetsProblem(`${PROJECT}:privateSubnetIds`, raw.privateSubnetIds);
+    if (subnets) problems.add({ file: id.file, ...subnets });
   } else {
     need(`${PROJECT}:existingOidcProviderArn`, raw.existingOidcProviderArn, "in attach mode", "Give the IAM OIDC provider ARN of the existing cluster");
     need(`${PROJECT}:existingNodeRoleArn`, raw.existingNodeRoleArn, "in attach mode", "Give the IAM role ARN node groups run as");
   }
-  if (!raw.endpointPublicAccess && raw.publicAccessCidrs.length > 0) {
-    problems.add({ file: id.file, path: `${PROJECT}:publicAccessCidrs`, value: raw.publicAccessCidrs, message: "is set but endpointPublicAccess is false", fix: "Remove it, or set endpointPublicAccess: true" });
-  }
-  if (raw.publicAccessCidrs.includes("0.0.0.0/0")) {
-    problems.add({ file: id.file, path: `${PROJECT}:publicAccessCidrs`, value: raw.publicAccessCidrs, message: "opens the API endpoint to the internet", fix: "List the CIDRs of your offices and CI runners" });
+  if (!failed.has(`${PROJECT}:publicAccessCidrs`) && !failed.has(`${PROJECT}:endpointPublicAccess`)) {
+    problems.addAll(publicAccessProblems(`${PROJECT}:publicAccessCidrs`, raw.endpointPublicAccess, raw.publicAccessCidrs).map((p) => ({ file: id.file, ...p })));
   }
   if (raw.modelBucketName === undefined && raw.artifactStack === undefined) {
     problems.add({ file: id.file, path: `${PROJECT}:artifactStack`, message: "is required when modelBucketName is not set", fix: "Reference the artifact store stack, or set modelBucketName to create a bucket in this stack" });
@@ -481,41 +402,47 @@ export function parseStackConfig(
   problems.throwIfAny(`invalid stack config ${id.file}`);
 
   const path = raw.gitopsPath ?? `clusters/${id.stack}`;
+  const common = { revision: raw.gitRevision, path, modelsPath: `${path}/models` };
+  // Each union below takes only what its branch needs, which the checks above required.
+  const gitops: GitOpsConfig =
+    raw.delivery === "direct"
+      ? { ...common, delivery: "direct" }
+      : { ...common, delivery: raw.delivery, repoUrl: raw.gitRepoUrl ?? unchecked(id, "gitRepoUrl"), syncTimeoutMinutes: raw.syncTimeoutMinutes, ...(signing && { signing }) };
+  const clusterCommon = {
+    name: raw.clusterName ?? unchecked(id, "clusterName"),
+    version: raw.kubernetesVersion,
+    subnetIds: raw.privateSubnetIds,
+    endpointPublicAccess: raw.endpointPublicAccess,
+    publicAccessCidrs: raw.publicAccessCidrs,
+  };
+  const cluster: ClusterConfig =
+    raw.clusterMode === "attach"
+      ? {
+          ...clusterCommon,
+          mode: "attach",
+          existingOidcProviderArn: raw.existingOidcProviderArn ?? unchecked(id, "existingOidcProviderArn"),
+          existingNodeRoleArn: raw.existingNodeRoleArn ?? unchecked(id, "existingNodeRoleArn"),
+        }
+      : { ...clusterCommon, mode: "create" };
   return {
     ...id,
     role: "cluster",
-    region: region!,
-    environment: raw.environment!,
-    cluster: {
-      mode: raw.clusterMode,
-      name: raw.clusterName!,
-      version: raw.kubernetesVersion,
-      subnetIds: raw.privateSubnetIds,
-      endpointPublicAccess: raw.endpointPublicAccess,
-      publicAccessCidrs: raw.publicAccessCidrs,
-      ...(raw.existingOidcProviderArn && { existingOidcProviderArn: raw.existingOidcProviderArn }),
-      ...(raw.existingNodeRoleArn && { existingNodeRoleArn: raw.existingNodeRoleArn }),
-    },
+    region: region ?? unchecked(id, "aws:region"),
+    environment: raw.environment ?? unchecked(id, "environment"),
+    cluster,
     gpuPools,
-    artifacts: raw.artifactStack
-      ? { kind: "stack", stackName: raw.artifactStack, prefix: raw.modelPrefix }
-      : { kind: "local", bucketName: raw.modelBucketName!, prefix: raw.modelPrefix, retentionDays: raw.objectLockRetentionDays },
-    gitops: {
-      delivery: raw.delivery,
-      ...(raw.gitRepoUrl && { repoUrl: raw.gitRepoUrl }),
-      revision: raw.gitRevision,
-      path,
-      modelsPath: `${path}/models`,
-      syncTimeoutMinutes: raw.syncTimeoutMinutes,
-      ...(signing && { signing }),
-    },
+    artifacts:
+      raw.artifactStack !== undefined
+        ? { kind: "stack", stackName: raw.artifactStack, prefix: raw.modelPrefix }
+        : { kind: "local", bucketName: raw.modelBucketName ?? unchecked(id, "modelBucketName"), prefix: raw.modelPrefix, retentionDays: raw.objectLockRetentionDays },
+    gitops,
     kserve: {
       mode: raw.kserveDeploymentMode,
       ...(raw.knativeNetworkingLayer && { knativeNetworkingLayer: raw.knativeNetworkingLayer }),
       modelsNamespace: raw.modelsNamespace,
     },
-    monitoring: raw.monitoring === "external" ? { kind: "external", prometheusUrl: raw.prometheusUrl! } : { kind: "kube-prometheus-stack" },
-    gateway: gateway!,
+    monitoring: raw.monitoring === "external" ? { kind: "external", prometheusUrl: raw.prometheusUrl ?? unchecked(id, "prometheusUrl") } : { kind: "kube-prometheus-stack" },
+    gateway: gateway ?? unchecked(id, "gatewayClassName"),
     secrets: new Set((["gitToken", "argocdAdminPasswordBcrypt", "huggingFaceToken"] as const).filter((k) => raw[k] !== undefined)),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { GPU_MODELS } from "../gpu/catalogue";
+import { KUBERNETES_NAME_RULES } from "../names";
 
 export const API_VERSION = "ml-gitops.dev/v1alpha1";
 export const KIND = "ModelDeployment";
@@ -14,7 +15,7 @@ export const KIND = "ModelDeployment";
 const resourceName = z
   .string()
   .max(45, { message: "must be at most 45 characters, so the -predictor-canary suffixes still fit in 63" })
-  .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, {
+  .regex(KUBERNETES_NAME_RULES["dns1035-label"].pattern, {
     message: "must be a DNS-1035 label: lowercase letters, digits and '-', starting with a letter",
   });
 

@@ -5,7 +5,7 @@
  * the loader accepts is never refused at `pulumi preview` for the same reason.
  */
 import * as path from "node:path";
-import { closest, valueAt } from "../zod-problems";
+import { fieldsAt as sharedFieldsAt, sentence, translateZodIssues } from "../zod-problems";
 import type { z } from "zod";
 import type { Problem } from "../errors";
 import { keyPath } from "../errors";
@@ -66,11 +66,6 @@ export class ProblemSink {
   }
 }
 
-/** A fix as a sentence: it follows "(got …). " in formatted problems. */
-function sentence(text: string): string {
-  const capital = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.?!]$/.test(capital) ? capital : `${capital}.`;
-}
 
 /** Splits the shared predicates' "what is wrong; what to do" messages. */
 function splitMessage(text: string): { message: string; fix: string } {
@@ -81,113 +76,15 @@ function splitMessage(text: string): { message: string; fix: string } {
 // ---------------------------------------------------------------------------------------------
 // zod issues
 
-interface ZodDef {
-  readonly type: string;
-  readonly shape?: Record<string, z.ZodType>;
-  readonly innerType?: z.ZodType;
-  readonly element?: z.ZodType;
-  readonly valueType?: z.ZodType;
-  readonly in?: z.ZodType;
-}
-
-function defOf(schema: z.ZodType): ZodDef {
-  return (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
-}
-
-/** The object fields the schema allows at `at`, for did-you-mean suggestions. */
+/** The object fields the declaration schema allows at `at`, for did-you-mean suggestions. */
 export function fieldsAt(at: KeyPath, schema: z.ZodType = declarationSchema): string[] {
-  let current: z.ZodType | undefined = schema;
-  const unwrap = (s: z.ZodType | undefined): z.ZodType | undefined => {
-    let x = s;
-    for (let i = 0; x && i < 10; i++) {
-      const def = defOf(x);
-      if (["optional", "default", "nullable", "prefault", "catch", "readonly"].includes(def.type)) x = def.innerType;
-      else if (def.type === "pipe") x = def.in;
-      else break;
-    }
-    return x;
-  };
-  for (const segment of at) {
-    const def: ZodDef | undefined = current ? defOf(unwrap(current)!) : undefined;
-    if (!def) return [];
-    if (def.type === "object") current = def.shape?.[String(segment)];
-    else if (def.type === "array") current = def.element;
-    else if (def.type === "record") current = def.valueType;
-    else return [];
-  }
-  const def = current ? defOf(unwrap(current)!) : undefined;
-  return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
+  return sharedFieldsAt(at, schema);
 }
 
-
-const EXPECTED: Record<string, string> = {
-  number: "a number",
-  int: "a whole number",
-  string: "a string",
-  boolean: "true or false",
-  object: "a mapping of fields",
-  array: "a list",
-  record: "a mapping",
-};
-
-const DEFAULT_ZOD_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized)/;
-
-function issueTexts(issue: z.core.$ZodIssue, value: unknown): { message: string; fix: string } {
-  switch (issue.code) {
-    case "invalid_type": {
-      const expected = EXPECTED[issue.expected] ?? issue.expected;
-      return { message: `must be ${expected}`, fix: `write ${expected}${issue.expected === "number" && typeof value === "string" ? ", without quotes" : ""}` };
-    }
-    case "invalid_value": {
-      const options = issue.values.map((v) => JSON.stringify(v)).join(", ");
-      if (!DEFAULT_ZOD_MESSAGE.test(issue.message)) return { message: issue.message, fix: `use ${options}` };
-      return { message: `must be one of ${options}`, fix: `use one of ${options}` };
-    }
-    case "too_small":
-    case "too_big": {
-      if (!DEFAULT_ZOD_MESSAGE.test(issue.message)) return { message: issue.message, fix: "change the value to meet the limit" };
-      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
-      const word = issue.code === "too_small" ? "at least" : "at most";
-      const what = issue.origin === "array" ? ` ${bound === 1 ? "entry" : "entries"}` : issue.origin === "string" ? " characters" : "";
-      return { message: `must be ${word} ${String(bound)}${what}`, fix: "change the value to meet the limit" };
-    }
-    case "invalid_format":
-      return {
-        message: DEFAULT_ZOD_MESSAGE.test(issue.message) ? `must be ${issue.format === "datetime" ? "an ISO 8601 date-time with offset, e.g. 2025-01-31T09:00:00Z" : `in ${issue.format} format`}` : issue.message,
-        fix: "rewrite it in that form",
-      };
-    default:
-      return { message: issue.message, fix: "correct the value as described" };
-  }
-}
-
-/** Every zod issue as a positioned problem; unknown fields one per key, at the key. */
+/** Every zod issue as a positioned problem, in the words of lib/zod-problems.ts (the one translation). */
 export function schemaProblems(error: z.ZodError, data: unknown, sink: ProblemSink): void {
-  for (const issue of error.issues) {
-    const at = issue.path as PropertyKey[];
-    if (issue.code === "unrecognized_keys") {
-      const allowed = fieldsAt(at);
-      for (const key of issue.keys) {
-        const suggestion = closest(key, allowed);
-        const parent = keyPath(at) || "the top level";
-        sink.add(
-          [...at, key],
-          `is not a field of ${parent}`,
-          suggestion ? `did you mean "${suggestion}"?` : `remove it; the fields of ${parent} are ${allowed.join(", ")}`,
-          undefined,
-          "key",
-        );
-      }
-      continue;
-    }
-    const value = valueAt(data, at);
-    if ((issue.code === "invalid_type" || issue.code === "invalid_value") && value === undefined) {
-      const what = issue.code === "invalid_type" ? (EXPECTED[issue.expected] ?? issue.expected) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-      sink.add(at, "is required", `add ${String(at[at.length - 1] ?? "it")}: ${what}`);
-      continue;
-    }
-    const { message, fix } = issueTexts(issue, value);
-    sink.add(at, message, fix, { value });
+  for (const t of translateZodIssues(error, data, declarationSchema)) {
+    sink.add([...t.at], t.message, t.fix, t.value, t.position);
   }
 }
 

@@ -6,7 +6,7 @@
  * cannot tell the provisioners apart. Validated strictly against the v1.14.1 CRDs in
  * ../shared/crds/karpenter by test/karpenter/gpu-node-pool.test.ts.
  */
-import type { CapacityReservation } from "../config/keys";
+import type { CapacityReservation } from "../contracts/gpu-node-pool";
 import { AMI_TYPES, type GpuAmiType, type GpuModel } from "../gpu/catalogue";
 import { blockDevices } from "../gpu/launch-template";
 import { GPU_TAINT_K8S, gpuPoolLabels } from "../gpu/node-labels";

@@ -4,10 +4,12 @@
  * (source-controller v1.9.1, kustomize-controller v1.9.4 in ../shared/crds/flux).
  */
 
+import { SYNC_TIMEOUT_MINUTES } from "../contracts/sync-timeout";
+import { PLATFORM_NAMESPACES } from "../contracts/models-namespace";
 import type { CustomHealthCheck } from "./health";
 
 /** Fixed by Flux's release manifest (fluxcd/flux2@v2.9.4:manifests/install/kustomization.yaml `namespace: flux-system`). */
-export const FLUX_NAMESPACE = "flux-system";
+export const FLUX_NAMESPACE = PLATFORM_NAMESPACES.flux;
 
 /** One object whose health gates the Kustomization (Flux `NamespacedObjectKindReference`). */
 export interface HealthCheck {
@@ -123,7 +125,7 @@ export interface KustomizationInput {
  * GPU nodes have joined, pulled multi-GB images and loaded kernel modules: routinely 15-25 min
  * from a cold node group. Below 30 min the Kustomization fails while nothing is wrong.
  */
-export const MIN_KUSTOMIZATION_TIMEOUT_MINUTES = 30;
+export const MIN_KUSTOMIZATION_TIMEOUT_MINUTES = SYNC_TIMEOUT_MINUTES.min;
 
 export function buildKustomization(input: KustomizationInput): Kustomization {
   const healthChecks = input.healthChecks ?? [];

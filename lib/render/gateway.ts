@@ -10,6 +10,7 @@
  * the stack config (`ml-gitops:gatewayClassName`); this program does not install one.
  */
 import type { Problem } from "../errors";
+import { isKubernetesName } from "../names";
 import type { GatewayRef } from "./model-manifests";
 import { DEFAULT_GATEWAY } from "./routing";
 
@@ -50,12 +51,11 @@ export function buildGateway(input: GatewayInput) {
 /** Where routes attach: the Gateway the stack creates, or an existing one (`namespace/name`). */
 export type GatewayPlan = { readonly create: true; readonly gatewayClassName: string; readonly ref: GatewayRef } | { readonly create: false; readonly ref: GatewayRef };
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** `namespace/name` → a GatewayRef with KServe's default domain; a problem when malformed. */
 export function parseGatewayRef(value: string, path: string): GatewayRef | Problem {
   const [namespace, name, ...rest] = value.split("/");
-  if (rest.length > 0 || !namespace || !name || !DNS_LABEL.test(namespace) || !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) {
+  if (rest.length > 0 || !namespace || !name || !isKubernetesName("dns1123-label", namespace) || !isKubernetesName("dns1123-subdomain", name)) {
     return { path, value, message: "is not <namespace>/<name> of a Gateway", fix: "Name the existing Gateway, e.g. istio-ingress/public." };
   }
   return { ...DEFAULT_GATEWAY, namespace, name };

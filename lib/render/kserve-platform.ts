@@ -184,7 +184,8 @@ export function storageServiceAccountAnnotations<R>(input: { region: string; rol
   };
 }
 
-export const AWS_REGION = /^(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/** The one AWS region pattern (lib/contracts/model-bucket.ts). */
+export { AWS_REGION } from "../contracts/model-bucket";
 export const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 export interface ArgoRolloutsValuesInput {

@@ -13,6 +13,7 @@
  * never fills. With an empty intersection there is no cache for this cluster (see below).
  */
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
+import { PLATFORM_NAMESPACES } from "../contracts/models-namespace";
 import { versionSlug } from "./inference-service";
 import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
 
@@ -22,7 +23,7 @@ import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
  * to inferenceservice-config by files/common/configmap-patch.yaml). No chart creates it; the
  * KServe component does.
  */
-export const LOCAL_MODEL_JOB_NAMESPACE = "kserve-localmodel-jobs";
+export const LOCAL_MODEL_JOB_NAMESPACE = PLATFORM_NAMESPACES.localModelJobs;
 
 /**
  * The ServiceAccount a cache names for its download credentials. The Job pods run as their

@@ -26,6 +26,7 @@
  *   (local-model-cache.ts `cacheNodeGroupsProblem`) rather than rendered one that never warms.
  */
 import type { Problem } from "../errors";
+import { isKubernetesName, kubernetesNameMessage } from "../names";
 import { AMI_TYPES, GPU_MODEL_INFO, type GpuAmiType, type GpuModel } from "../gpu/catalogue";
 import { defaultLocalModelNodeGroup } from "./local-model-cache";
 import { GPU_MODEL_LABEL, NODE_OS_LABEL } from "../gpu/node-labels";
@@ -144,7 +145,6 @@ export function buildLocalModelNodeGroup(input: LocalModelNodeGroupInput): Local
   };
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /** Every problem with a list of node groups, each with its path under `prefix`. */
@@ -153,8 +153,8 @@ export function localModelNodeGroupProblems(groups: readonly LocalModelNodeGroup
   const seen = new Map<string, number>();
   groups.forEach((g, i) => {
     const at = `${prefix}[${i}]`;
-    if (g.name.length > 253 || !DNS_SUBDOMAIN.test(g.name)) {
-      problems.push({ path: `${at}.name`, value: g.name, message: "is not a valid Kubernetes name", fix: "Use defaultLocalModelNodeGroup(gpuModel), e.g. gpu-l4, so the caches find it." });
+    if (!isKubernetesName("dns1123-subdomain", g.name)) {
+      problems.push({ path: `${at}.name`, value: g.name, message: kubernetesNameMessage("dns1123-subdomain", "object name"), fix: "Use defaultLocalModelNodeGroup(gpuModel), e.g. gpu-l4, so the caches find it." });
     } else if (seen.has(g.name)) {
       problems.push({ path: `${at}.name`, value: g.name, message: `duplicates ${prefix}[${seen.get(g.name)}].name`, fix: "Declare one node group per GPU model; pools of the same model share it." });
     } else {

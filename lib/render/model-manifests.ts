@@ -195,7 +195,8 @@ function gpuPlacement(gpu: ModelView["gpu"]): Record<string, unknown> {
   const tolerations = [{ effect: GPU_TAINT_K8S.effect, key: GPU_TAINT_K8S.key, operator: "Equal", value: GPU_TAINT_K8S.value }];
   // One model: a nodeSelector, the simplest thing a reader (and the scheduler) can check. Several:
   // the same label with `In`, which nodeSelector cannot express.
-  if (labels.length === 1) return { nodeSelector: { [GPU_MODEL_LABEL]: labels[0]! }, tolerations };
+  const [only, ...others] = labels;
+  if (only !== undefined && others.length === 0) return { nodeSelector: { [GPU_MODEL_LABEL]: only }, tolerations };
   return {
     affinity: {
       nodeAffinity: {

@@ -15,8 +15,9 @@
  *   bring your own Grafana or enable it with a secret of your own.
  */
 import { MONITOR_LABEL } from "./monitoring";
+import { PLATFORM_NAMESPACES } from "../contracts/models-namespace";
 
-export const MONITORING_NAMESPACE = "monitoring";
+export const MONITORING_NAMESPACE = PLATFORM_NAMESPACES.monitoring;
 export const MONITORING_RELEASE = "kube-prometheus-stack";
 
 /** The Prometheus Service the chart creates: `<fullname>-prometheus` on 9090. */

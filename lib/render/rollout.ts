@@ -58,10 +58,23 @@ export function modelArgs(uri: string): string[] {
   return [`--model=${uri}`, "--load-format=runai_streamer"];
 }
 
+/**
+ * What the vLLM engine needs beyond the other engines: its settings and a serving image pinned by
+ * digest. The declaration types keep both optional (KServe runtimes need neither); the loader
+ * refuses a vllm declaration without them (lib/deployments/validate.ts), and this is the one place
+ * the renderer narrows to them, naming the field should a caller skip the loader.
+ */
+function vllmInputs(view: ModelView, artifact: Artifact): { readonly vllm: NonNullable<ModelView["declaration"]["spec"]["serving"]["vllm"]>; readonly image: string } {
+  const { vllm } = view.declaration.spec.serving;
+  const { image } = artifact;
+  if (vllm === undefined) throw new Error(`${view.name}: the vllm engine needs spec.serving.vllm (load declarations with lib/deployments/loader.ts, which requires it)`);
+  if (image === undefined) throw new Error(`${view.name}: the vllm engine needs an image on ${artifact.uri} (load declarations with lib/deployments/loader.ts, which requires it)`);
+  return { vllm, image };
+}
+
 function container(view: ModelView, artifact: Artifact): Record<string, unknown> {
-  const { serving, model, rollout } = view.declaration.spec;
-  // The loader guarantees vllm settings and an image for this engine.
-  const vllm = serving.vllm!;
+  const { model, rollout } = view.declaration.spec;
+  const { vllm, image } = vllmInputs(view, artifact);
   const health = (periodSeconds: number, failureThreshold: number, timeoutSeconds: number) => ({
     failureThreshold,
     httpGet: { path: "/health", port: "http" },
@@ -72,7 +85,7 @@ function container(view: ModelView, artifact: Artifact): Record<string, unknown>
   const hf = artifact.uri.startsWith("hf://");
   return {
     name: "vllm",
-    image: artifact.image!,
+    image,
     args: [
       ...modelArgs(view.uri(artifact)),
       `--served-model-name=${model.servedName ?? view.name}`,
@@ -101,7 +114,9 @@ function steps(view: ModelView): Record<string, unknown>[] {
   return view.declaration.spec.rollout.steps.map((step) => {
     if (step.setWeight !== undefined) return { setWeight: step.setWeight };
     if (step.pause !== undefined) return { pause: step.pause.duration !== undefined ? { duration: step.pause.duration } : {} };
-    return { analysis: { args: hashArg, templates: [{ templateName: analysisTemplateName(view, step.analysis!) }] } };
+    if (step.analysis !== undefined) return { analysis: { args: hashArg, templates: [{ templateName: analysisTemplateName(view, step.analysis) }] } };
+    // The schema's stepSchema refuses a step with none of the three.
+    throw new Error(`${view.name}: a rollout step has none of setWeight, pause or analysis`);
   });
 }
 
@@ -152,12 +167,12 @@ function analysisTemplate(view: ModelView, name: string, metrics: Record<string,
 
 export function renderAnalysisTemplates(view: ModelView, ctx: RenderContext): KubeObject[] {
   const { analysis } = view.declaration.spec.rollout;
-  const out = Object.keys(analysis)
-    .sort()
-    .map((key) => {
-      const a: Analysis = analysis[key]!;
-      return analysisTemplate(view, analysisTemplateName(view, key), sloTemplateMetrics(view, ctx, a, { count: a.count, failureLimit: a.failureLimit, interval: a.interval }));
-    });
+  // By key, in the order Array.prototype.sort gives strings (UTF-16 code units).
+  const out = Object.entries(analysis)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, a]: [string, Analysis]) =>
+      analysisTemplate(view, analysisTemplateName(view, key), sloTemplateMetrics(view, ctx, a, { count: a.count, failureLimit: a.failureLimit, interval: a.interval })),
+    );
   const drift = view.declaration.spec.drift;
   if (drift) {
     // No count: a background analysis measures until the rollout completes; one tolerated failure

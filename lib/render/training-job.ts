@@ -144,7 +144,8 @@ export function renderTrainingJob(view: ModelView, ctx: RenderContext): KubeObje
 function placement(training: Training): Record<string, unknown> {
   const values = [...new Set(training.gpu.types.map((t) => GPU_MODEL_INFO[t].label))].sort();
   const tolerations = [{ effect: GPU_TAINT_K8S.effect, key: GPU_TAINT_K8S.key, operator: "Equal", value: GPU_TAINT_K8S.value }];
-  if (values.length === 1) return { nodeSelector: { [GPU_MODEL_LABEL]: values[0]! }, tolerations };
+  const [only, ...others] = values;
+  if (only !== undefined && others.length === 0) return { nodeSelector: { [GPU_MODEL_LABEL]: only }, tolerations };
   return {
     affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: GPU_MODEL_LABEL, operator: "In", values }] }] } } },
     tolerations,

@@ -133,8 +133,8 @@ describe("ArgoCd component", async () => {
             "ArgoCd bad: 4 problems",
             '  - repo.url: is not an HTTPS repository URL (got "git@github.com:acme/gitops.git"). Token authentication needs an HTTPS URL, e.g. https://github.com/acme/gitops.git.',
             '  - repo.modelsPath: is not a directory inside the repository (got "../models"). Give a relative path without \'..\', e.g. models/prod.',
-            '  - modelNamespaces[0]: is a system or Argo CD namespace (got "kube-system"). Deploy models into their own namespace, e.g. models.',
-            "  - syncTimeoutMinutes: must be a whole number of minutes between 15 and 180 (got 5). GPU model pods take 10+ minutes to become ready; use at least 15 (default 45).",
+            '  - modelNamespaces[0]: is a system or platform controller namespace (got "kube-system"). Deploy models into their own namespace, e.g. models.',
+            "  - syncTimeoutMinutes: must be a whole number of minutes from 30 to 180 (got 5). GPU nodes take 15-25 minutes to turn healthy from cold and model pods 10+ more; a shorter timeout fails healthy syncs, a longer one holds a stuck sync for hours. Omit it for the default 45.",
           ].join("\n"),
         );
         return true;

@@ -74,9 +74,9 @@ describe("artifact store", async () => {
     assert.throws(() => new ArtifactStore("bad", { primaryRegion: "us-east-1", replicaRegions: ["us-east-1", "eu-west-1", "eu-west-1", "EU"] }), {
       message: [
         "ArtifactStore bad: 3 problems",
-        '  - replicaRegions[3]: is not an AWS region name (got "EU"). write it like us-east-1',
-        '  - replicaRegions[0]: is the primary region (got "us-east-1"). list only the other serving regions',
-        '  - replicaRegions[2]: is listed twice (got "eu-west-1"). list each region once',
+        '  - replicaRegions[0]: is the primary region (got "us-east-1"). List only the other serving regions; the primary bucket serves its own region.',
+        '  - replicaRegions[2]: is listed twice (got "eu-west-1"). List each region once.',
+        '  - replicaRegions[3]: is not an AWS region name (got "EU"). Write it like us-east-1.',
       ].join("\n"),
     });
   });

@@ -89,10 +89,10 @@ describe("cluster access", async () => {
       {
         message: [
           "ClusterAccess bad: 4 problems",
-          "  - create.subnetIds: names fewer than 2 subnets (got 1). give subnets in at least two availability zones",
-          '  - create.kubernetesVersion: is not an EKS minor version (got "v1.34"). write it as major.minor, e.g. "1.34"',
-          '  - create.publicAccessCidrs[0]: opens the API server to the whole internet (got "0.0.0.0/0"). list the networks that need it',
-          '  - create.publicAccessCidrs[1]: is not an IPv4 CIDR (got "10.0.0.0/33"). write it as a.b.c.d/n',
+          '  - create.subnetIds: lists one subnet, but EKS places a created cluster in at least two availability zones (got ["subnet-a"]). List private subnets of the VPC in at least two availability zones.',
+          '  - create.kubernetesVersion: is not an EKS Kubernetes version (got "v1.34"). Write major.minor, e.g. "1.34".',
+          '  - create.publicAccessCidrs[0]: opens the API endpoint to the whole internet (got "0.0.0.0/0"). List the CIDRs of your offices and CI runners.',
+          '  - create.publicAccessCidrs[1]: is not an IPv4 CIDR (got "10.0.0.0/33"). Write it as a.b.c.d/n.',
         ].join("\n"),
       },
     );

@@ -101,7 +101,7 @@ describe("Flux component", async () => {
       () => new Flux("short", { ...args, gpuInfrastructure: { ...args.gpuInfrastructure, timeoutMinutes: 10 } }),
       {
         message:
-          "Flux short: 1 problem\n  - gpuInfrastructure.timeoutMinutes: must be a whole number of minutes, at least 30 (got 10). GPU nodes take 15-25 minutes to turn healthy from cold; a shorter timeout fails healthy syncs. Omit it for the default 45.",
+          "Flux short: 1 problem\n  - gpuInfrastructure.timeoutMinutes: must be a whole number of minutes from 30 to 180 (got 10). GPU nodes take 15-25 minutes to turn healthy from cold and model pods 10+ more; a shorter timeout fails healthy syncs, a longer one holds a stuck sync for hours. Omit it for the default 45.",
       },
     );
   });

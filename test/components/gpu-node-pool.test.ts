@@ -90,12 +90,13 @@ describe("GPU node pool", async () => {
       () => new GpuNodePool("bad", { ...BASE, amiType: "AL2_x86_64_GPU", instanceTypes: ["m7i.xlarge", "g7.xlarge"], minSize: 3, maxSize: 2, diskSizeGiB: 10 }),
       {
         message: [
-          "GpuNodePool bad: 5 problems",
-          '  - amiType: is not an NVIDIA GPU AMI type (got "AL2_x86_64_GPU"). use one of AL2023_x86_64_NVIDIA, AL2023_ARM_64_NVIDIA, BOTTLEROCKET_x86_64_NVIDIA, BOTTLEROCKET_ARM_64_NVIDIA',
-          '  - instanceTypes[0]: m7i.xlarge has no GPU (got "m7i.xlarge"). use a GPU instance type from lib/gpu/catalogue.ts that matches the AMI\'s architecture',
-          '  - instanceTypes[1]: g7.xlarge is not in the instance catalogue (lib/gpu/catalogue.ts) (got "g7.xlarge"). use a GPU instance type from lib/gpu/catalogue.ts that matches the AMI\'s architecture',
-          "  - desiredSize: is outside minSize..maxSize (3..2) (got 3). keep minSize ≤ desiredSize ≤ maxSize",
-          "  - diskSizeGiB: is not a gp3 volume size for a GPU node (got 10). use a whole number of GiB from 20 to 16384 (model images want 200 or more)",
+          "GpuNodePool bad: 6 problems",
+          '  - amiType: is not an NVIDIA GPU AMI type (got "AL2_x86_64_GPU"). Use one of: AL2023_x86_64_NVIDIA, AL2023_ARM_64_NVIDIA, BOTTLEROCKET_x86_64_NVIDIA, BOTTLEROCKET_ARM_64_NVIDIA.',
+          '  - instanceTypes[0]: m7i.xlarge has no GPU (got "m7i.xlarge"). Use a GPU instance type (families: g4dn, g5g, g5, g6, g6e, p4d, p4de, p5, p5e, p5en).',
+          '  - instanceTypes[1]: g7.xlarge is not in the instance catalogue (lib/gpu/catalogue.ts) (got "g7.xlarge"). Use a GPU instance type (families: g4dn, g5g, g5, g6, g6e, p4d, p4de, p5, p5e, p5en).',
+          "  - minSize: must not exceed maxSize (2) (got 3). Lower minSize or raise maxSize.",
+          "  - desiredSize: must lie between minSize (3) and maxSize (2) (got 3). Set desiredSize within the pool's bounds.",
+          "  - diskSizeGiB: must be a whole number of GiB from 50 to 16384 (got 10). The NVIDIA AMI's root snapshot alone is 20 GiB, and serving images and model files need the rest (gp3 volumes end at 16384). Omit it for the default 200.",
         ].join("\n"),
       },
     );
@@ -107,10 +108,10 @@ describe("GPU node pool", async () => {
       {
         message: [
           "GpuNodePool mixed: 4 problems",
-          '  - instanceTypes[0]: g5g.xlarge is arm64 but AL2023_x86_64_NVIDIA is built for x86_64 (got "g5g.xlarge"). use a GPU instance type from lib/gpu/catalogue.ts that matches the AMI\'s architecture',
-          '  - instanceTypes: mixes GPU models (T4G: g5g.xlarge; A10G: g5.xlarge; L4: g6.xlarge), but a pool\'s ml-gitops.dev/gpu-model label must be true of every node (got ["g5g.xlarge","g5.xlarge","g6.xlarge"]). make one pool per GPU model',
-          "  - maxSize: is below 1, so the pool can never run a node (got 0). set maxSize to at least 1",
-          '  - labels.ml-gitops.dev/gpu: is set by the platform (got "no"). remove it; the pool sets it from the instance types and AMI',
+          '  - instanceTypes[0]: g5g.xlarge is arm64 but AL2023_x86_64_NVIDIA is built for x86_64 (got "g5g.xlarge"). Use an instance type built for AL2023_x86_64_NVIDIA, or an AMI type matching g5g.xlarge.',
+          '  - instanceTypes: mixes GPU models (T4G: g5g.xlarge; A10G: g5.xlarge; L4: g6.xlarge), but a pool\'s ml-gitops.dev/gpu-model label must be true of every node (got ["g5g.xlarge","g5.xlarge","g6.xlarge"]). Put each GPU model in its own pool, so node selectors can target it.',
+          "  - maxSize: is below 1, so the pool can never run a node (got 0). Set maxSize to at least 1.",
+          '  - labels.ml-gitops.dev/gpu: is set by the platform (got "no"). Remove it; the pool sets it from the instance types and AMI.',
         ].join("\n"),
       },
     );

@@ -101,10 +101,10 @@ describe("model bucket", async () => {
       {
         message: [
           "ModelBucket bad: 4 problems",
-          '  - objectLockMode: is not an S3 Object Lock mode (got "LOOSE"). use COMPLIANCE or GOVERNANCE',
-          "  - retentionDays: must be a whole number of days, at least 1 (got 0). set it to an integer ≥ 1",
-          "  - noncurrentTransitionDays: must be a whole number of days, at least 30 (got 10). set it to an integer ≥ 30",
-          '  - bucketName: is not a valid S3 bucket name (got "Bad_Name"). use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
+          '  - objectLockMode: is not an S3 Object Lock mode (got "LOOSE"). Use one of: GOVERNANCE, COMPLIANCE.',
+          "  - retentionDays: must be a whole number of days from 1 to 36500 (got 0). Omit it for the default 365.",
+          "  - noncurrentTransitionDays: must be a whole number of days, at least 30 (got 10). Omit it for the default 30.",
+          '  - bucketName: is not a valid S3 bucket name (got "Bad_Name"). Use 3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit.',
         ].join("\n"),
       },
     );
@@ -112,7 +112,7 @@ describe("model bucket", async () => {
 
   it("refuses expiring noncurrent versions before they transition", () => {
     const problems = checkModelBucketArgs({ noncurrentTransitionDays: 60, noncurrentExpirationDays: 45 }, "artifactStore");
-    assert.deepEqual(problems.list.map((p) => p.path), ["artifactStore.noncurrentExpirationDays"]);
-    assert.equal(problems.list[0]?.message, "expires noncurrent versions before or when they move to STANDARD_IA (day 60)");
+    assert.deepEqual(problems.map((p) => p.path), ["artifactStore.noncurrentExpirationDays"]);
+    assert.equal(problems[0]?.message, "expires noncurrent versions before or when they move to STANDARD_IA (day 60)");
   });
 });

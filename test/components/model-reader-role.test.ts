@@ -55,9 +55,9 @@ describe("model reader role", async () => {
       {
         message: [
           "ModelReaderRole bad: 3 problems",
-          '  - namespace: is not a Kubernetes namespace name (got "Serving"). use at most 63 lowercase letters, digits and hyphens',
-          '  - serviceAccount: is not a Kubernetes service account name (got ""). use lowercase letters, digits, hyphens and dots',
-          '  - prefix: does not end with /, so it would also match sibling keys that share the text (got "llama"). write it as "<model>/", without a leading slash',
+          `  - namespace: is not a valid namespace name: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit (got "Serving"). Name the namespace the serving pods run in, e.g. models.`,
+          `  - serviceAccount: is not a valid service account name: use at most 253 lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit (got ""). Name the service account the serving pods run as, e.g. kserve-storage.`,
+          '  - prefix: does not end with /, so it would also match sibling keys that share the text (got "llama"). Write it as "<model>/", without a leading slash.',
         ].join("\n"),
       },
     );

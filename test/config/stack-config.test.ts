@@ -107,7 +107,7 @@ describe("stack config", () => {
     const [pool] = config.gpuPools;
     assert.equal(pool?.gpuModel, "H100");
     assert.equal(pool?.gpusPerNode, 8);
-    assert.equal(pool?.desiredSize, 1);
+    assert.equal(pool?.provisioner === "managed-node-group" ? pool.desiredSize : "not managed", 1);
     assert.equal(pool?.diskSizeGiB, 200);
     assert.equal(pool?.capacityType, "ON_DEMAND");
   });
@@ -128,38 +128,38 @@ describe("stack config", () => {
 
   it("rejects a GPU pool whose minimum exceeds its maximum", () => {
     assert.deepEqual(problemsOf(withPool({ minSize: 5, maxSize: 2 })), [
-      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].minSize: must not exceed maxSize (2) (got 5). Lower minSize or raise maxSize",
-      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].desiredSize: must lie between minSize (5) and maxSize (2) (got 5). Set desiredSize within the pool's bounds",
+      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].minSize: must not exceed maxSize (2) (got 5). Lower minSize or raise maxSize.",
+      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].desiredSize: must lie between minSize (5) and maxSize (2) (got 5). Set desiredSize within the pool's bounds.",
     ]);
   });
 
   it("rejects an unknown AMI family and lists the valid ones", () => {
     assert.deepEqual(problemsOf(withPool({ amiType: "AL2_x86_64_GPU" })), [
-      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].amiType: Invalid option: expected one of "AL2023_x86_64_NVIDIA"|"AL2023_ARM_64_NVIDIA"|"BOTTLEROCKET_x86_64_NVIDIA"|"BOTTLEROCKET_ARM_64_NVIDIA" (got "AL2_x86_64_GPU"). Use one of: "AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA", "BOTTLEROCKET_ARM_64_NVIDIA"',
+      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].amiType: is not an NVIDIA GPU AMI type (got "AL2_x86_64_GPU"). Use one of: AL2023_x86_64_NVIDIA, AL2023_ARM_64_NVIDIA, BOTTLEROCKET_x86_64_NVIDIA, BOTTLEROCKET_ARM_64_NVIDIA.',
     ]);
   });
 
   it("rejects a non-GPU instance type in a GPU pool", () => {
     assert.deepEqual(problemsOf(withPool({ instanceTypes: ["m7i.2xlarge"] })), [
-      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].instanceTypes[0]: m7i.2xlarge has no GPU (got "m7i.2xlarge"). Use a GPU instance type (families: g4dn, g5g, g5, g6, g6e, p4d, p4de, p5, p5e, p5en)',
+      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].instanceTypes[0]: m7i.2xlarge has no GPU (got "m7i.2xlarge"). Use a GPU instance type (families: g4dn, g5g, g5, g6, g6e, p4d, p4de, p5, p5e, p5en).',
     ]);
   });
 
   it("rejects an instance type whose architecture the AMI is not built for", () => {
     assert.deepEqual(problemsOf(withPool({ instanceTypes: ["g5g.xlarge"] })), [
-      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].instanceTypes[0]: g5g.xlarge is arm64 but AL2023_x86_64_NVIDIA is built for x86_64 (got "g5g.xlarge"). Use an instance type built for AL2023_x86_64_NVIDIA, or an AMI type matching g5g.xlarge',
+      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].instanceTypes[0]: g5g.xlarge is arm64 but AL2023_x86_64_NVIDIA is built for x86_64 (got "g5g.xlarge"). Use an instance type built for AL2023_x86_64_NVIDIA, or an AMI type matching g5g.xlarge.',
     ]);
   });
 
   it("rejects a pool that mixes GPU models", () => {
     assert.deepEqual(problemsOf(withPool({ instanceTypes: ["p5.48xlarge", "p4d.24xlarge"] })), [
-      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].instanceTypes: mixes GPU models (H100, A100) (got ["p5.48xlarge","p4d.24xlarge"]). Put each GPU model in its own pool, so node selectors can target it',
+      `stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].instanceTypes: mixes GPU models (H100: p5.48xlarge; A100: p4d.24xlarge), but a pool's ml-gitops.dev/gpu-model label must be true of every node (got ["p5.48xlarge","p4d.24xlarge"]). Put each GPU model in its own pool, so node selectors can target it.`,
     ]);
   });
 
   it("rejects an unknown key inside a GPU pool with a suggestion", () => {
     assert.deepEqual(problemsOf(withPool({ diskSize: 100 })), [
-      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].diskSize: unknown key (got 100). Did you mean "diskSizeGiB"? Otherwise remove it',
+      'stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].diskSize: is not a field of ml-gitops:gpuPools[0]. Did you mean "diskSizeGiB"?',
     ]);
   });
 
@@ -182,10 +182,10 @@ describe("stack config", () => {
     const problems = problemsOf(config);
     assert.deepEqual(problems, [
       'stacks/Pulumi.test.yaml: ml-gitops:clustrName: unknown config key (got "x"). Did you mean ml-gitops:clusterName? Otherwise remove it',
-      "stacks/Pulumi.test.yaml: ml-gitops:syncTimeoutMinutes: Too small: expected number to be >=30 (got 10). Use a value of at least 30",
+      "stacks/Pulumi.test.yaml: ml-gitops:syncTimeoutMinutes: must be a whole number of minutes from 30 to 180 (got 10). GPU nodes take 15-25 minutes to turn healthy from cold and model pods 10+ more; a shorter timeout fails healthy syncs, a longer one holds a stuck sync for hours. Omit it for the default 45.",
       "stacks/Pulumi.test.yaml: aws:region: is required. Set aws:region, e.g. `pulumi config set aws:region us-east-1`",
-      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].minSize: must not exceed maxSize (1) (got 3). Lower minSize or raise maxSize",
-      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].desiredSize: must lie between minSize (3) and maxSize (1) (got 1). Set desiredSize within the pool's bounds",
+      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].minSize: must not exceed maxSize (1) (got 3). Lower minSize or raise maxSize.",
+      "stacks/Pulumi.test.yaml: ml-gitops:gpuPools[0].desiredSize: must lie between minSize (3) and maxSize (1) (got 1). Set desiredSize within the pool's bounds.",
     ]);
   });
 });

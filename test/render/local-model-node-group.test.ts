@@ -129,7 +129,7 @@ describe("node groups for a stack's pools", () => {
 describe("node group problems", () => {
   it("reports a bad name, label and limit with their paths", () => {
     assert.deepEqual(localModelNodeGroupProblems([{ name: "GPU_L4", gpuModelLabel: "l 4", storageLimitGiB: 0 }], "localModelNodeGroups"), [
-      { path: "localModelNodeGroups[0].name", value: "GPU_L4", message: "is not a valid Kubernetes name", fix: "Use defaultLocalModelNodeGroup(gpuModel), e.g. gpu-l4, so the caches find it." },
+      { path: "localModelNodeGroups[0].name", value: "GPU_L4", message: "is not a valid object name: use at most 253 lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit", fix: "Use defaultLocalModelNodeGroup(gpuModel), e.g. gpu-l4, so the caches find it." },
       { path: "localModelNodeGroups[0].gpuModelLabel", value: "l 4", message: "is not a node label value", fix: "Use the GPU model's catalogue label, e.g. l4 (GPU_MODEL_INFO)." },
       { path: "localModelNodeGroups[0].storageLimitGiB", value: 0, message: "must be a whole number of GiB, at least 1", fix: "Give the cache's share of the pool's disk, e.g. half of diskSizeGiB." },
     ]);
