@@ -11,7 +11,7 @@ import { ValidationError } from "../../lib/errors";
 import { isDeclaration, judgeDeclaration } from "../../lib/manifests/declarations";
 import { MissingPathError, parseManifests, readManifests, type Failure, type ManifestSet } from "../../lib/manifests/read";
 import { kindAndName, toPolicyResource } from "../../lib/manifests/resources";
-import { evaluatePolicies, loadPackConfig, type PackConfig, type PolicyResource } from "../../lib/policy/evaluate";
+import { evaluatePolicies, loadPackConfig, type PackConfig, type PolicyResource } from "../../plan/policy/evaluate";
 import { EXIT, type RegisterCommand } from "../exit";
 
 export interface CheckFinding {

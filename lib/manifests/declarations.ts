@@ -8,7 +8,7 @@ import { formatProblem, ValidationError } from "../errors";
 import { loadDeploymentFile } from "../deployments/loader";
 import { API_VERSION, KIND, MODEL_DEPLOYMENT_TYPE } from "../deployments/types";
 import type { DeploymentContext } from "../deployments/validate";
-import type { PackConfig, PolicyResource } from "../policy/evaluate";
+import type { PackConfig, PolicyResource } from "../policy/types";
 import type { Failure } from "./read";
 
 export function isDeclaration(object: Record<string, unknown>): boolean {

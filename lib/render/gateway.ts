@@ -10,7 +10,7 @@
  * the stack config (`ml-gitops:gatewayClassName`); this program does not install one.
  */
 import type { Problem } from "../errors";
-import type { GatewayRef } from "./model-manifests";
+import type { GatewayRef } from "./model-view";
 import { DEFAULT_GATEWAY } from "./routing";
 
 export interface GatewayInput {

@@ -7,11 +7,10 @@ import { readFileSync } from "node:fs";
 import Ajv, { type ValidateFunction } from "ajv";
 import type { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policies } from "../../policies/pack";
-import { Problems, type Problem } from "../errors";
+import { Problems, type Problem } from "../../lib/errors";
+import type { PackConfig } from "../../lib/policy/types";
 
-export type PackConfig = {
-  [policyName: string]: ({ enforcementLevel?: EnforcementLevel } & { [k: string]: unknown }) | EnforcementLevel;
-};
+export type { PackConfig } from "../../lib/policy/types";
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 

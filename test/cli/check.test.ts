@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { cli as runCli } from "../support/cli";
 import { readManifests } from "../../lib/manifests/read";
 import { toPolicyResource } from "../../lib/manifests/resources";
-import { evaluatePolicies } from "../../lib/policy/evaluate";
+import { evaluatePolicies } from "../../plan/policy/evaluate";
 
 const FIXTURES = join(__dirname, "../fixtures/policies");
 
