@@ -3,7 +3,7 @@
  * it, labelled with its GPU model, encrypted volumes and IMDSv2, and placed only where the
  * region offers the instance types (lib/gpu/select-instances.ts).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { keyPath, Problems } from "../lib/errors";
 import {
