@@ -3,7 +3,7 @@
  * every problem points at the offending node. A path that does not exist (a missing key) points
  * at the deepest mapping that does: that is where the key has to be added.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, visit, type Document, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from "yaml";
 
 export interface Position {
   readonly file: string;
@@ -41,12 +41,44 @@ function find(doc: Document, path: KeyPath): Found {
   return { node, key, exists: true };
 }
 
+interface Parsed {
+  readonly doc: Document;
+  readonly lines: LineCounter;
+}
+
 export class SourceMap {
+  /**
+   * @param parsed the document and its line counter, or how to parse them when a position is
+   *   first asked for (`fromText`).
+   */
   constructor(
     readonly file: string,
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
+    private parsed: Parsed | (() => Parsed),
   ) {}
+
+  /**
+   * Positions in `text`, which is parsed for them (with the options the loader's full path uses)
+   * only when a position is first asked for: a valid declaration never pays for it.
+   */
+  static fromText(file: string, text: string, options: ParseOptions & DocumentOptions & SchemaOptions): SourceMap {
+    return new SourceMap(file, () => {
+      const lines = new LineCounter();
+      return { doc: parseDocument(text, { ...options, lineCounter: lines }), lines };
+    });
+  }
+
+  private get doc(): Document {
+    return this.resolved().doc;
+  }
+
+  private get lines(): LineCounter {
+    return this.resolved().lines;
+  }
+
+  private resolved(): Parsed {
+    if (typeof this.parsed === "function") this.parsed = this.parsed();
+    return this.parsed;
+  }
 
   private position(node: Node | null): Position {
     const offset = node?.range?.[0] ?? 0;
