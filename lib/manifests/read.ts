@@ -10,6 +10,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { resolvesInside } from "../inside";
+import { parseSimpleYaml } from "./simple-yaml";
 import { join } from "node:path";
 import { isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type ScalarTag, type Tags } from "yaml";
 
@@ -174,8 +175,23 @@ function expandLists(
   });
 }
 
-/** Parses one file's text: multi-document YAML (JSON is YAML too), `kind: List` expanded. */
+/**
+ * Parses one file's text: multi-document YAML (JSON is YAML too), `kind: List` expanded. Text in
+ * the plain subset that renderers write (lib/manifests/simple-yaml.ts), holding only objects, is
+ * read by the fast reader; everything else, including every text with a problem, by the `yaml`
+ * library exactly as before (`parseManifestsWithYaml`). Both give the same objects and lines
+ * (test/manifests/simple-yaml.test.ts).
+ */
 export function parseManifests(text: string, file: string): { objects: ManifestObject[]; failures: Failure[] } {
+  const simple = parseSimpleYaml(text);
+  if (simple && simple.every((d) => isObject(d.value) && !(d.value.kind.endsWith("List") && Array.isArray(d.value.items)))) {
+    return { objects: simple.map((d) => ({ file, line: d.line, object: withTemplatesUnknown(d.value) as Record<string, unknown> })), failures: [] };
+  }
+  return parseManifestsWithYaml(text, file);
+}
+
+/** The reference reader: the `yaml` library with positions, every problem reported. */
+export function parseManifestsWithYaml(text: string, file: string): { objects: ManifestObject[]; failures: Failure[] } {
   const objects: ManifestObject[] = [];
   const failures: Failure[] = [];
   const lines = new LineCounter();
