@@ -1,12 +1,12 @@
 /**
  * A fast reader for the YAML most manifests are written in, and nothing more: block mappings
- * and sequences, plain, single- and double-quoted one-line scalars, literal block scalars (`|`,
- * `|-`), `[]` and `{}`, comments and `---` between documents. That is how the renderers
+ * and sequences, plain and quoted scalars (folded over several lines too), literal block scalars
+ * (`|`, `|-`), `[]` and `{}`, comments and `---` between documents. That is how the renderers
  * and most tools write Kubernetes objects, and reading it costs a few microseconds per object
  * where the full `yaml` Document API (parse, compose, positions) costs about a millisecond.
  *
  * It answers only when it is sure: anything else (anchors, aliases, tags, merge keys, flow
- * collections, folded or indented block scalars, multi-line flow scalars, directives, a key
+ * collections, folded or indented block scalars, escaped line breaks, directives, a key
  * written twice, a key that is not a string, a tab in the indentation, CR line ends) returns
  * undefined and the caller reads the file with the `yaml` library, the reference, exactly as
  * before. Plain scalars resolve as the caller's `yaml` schema does (YAML 1.2 core plus the
@@ -102,6 +102,19 @@ function singleQuoted(s: string): [string, string] {
     out += c;
   }
   throw new Unsupported();
+}
+
+/** Whether the quoted scalar starting at `s[0]` closes within `s`. */
+function closes(s: string): boolean {
+  const q = s[0]!;
+  for (let i = 1; i < s.length; i++) {
+    if (q === '"' && s[i] === "\\") i++;
+    else if (s[i] === q) {
+      if (q === "'" && s[i + 1] === "'") i++;
+      else return true;
+    }
+  }
+  return false;
 }
 
 /** What may follow a quoted scalar on its line: nothing, or a comment. */
@@ -225,13 +238,9 @@ class Reader {
 
   private scalar(text: string, indent: number, lineNo: number): unknown {
     const c = text[0]!;
-    if (c === '"') {
-      const [v, rest] = doubleQuoted(text);
-      assertTrailing(rest);
-      return v;
-    }
-    if (c === "'") {
-      const [v, rest] = singleQuoted(text);
+    if (c === '"' || c === "'") {
+      const read = c === '"' ? doubleQuoted : singleQuoted;
+      const [v, rest] = closes(text) ? read(text) : read(this.foldedQuoted(text, indent));
       assertTrailing(rest);
       return v;
     }
@@ -267,6 +276,31 @@ class Reader {
       this.i = j + 1;
     }
     return value;
+  }
+
+  /**
+   * A quoted scalar that does not close on its first line, as one line: folded as YAML folds
+   * flow scalars (a line break between two lines becomes a space, each blank line a "\n", the
+   * whitespace around breaks dropped). An escaped line break (a line ending in `\`) goes to yaml.
+   */
+  private foldedQuoted(first: string, indent: number): string {
+    let text = first.trimEnd();
+    let blanks = 0;
+    for (let j = this.i; j < this.end; j++) {
+      const l = this.lines[j]!;
+      if (l.text === "") {
+        blanks++;
+        continue;
+      }
+      if (l.indent <= indent || text.endsWith("\\")) throw new Unsupported();
+      text += blanks === 0 ? ` ${l.text}` : "\n".repeat(blanks) + l.text;
+      blanks = 0;
+      if (closes(text)) {
+        this.i = j + 1;
+        return text;
+      }
+    }
+    throw new Unsupported();
   }
 
   /** `|` or `|-` with the content indentation detected from its first line (`|+` is left to yaml). */

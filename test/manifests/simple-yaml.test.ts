@@ -67,10 +67,12 @@ describe("the fast manifest reader", () => {
       `apiVersion: v1\nkind: Pod\n---\n---\n# only a comment\n---\napiVersion: v2\nkind: Pod\n`,
       `apiVersion: v1\nkind: Pod\nx: a long\n  query, folded\n\n  after a blank\ny:\n- first\n  second\n- k: v\n    w\n`,
       `apiVersion: v1\nkind: Pod\nx: a\n  # a comment ends it\n`,
+      `apiVersion: v1\nkind: Pod\nx: "multi  \n   line\n\n  \\t 'q' \\" end" # c\ny: 'it''s\n  folded'\n`,
     ];
     for (const t of texts) agrees(t);
     assert.equal(agrees(texts[0]!), true);
     assert.equal(agrees(texts[4]!), true, "multi-line plain scalars, as yaml folds long queries");
+    assert.equal(agrees(texts[6]!), true, "multi-line quoted scalars");
   });
 
   it("declines what it does not read, and the reference reads it", () => {
@@ -80,7 +82,7 @@ describe("the fast manifest reader", () => {
       `apiVersion: v1\nkind: Pod\n<<: {a: 1}\n`,
       `apiVersion: v1\nkind: Pod\nx: [a, b]\n`,
       `apiVersion: v1\nkind: Pod\nx: >\n  folded\n`,
-      `apiVersion: v1\nkind: Pod\nx: "multi\n  line"\n`,
+      `apiVersion: v1\nkind: Pod\nx: "escaped \\\n  line break"\n`,
       `apiVersion: v1\nkind: Pod\nkind: Pod\n`,
       `apiVersion: v1\nkind: Pod\n1: one\n`,
       `apiVersion: v1\nkind: Pod\nx: {{ .Values.x }}\n`,
