@@ -5,10 +5,10 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { LineCounter, parse, parseDocument } from "yaml";
 import { keyPath, Problems, ValidationError, type Problem } from "../errors";
 import { resolvesInside } from "../inside";
 import { assertName } from "../names";
+import { parseSimpleYaml } from "../manifests/simple-yaml";
 import { SourceMap } from "./positions";
 import { declarationSchema } from "./schema";
 import type { LoadedDeployment } from "./types";
@@ -41,11 +41,17 @@ const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true } as const;
  */
 export function checkFile(file: string, text: string, context: DeploymentContext): Checked {
   let data: unknown;
-  try {
-    // logLevel "error": errors throw, warnings are ignored as the full path ignores them.
-    data = parse(text, { ...YAML_OPTIONS, logLevel: "error" });
-  } catch {
-    return checkFileWithPositions(file, text, context);
+  // Plainly written YAML (lib/manifests/simple-yaml.ts, with the yaml library's default schema)
+  // is read without loading the yaml library at all; anything else by yaml.parse.
+  const simple = parseSimpleYaml(text, "core");
+  if (simple?.length === 1) data = simple[0]!.value;
+  else {
+    try {
+      // logLevel "error": errors throw, warnings are ignored as the full path ignores them.
+      data = (require("yaml") as typeof import("yaml")).parse(text, { ...YAML_OPTIONS, logLevel: "error" });
+    } catch {
+      return checkFileWithPositions(file, text, context);
+    }
   }
   if (data === null || data === undefined) return checkFileWithPositions(file, text, context);
   const parsed = declarationSchema.safeParse(data);
@@ -59,6 +65,7 @@ export function checkFile(file: string, text: string, context: DeploymentContext
 
 /** The full path: a Document with positions. Exported for the test that compares both paths. */
 export function checkFileWithPositions(file: string, text: string, context: DeploymentContext): Checked {
+  const { LineCounter, parseDocument } = require("yaml") as typeof import("yaml");
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, ...YAML_OPTIONS });
   const source = new SourceMap(file, { doc, lines });

@@ -1,12 +1,12 @@
 /**
  * A fast reader for the YAML most manifests are written in, and nothing more: block mappings
  * and sequences, plain and quoted scalars (folded over several lines too), literal block scalars
- * (`|`, `|-`), `[]` and `{}`, comments and `---` between documents. That is how the renderers
+ * (`|`, `|-`), one-line flow collections (`{ min: 1, max: 4 }`), comments and `---` between documents. That is how the renderers
  * and most tools write Kubernetes objects, and reading it costs a few microseconds per object
  * where the full `yaml` Document API (parse, compose, positions) costs about a millisecond.
  *
  * It answers only when it is sure: anything else (anchors, aliases, tags, merge keys, flow
- * collections, folded or indented block scalars, escaped line breaks, directives, a key
+ * collections over several lines, folded or indented block scalars, escaped line breaks, directives, a key
  * written twice, a key that is not a string, a tab in the indentation, CR line ends) returns
  * undefined and the caller reads the file with the `yaml` library, the reference, exactly as
  * before. Plain scalars resolve as the caller's `yaml` schema does (YAML 1.2 core plus the
@@ -46,12 +46,24 @@ const NOT_YAML_SPACE = /[\t\r\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u20
 /** Characters a plain scalar may not start with (YAML 1.2 c-indicator), `-`, `?` and `:` handled apart. */
 const INDICATOR_START = /^[,[\]{}#&*!|>'"%@`]/;
 
-/** A plain scalar's value, as the `yaml` core schema with read.ts's custom tags resolves it. */
-export function resolvePlain(s: string): unknown {
+/**
+ * Which scalars a plain value resolves to: `core` is the `yaml` library's default (YAML 1.2 core,
+ * what the declaration loader uses); `kubernetes` adds read.ts's custom tags (`0755` octal,
+ * `1_000`), as manifests are read.
+ */
+export type PlainSchema = "core" | "kubernetes";
+
+/** A plain scalar's value, as the `yaml` library resolves it under `schema`. */
+export function resolvePlain(s: string, schema: PlainSchema = "kubernetes"): unknown {
   if (s === "" || NULL.test(s)) return null;
   if (BOOL.test(s)) return s[0] === "t" || s[0] === "T";
+  if (schema === "core") return resolveCoreNumber(s);
   if (LEGACY_OCTAL.test(s)) return (s.startsWith("-") ? -1 : 1) * parseInt(s.replace(/^[-+]/, ""), 8);
   if (UNDERSCORED_INT.test(s)) return Number(s.replace(/_/g, ""));
+  return resolveCoreNumber(s);
+}
+
+function resolveCoreNumber(s: string): unknown {
   if (OCTAL.test(s)) return parseInt(s.slice(2), 8);
   if (HEX.test(s)) return parseInt(s.slice(2), 16);
   if (INT.test(s)) return parseInt(s, 10);
@@ -137,6 +149,7 @@ class Reader {
     /** The next line to read; the reader reads lines [i, end). */
     private i: number,
     private readonly end: number,
+    private readonly schema: PlainSchema,
   ) {}
 
   /** Index of the next significant line (not blank, not a comment) at or after i. */
@@ -203,7 +216,7 @@ class Reader {
       rest = text.slice(colon + 1);
       // Keys the schema would not read as the same string (numbers, booleans, null), merge keys
       // and complex keys go to the full reader.
-      if (key === "" || INDICATOR_START.test(key) || /^[-?:](\s|$)/.test(key) || key === "<<" || typeof resolvePlain(key) !== "string" || key.includes(" #")) throw new Unsupported();
+      if (key === "" || INDICATOR_START.test(key) || /^[-?:](\s|$)/.test(key) || key === "<<" || typeof resolvePlain(key, this.schema) !== "string" || key.includes(" #")) throw new Unsupported();
     }
     if (rest !== "" && !/^\s/.test(rest)) throw new Unsupported();
     return [key, rest.trim()];
@@ -246,12 +259,12 @@ class Reader {
     }
     if (c === "|") return this.literal(text, indent, lineNo);
     if (c === "[" || c === "{") {
-      const v = text.replace(/\s+#.*$/, "").trim();
-      if (v === "[]") return [];
-      if (v === "{}") return {};
-      throw new Unsupported();
+      const flow = new FlowReader(text, this.schema);
+      const v = flow.value();
+      assertTrailing(flow.rest());
+      return v;
     }
-    return resolvePlain(this.continued(plain(text), text, indent));
+    return resolvePlain(this.continued(plain(text), text, indent), this.schema);
   }
 
   /**
@@ -337,11 +350,109 @@ class Reader {
 }
 
 /**
+ * A flow collection written on one line (`{ min: 1, max: 4 }`, `[a, "b"]`, nested), of plain
+ * and quoted scalars. A pair in a sequence, a key without a value, a trailing comma, or a
+ * collection continued on the next line goes to yaml.
+ */
+class FlowReader {
+  private i = 0;
+  constructor(
+    private readonly s: string,
+    private readonly schema: PlainSchema,
+  ) {}
+
+  rest(): string {
+    return this.s.slice(this.i);
+  }
+
+  private spaces(): void {
+    while (this.s[this.i] === " ") this.i++;
+  }
+
+  value(): unknown {
+    this.spaces();
+    const c = this.s[this.i];
+    if (c === "[") return this.sequence();
+    if (c === "{") return this.mapping();
+    if (c === '"' || c === "'") {
+      const [v, rest] = (c === '"' ? doubleQuoted : singleQuoted)(this.s.slice(this.i));
+      this.i = this.s.length - rest.length;
+      return v;
+    }
+    return resolvePlain(this.plain(), this.schema);
+  }
+
+  /** A plain scalar in a flow collection: up to `,`, `]`, `}` or `: `; indicators and comments go to yaml. */
+  private plain(): string {
+    const m = /^[^,[\]{}#]*/.exec(this.s.slice(this.i))![0];
+    const v = m.trim();
+    if (v === "" || INDICATOR_START.test(v) || /^[-?:](\s|$)/.test(v) || v.includes(": ") || v.endsWith(":") || m.includes(" #")) throw new Unsupported();
+    this.i += m.length;
+    return v;
+  }
+
+  private sequence(): unknown[] {
+    const out: unknown[] = [];
+    this.i++;
+    this.spaces();
+    if (this.s[this.i] === "]") {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      out.push(this.value());
+      this.spaces();
+      const c = this.s[this.i++];
+      if (c === "]") return out;
+      if (c !== ",") throw new Unsupported();
+      this.spaces();
+      if (this.s[this.i] === "]") throw new Unsupported(); // trailing comma
+    }
+  }
+
+  private mapping(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    this.i++;
+    this.spaces();
+    if (this.s[this.i] === "}") {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      this.spaces();
+      const c = this.s[this.i];
+      let key: unknown;
+      if (c === '"' || c === "'") {
+        const [k, rest] = (c === '"' ? doubleQuoted : singleQuoted)(this.s.slice(this.i));
+        this.i = this.s.length - rest.length;
+        key = k;
+      } else {
+        const m = /^[^,[\]{}#:]*/.exec(this.s.slice(this.i))![0];
+        key = m.trim();
+        this.i += m.length;
+        if (key === "" || INDICATOR_START.test(key as string) || /^[-?](\s|$)/.test(key as string) || typeof resolvePlain(key as string, this.schema) !== "string" || key === "<<") throw new Unsupported();
+      }
+      this.spaces();
+      if (this.s[this.i] !== ":" || this.s[this.i + 1] !== " ") throw new Unsupported();
+      this.i += 2;
+      if (key === "__proto__" || Object.prototype.hasOwnProperty.call(out, key as string)) throw new Unsupported();
+      out[key as string] = this.value();
+      this.spaces();
+      const d = this.s[this.i++];
+      if (d === "}") return out;
+      if (d !== ",") throw new Unsupported();
+      this.spaces();
+      if (this.s[this.i] === "}") throw new Unsupported(); // trailing comma
+    }
+  }
+}
+
+/**
  * The documents of `text` when every one is written in the subset above, with the line each
  * starts on; undefined otherwise (read it with the `yaml` library then). Documents with no
  * content (only comments) are left out, as the caller leaves them out.
  */
-export function parseSimpleYaml(text: string): SimpleDocument[] | undefined {
+export function parseSimpleYaml(text: string, schema: PlainSchema = "kubernetes"): SimpleDocument[] | undefined {
   // Tabs, CR and the whitespace JavaScript trims but YAML does not (U+2028, NBSP...) go to yaml,
   // so that below, trim() and \s mean exactly YAML's space.
   if (NOT_YAML_SPACE.test(text)) return undefined;
@@ -358,7 +469,7 @@ export function parseSimpleYaml(text: string): SimpleDocument[] | undefined {
       if (i < raw.length && (lines[i]!.text.startsWith("%") || (lines[i]!.indent === 0 && (lines[i]!.text === "..." || lines[i]!.text.startsWith("... "))))) return undefined;
       if (separator && lines[i]!.text !== "---") return undefined; // content or a comment on the marker line
       if (!separator && i < raw.length) continue;
-      const reader = new Reader(lines, raw, start, i);
+      const reader = new Reader(lines, raw, start, i, schema);
       const first = reader.peek();
       // An explicit `---` with nothing after it is an empty document yaml reports; leave it to yaml.
       if (!first && start > 0) return undefined;
