@@ -78,6 +78,10 @@ const HEX_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
 
 /** A one-line double-quoted scalar starting at `s[0]`; returns the value and the rest after the closing quote. */
 function doubleQuoted(s: string): [string, string] {
+  // Most quoted values have no escape: one slice, not a string built character by character.
+  const close = s.indexOf('"', 1);
+  const escape = s.indexOf("\\", 1);
+  if (close !== -1 && (escape === -1 || escape > close)) return [s.slice(1, close), s.slice(close + 1)];
   let out = "";
   for (let i = 1; i < s.length; i++) {
     const c = s[i]!;
@@ -100,6 +104,8 @@ function doubleQuoted(s: string): [string, string] {
 }
 
 function singleQuoted(s: string): [string, string] {
+  const close = s.indexOf("'", 1);
+  if (close !== -1 && s[close + 1] !== "'") return [s.slice(1, close), s.slice(close + 1)];
   let out = "";
   for (let i = 1; i < s.length; i++) {
     const c = s[i]!;
