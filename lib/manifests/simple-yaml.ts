@@ -31,6 +31,7 @@ interface Line {
   readonly no: number;
 }
 
+const MAY_RESOLVE = new Set("0123456789+-.~nNtTfF");
 const NULL = /^(?:~|null|Null|NULL)$/;
 const BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
 const LEGACY_OCTAL = /^[-+]?0[0-7]+$/;
@@ -55,6 +56,9 @@ export type PlainSchema = "core" | "kubernetes";
 
 /** A plain scalar's value, as the `yaml` library resolves it under `schema`. */
 export function resolvePlain(s: string, schema: PlainSchema = "kubernetes"): unknown {
+  // Only a digit, a sign, ".", "~", n, t or f (either case) can start a null, boolean or number:
+  // most values (names, images, paths) are strings at the first character.
+  if (s !== "" && !MAY_RESOLVE.has(s[0]!)) return s;
   if (s === "" || NULL.test(s)) return null;
   if (BOOL.test(s)) return s[0] === "t" || s[0] === "T";
   if (schema === "core") return resolveCoreNumber(s);
