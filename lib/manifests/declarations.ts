@@ -5,7 +5,6 @@
  * MODEL_DEPLOYMENT_TYPE). A declaration the loader refuses fails the check with its problems.
  */
 import { formatProblem, ValidationError } from "../errors";
-import { loadDeploymentFile } from "../deployments/loader";
 import { API_VERSION, KIND, MODEL_DEPLOYMENT_TYPE } from "../deployments/types";
 import type { DeploymentContext } from "../deployments/validate";
 import type { PackConfig, PolicyResource } from "../policy/types";
@@ -30,6 +29,8 @@ export function judgeDeclaration(file: string, text: string, documents: number, 
     return { failures: [{ file, line: 1, reason: `declares a ${KIND} among ${documents} documents; the loader reads one declaration per file (deployments/<environment>/<model>.yaml), so move it to a file of its own` }] };
   }
   try {
+    // The loader (and zod) is loaded only when a declaration is met: most checked trees have none.
+    const { loadDeploymentFile } = require("../deployments/loader") as typeof import("../deployments/loader");
     const loaded = loadDeploymentFile(file, text, declarationContext(config));
     const name = loaded.declaration.metadata.name;
     return {

@@ -12,7 +12,10 @@ import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { resolvesInside } from "../inside";
 import { parseSimpleYaml } from "./simple-yaml";
 import { join } from "node:path";
-import { isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type ScalarTag, type Tags } from "yaml";
+import type { Document, Node, ScalarTag, Tags } from "yaml";
+
+/** The yaml library, loaded when a file is not plainly written (lib/manifests/simple-yaml.ts reads the rest). */
+const yaml = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
 
 export interface ManifestObject {
   file: string;
@@ -115,6 +118,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * which took minutes on a 6 MB ConfigMap; keys here are compared through a Set per map.
  */
 export function duplicateKeyOffset(doc: Document.Parsed): number | undefined {
+  const { isScalar, visit } = yaml();
   let found: number | undefined;
   visit(doc, {
     Map(_, map) {
@@ -189,6 +193,7 @@ function expandLists(
     objects.push({ file, line, object: value });
     return;
   }
+  const { isMap, isSeq } = yaml();
   const itemsNode = isMap(node) ? node.get("items", true) : undefined;
   value.items.forEach((item, i) => {
     const itemNode = isSeq(itemsNode) ? (itemsNode.items[i] as Node | undefined) : undefined;
@@ -215,6 +220,7 @@ export function parseManifests(text: string, file: string): { objects: ManifestO
 
 /** The reference reader: the `yaml` library with positions, every problem reported. */
 export function parseManifestsWithYaml(text: string, file: string): { objects: ManifestObject[]; failures: Failure[] } {
+  const { isCollection, LineCounter, parseAllDocuments, visit } = yaml();
   const objects: ManifestObject[] = [];
   const failures: Failure[] = [];
   const lines = new LineCounter();
