@@ -1,12 +1,12 @@
 /**
  * A fast reader for the YAML most manifests are written in, and nothing more: block mappings
  * and sequences, plain and quoted scalars (folded over several lines too), literal block scalars
- * (`|`, `|-`), one-line flow collections (`{ min: 1, max: 4 }`), comments and `---` between documents. That is how the renderers
+ * (`|`, `|-`), flow collections (`{ min: 1, max: 4 }`, over several lines too), comments and `---` between documents. That is how the renderers
  * and most tools write Kubernetes objects, and reading it costs a few microseconds per object
  * where the full `yaml` Document API (parse, compose, positions) costs about a millisecond.
  *
- * It answers only when it is sure: anything else (anchors, aliases, tags, merge keys, flow
- * collections over several lines, folded or indented block scalars, escaped line breaks, directives, a key
+ * It answers only when it is sure: anything else (anchors, aliases, tags, merge keys, comments inside
+ * flow collections, folded or indented block scalars, escaped line breaks, directives, a key
  * written twice, a key that is not a string, a tab in the indentation, CR line ends) returns
  * undefined and the caller reads the file with the `yaml` library, the reference, exactly as
  * before. Plain scalars resolve as the caller's `yaml` schema does (YAML 1.2 core plus the
@@ -139,6 +139,28 @@ function closes(s: string): boolean {
   return false;
 }
 
+/**
+ * How many flow collections are still open at the end of `s` (which starts with one), outside
+ * quoted scalars; NaN when a quoted scalar is still open (it would continue on the next line).
+ */
+function flowDepth(s: string): number {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '"' || c === "'") {
+      const rest = s.slice(i);
+      if (!closes(rest)) return NaN;
+      const [, after] = (c === '"' ? doubleQuoted : singleQuoted)(rest);
+      i = s.length - after.length - 1;
+    } else if (c === "[" || c === "{") depth++;
+    else if (c === "]" || c === "}") {
+      depth--;
+      if (depth === 0) return 0;
+    } else if (c === "#" && i > 0 && s[i - 1] === " ") return 0; // a comment: whatever is open stays open, and FlowReader refuses it
+  }
+  return depth;
+}
+
 /** What may follow a quoted scalar on its line: nothing, or a comment. */
 function assertTrailing(rest: string): void {
   if (!/^(?:\s+#.*)?\s*$/.test(rest)) throw new Unsupported();
@@ -254,7 +276,14 @@ class Reader {
   private nested(indent: number, inMapping: boolean): unknown {
     const next = this.peek();
     if (!next) return null;
-    if (next.indent > indent) return this.node(next.indent);
+    if (next.indent > indent) {
+      // A flow collection on its own line(s): `key:` then `  { a: 1 }`.
+      if (next.text.startsWith("[") || next.text.startsWith("{")) {
+        this.i++;
+        return this.scalar(next.text, indent, next.no);
+      }
+      return this.node(next.indent);
+    }
     if (inMapping && next.indent === indent && (next.text === "-" || next.text.startsWith("- "))) return this.sequence(indent);
     return null;
   }
@@ -269,7 +298,7 @@ class Reader {
     }
     if (c === "|") return this.literal(text, indent, lineNo);
     if (c === "[" || c === "{") {
-      const flow = new FlowReader(text, this.schema);
+      const flow = new FlowReader(flowDepth(text) === 0 ? text : this.foldedFlow(text, indent), this.schema);
       const v = flow.value();
       assertTrailing(flow.rest());
       return v;
@@ -319,6 +348,27 @@ class Reader {
       text += blanks === 0 ? ` ${l.text}` : "\n".repeat(blanks) + l.text;
       blanks = 0;
       if (closes(text)) {
+        this.i = j + 1;
+        return text;
+      }
+    }
+    throw new Unsupported();
+  }
+
+  /**
+   * A flow collection continued on the following lines (indented deeper than its parent), as
+   * one line: in a flow collection a line break is a separator like a space. A comment or a
+   * quoted scalar across lines goes to yaml.
+   */
+  private foldedFlow(first: string, indent: number): string {
+    let text = first;
+    for (let j = this.i; j < this.end; j++) {
+      const l = this.lines[j]!;
+      if (l.text === "" || l.indent <= indent || l.text.startsWith("#") || /\s#/.test(text)) throw new Unsupported();
+      text += ` ${l.text}`;
+      const depth = flowDepth(text);
+      if (Number.isNaN(depth)) throw new Unsupported();
+      if (depth === 0) {
         this.i = j + 1;
         return text;
       }

@@ -78,13 +78,15 @@ describe("the fast manifest reader", () => {
       `apiVersion: v1\nkind: Pod\nx: a long\n  query, folded\n\n  after a blank\ny:\n- first\n  second\n- k: v\n    w\n`,
       `apiVersion: v1\nkind: Pod\nx: a\n  # a comment ends it\n`,
       `apiVersion: v1\nkind: Pod\nx: { min: 1, max: 4 }   # c\ny: [a, "b,c", 'd', [1, 0755, ~], {k: v}, {}, []]\nz: [a:b, http://x]\n`,
+      `apiVersion: v1\nkind: Pod\nx: [a,\n  b]\nslo:\n  {\n    interval: 1m,\n    count: 5\n  }\nz: 1\n`,
       `apiVersion: v1\nkind: Pod\nx: "multi  \n   line\n\n  \\t 'q' \\" end" # c\ny: 'it''s\n  folded'\n`,
     ];
     for (const t of texts) agrees(t);
     assert.equal(agrees(texts[0]!), true);
     assert.equal(agrees(texts[4]!), true, "multi-line plain scalars, as yaml folds long queries");
     assert.equal(agrees(texts[6]!), true, "one-line flow collections");
-    assert.equal(agrees(texts[7]!), true, "multi-line quoted scalars");
+    assert.equal(agrees(texts[7]!), true, "flow collections over several lines");
+    assert.equal(agrees(texts[8]!), true, "multi-line quoted scalars");
   });
 
   it("declines what it does not read, and the reference reads it", () => {
@@ -92,7 +94,7 @@ describe("the fast manifest reader", () => {
       `apiVersion: v1\nkind: Pod\nmetadata: &m\n  name: a\nspec: *m\n`,
       `apiVersion: v1\nkind: Pod\nx: !!binary aGk=\n`,
       `apiVersion: v1\nkind: Pod\n<<: {a: 1}\n`,
-      `apiVersion: v1\nkind: Pod\nx: [a,\n  b]\n`,
+      `apiVersion: v1\nkind: Pod\nx: [a, # comment\n  b]\n`,
       `apiVersion: v1\nkind: Pod\nx: [a, b, ]\n`,
       `apiVersion: v1\nkind: Pod\nx: [a: b]\n`,
       `apiVersion: v1\nkind: Pod\nx: >\n  folded\n`,
