@@ -58,8 +58,8 @@ function generatedCase(id: string, label: string, root: GeneratedRoot): ChildCas
     const wrong = sameStacks(lines, root.stacks);
     if (wrong) return wrong;
     const clusters = lines.filter((l) => l.stack !== "artifacts");
-    const off = clusters.find((l) => l.models !== root.modelsPerStack);
-    return off ? `stack ${off.stack} planned ${off.models} models, but the generated root declares ${root.modelsPerStack}: was another root planned?` : undefined;
+    const off = clusters.find((l) => l.models !== root.modelsPerStack.get(l.stack));
+    return off ? `stack ${off.stack} planned ${off.models} models, but the generated root declares ${root.modelsPerStack.get(off.stack)}: was another root planned?` : undefined;
   });
 }
 

@@ -3,7 +3,7 @@
  * check call it. Only the evaluation is timed; generation is not. The generated fleet is fully
  * compliant, so any violation means a relation did not resolve and the benchmark stops.
  */
-import { evaluatePolicies } from "../lib/policy/evaluate";
+import { evaluatePolicies } from "../plan/policy/evaluate";
 import { summarize, type Summary } from "./lib/stats";
 import { generateResources, type Templates } from "./lib/policy-resources";
 

@@ -3,9 +3,20 @@
  * workflow. Exit codes are shared by every command: 0 success, 1 refused (a mandatory policy
  * violation, a promotion that is not allowed), 2 usage or input errors.
  */
-import { Command, CommanderError } from "commander";
-import { commands } from "./commands";
+import { Command, CommanderError, Help } from "commander";
+import { COMMANDS } from "./commands";
 import { EXIT } from "./exit";
+
+/**
+ * The command the arguments name, whose module must be loaded: the first word (the program
+ * itself takes no option with a value), or the word after `help`. Undefined for `--help` alone,
+ * no arguments, or an unknown word (commander then lists the commands or refuses it).
+ */
+export function requestedCommand(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  const name = words[0] === "help" ? words[1] : words[0];
+  return COMMANDS.some((c) => c.name === name) ? name : undefined;
+}
 
 export async function run(argv: readonly string[]): Promise<number> {
   const program = new Command("ml-gitops")
@@ -14,7 +25,16 @@ export async function run(argv: readonly string[]): Promise<number> {
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let code: number = EXIT.ok;
-  for (const register of commands) register(program, (c) => (code = c));
+  // Only the command that runs is loaded; the others are listed by their light entry (name, term,
+  // summary), which is all the program's own help shows of them.
+  const requested = requestedCommand(argv);
+  const terms = new Map<Command, string>();
+  for (const c of COMMANDS) {
+    if (c.name === requested) c.load()(program, (exit) => (code = exit));
+    else terms.set(program.command(c.name).description(c.summary), c.term);
+  }
+  const help = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? help.subcommandTerm(cmd) });
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (err) {

@@ -3,7 +3,7 @@
  * published and a replica ModelBucket per serving region, with the same hardening, kept in step
  * by S3 Cross-Region Replication. Model servers read from the bucket in their own region.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkArtifactStore, type ArtifactStoreSettings } from "../lib/contracts/model-bucket";
 import { ValidationError, type Problem } from "../lib/errors";

@@ -3,7 +3,7 @@
  * Kubernetes provider every add-on uses. Either way the rest of the program sees the same
  * outputs: cluster name, endpoint, the OIDC provider for IRSA, the node role, a kubeconfig.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./sdk/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {

@@ -3,7 +3,7 @@
  * it, labelled with its GPU model, encrypted volumes and IMDSv2, and placed only where the
  * region offers the instance types (lib/gpu/select-instances.ts).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkGpuPool, GPU_POOL_DEFAULTS, type ManagedGpuPool, type ManagedGpuPoolArgs } from "../lib/contracts/gpu-node-pool";
 import { ValidationError } from "../lib/errors";

@@ -13,7 +13,7 @@
  * step04-grant-access.sh mapping (system:bootstrappers, system:nodes); the cluster runs in API
  * authentication mode (components/cluster-access.ts).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./sdk/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy } from "../lib/aws/irsa";

@@ -2,7 +2,7 @@
  * A hardened S3 bucket for model artifacts: what is published under a digest stays readable and
  * unchanged for the retention period, whoever asks. Reused per region by ArtifactStore.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MODEL_BUCKET_DEFAULTS, modelBucketProblems, type ModelBucketProtection, type ObjectLockMode } from "../lib/contracts/model-bucket";
 import { ValidationError, type Problem } from "../lib/errors";

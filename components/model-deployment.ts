@@ -9,7 +9,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { Document } from "yaml";
 import { PROMETHEUS_URL } from "../lib/analysis/prometheus";
 import { Problems, type Problem } from "../lib/errors";
 import { repoDirectoryProblem } from "../lib/contracts/gitops-repo";
@@ -18,6 +17,9 @@ import { MODEL_DEPLOYMENT_TYPE, type LoadedDeployment } from "../lib/deployments
 import { cacheNodeGroups } from "../lib/render/local-model-cache";
 import { TRAINING_LABEL } from "../lib/render/training-job";
 import { renderModel, type KubeObject, type RenderContext } from "../lib/render/model-manifests";
+import { manifestFile, type ManifestFile } from "../lib/render/manifest-file";
+
+export { manifestFile, type ManifestFile } from "../lib/render/manifest-file";
 
 export type Delivery = { readonly mode: "direct" } | { readonly mode: "gitops"; /** @default `gitops/<environment>` */ readonly outputDir?: string };
 
@@ -33,11 +35,6 @@ export interface ModelDeploymentArgs {
    * delivery passes these, and any resources in `opts.dependsOn`, to every child. @default none
    */
   readonly dependsOn?: readonly pulumi.Resource[];
-}
-
-export interface ManifestFile {
-  readonly path: string;
-  readonly content: string;
 }
 
 /** Where GitOps manifests go unless the delivery names a directory. */
@@ -72,13 +69,6 @@ export function trainingDir(outputDir: string): string {
 export function manifestPath(obj: KubeObject, outputDir: string, namespace: string, model: string, delivery: RenderContext["delivery"] = "direct"): string {
   const dir = delivery === "flux" && isTrainingObject(obj) ? trainingDir(outputDir) : outputDir;
   return `${dir}/${namespace}/${model}/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
-}
-
-/** An object as a GitOps file: a header naming the declaration it came from, then the YAML. */
-export function manifestFile(obj: KubeObject, path: string, source: string): ManifestFile {
-  const doc = new Document(obj);
-  doc.commentBefore = ` Rendered by ml-gitops from ${source}; edit the declaration, not this file.`;
-  return { path, content: doc.toString({ lineWidth: 0 }) };
 }
 
 export function modelDeploymentArgsProblems(args: ModelDeploymentArgs): Problem[] {

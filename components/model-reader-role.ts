@@ -2,7 +2,7 @@
  * The IAM role a model server's service account assumes (IRSA) to read one prefix of a model
  * bucket: GetObject under the prefix, ListBucket of the prefix, Decrypt with the bucket key.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../lib/errors";
 import { kubernetesNameProblem } from "../lib/names";

@@ -3,7 +3,7 @@
  * KServe and Argo Rollouts, the GitOps controller, and one ModelDeployment per declaration of
  * the environment the stack serves.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../components/sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoCd } from "../components/argo-cd";
 import { ArgoRollouts } from "../components/argo-rollouts";

@@ -8,11 +8,11 @@
 import { parseStackConfig, type StackConfig } from "../lib/config/stack-config";
 import { listStacks, readStackFile, type StackFile } from "../lib/config/stack-file";
 import { assertName } from "../lib/names";
-import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "../lib/policy/evaluate";
+import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "./policy/evaluate";
 import { parseDurationSeconds } from "../lib/predicates/canary-steps";
 import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/deployments/types";
 import { withTemplatesUnknown, type ManifestObject } from "../lib/manifests/read";
-import { manifestFile } from "../components/model-deployment";
+import { manifestFile } from "../lib/render/manifest-file";
 import type { KubeObject as RenderedObject } from "../lib/render/model-manifests";
 import type { ClusterRef } from "../lib/deployments/waves";
 import { toPolicyResource as manifestPolicyResource } from "../lib/manifests/resources";

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readManifests } from "../../lib/manifests/read";
 import { toPolicyResource as manifestResource } from "../../lib/manifests/resources";
-import type { PolicyResource } from "../../lib/policy/evaluate";
+import type { PolicyResource } from "../../plan/policy/evaluate";
 import { UNKNOWN, type RecordedResource } from "../../plan/capture";
 import { toPolicyResource } from "../../plan/plan";
 

@@ -88,8 +88,8 @@ export interface GeneratedRoot {
   readonly dir: string;
   /** Every stack in the root, as plan will order them (artifacts first). */
   readonly stacks: readonly string[];
-  /** Declarations each cluster stack serves. */
-  readonly modelsPerStack: number;
+  /** Declarations each cluster stack serves, by stack name. */
+  readonly modelsPerStack: ReadonlyMap<string, number>;
   dispose(): void;
 }
 
@@ -107,8 +107,8 @@ function writeDeclarations(dir: string, environment: string, files: readonly { f
   for (const f of files) writeFileSync(join(envDir, f.file), f.text);
 }
 
-function rootHandle(dir: string, clusters: readonly string[], modelsPerStack: number): GeneratedRoot {
-  return { dir, stacks: [ARTIFACT_STACK, ...clusters], modelsPerStack, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+function rootHandle(dir: string, modelsPerStack: ReadonlyMap<string, number>): GeneratedRoot {
+  return { dir, stacks: [ARTIFACT_STACK, ...[...modelsPerStack.keys()].sort()], modelsPerStack, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The artifact store and one production cluster (us-east-1) serving `models` generated declarations. */
@@ -119,31 +119,29 @@ export function modelsRoot(models: number): GeneratedRoot {
   const stack = "bench-models";
   writeFileSync(join(dir, "stacks", `Pulumi.${stack}.yaml`), derivedStack(template, "ml-bench-models"));
   writeDeclarations(dir, template.environment, generatedDeclarations(template.environment, models));
-  return rootHandle(dir, [stack], models);
+  return rootHandle(dir, new Map([[stack, models]]));
 }
 
 /**
  * The artifact store and `count` cluster stacks cycling through the sample stacks' regions,
- * each serving its environment's sample declarations (copied unchanged).
+ * each serving its environment's sample declarations (copied unchanged; environments may hold
+ * different numbers of them).
  */
 export function stacksRoot(count: number): GeneratedRoot {
   const templates = clusterTemplates();
   const dir = newRoot();
-  const clusters: string[] = [];
-  const environments = new Set<string>();
+  const perEnvironment = new Map<string, number>();
+  const perStack = new Map<string, number>();
   for (let i = 0; i < count; i++) {
     const t = templates[i % templates.length]!;
     const stack = `bench-${t.region}-${String(i).padStart(2, "0")}`;
     writeFileSync(join(dir, "stacks", `Pulumi.${stack}.yaml`), derivedStack(t, `ml-bench-${i}-${t.region}`));
-    clusters.push(stack);
-    environments.add(t.environment);
+    if (!perEnvironment.has(t.environment)) {
+      const samples = sampleDeclarations(t.environment);
+      writeDeclarations(dir, t.environment, samples.map((s) => ({ file: `${s.name}.yaml`, text: s.text })));
+      perEnvironment.set(t.environment, samples.length);
+    }
+    perStack.set(stack, perEnvironment.get(t.environment)!);
   }
-  const perStack = new Set<number>();
-  for (const env of environments) {
-    const samples = sampleDeclarations(env);
-    writeDeclarations(dir, env, samples.map((s) => ({ file: `${s.name}.yaml`, text: s.text })));
-    perStack.add(samples.length);
-  }
-  if (perStack.size !== 1) throw new Error(`sample environments have different numbers of declarations: ${[...perStack].join(", ")}`);
-  return rootHandle(dir, clusters.sort(), [...perStack][0]!);
+  return rootHandle(dir, perStack);
 }

@@ -5,13 +5,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { parseAllDocuments } from "yaml";
 import type { Command } from "commander";
 import { ValidationError } from "../../lib/errors";
 import { isDeclaration, judgeDeclaration } from "../../lib/manifests/declarations";
 import { MissingPathError, parseManifests, readManifests, type Failure, type ManifestSet } from "../../lib/manifests/read";
 import { kindAndName, toPolicyResource } from "../../lib/manifests/resources";
-import { evaluatePolicies, loadPackConfig, type PackConfig, type PolicyResource } from "../../lib/policy/evaluate";
+import { evaluatePolicies, loadPackConfig, type PackConfig, type PolicyResource } from "../../plan/policy/evaluate";
 import { EXIT, type RegisterCommand } from "../exit";
 
 export interface CheckFinding {
@@ -62,7 +61,7 @@ export function checkManifests(paths: readonly string[], options: { policyConfig
       set.failures.push({ file, line: 1, reason: "declares a ModelDeployment in rendered output; check the declaration file itself (deployments/<environment>/<model>.yaml)" });
       continue;
     }
-    const documents = parseAllDocuments(text).filter((d) => d.contents !== null).length;
+    const documents = (require("yaml") as typeof import("yaml")).parseAllDocuments(text).filter((d) => d.contents !== null).length;
     const judged = judgeDeclaration(file, text, documents, config);
     if (judged.resource) declared.push(judged.resource);
     set.failures.push(...judged.failures);

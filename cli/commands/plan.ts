@@ -8,7 +8,7 @@ import { parseStackConfig } from "../../lib/config/stack-config";
 import { readStackFile } from "../../lib/config/stack-file";
 import { ValidationError } from "../../lib/errors";
 import { OutputError, prepareOutputDir } from "../../lib/output-tree";
-import { loadPackConfig, type PackConfig } from "../../lib/policy/evaluate";
+import { loadPackConfig, type PackConfig } from "../../plan/policy/evaluate";
 import { GitError, tryGit } from "../../lib/promotion/git";
 import { EXIT, type RegisterCommand } from "../exit";
 import { formatViolation, verifyRepository } from "./verify";

@@ -30,10 +30,10 @@ interface PromoteOptions {
 }
 
 /** --policy-config, else the repository's policies/config.json when it has one, else the pack's defaults. */
-function artifactOptions(opts: PromoteOptions): ReturnType<typeof import("../../lib/policy/config").artifactOptionsOf> {
+function artifactOptions(opts: PromoteOptions): ReturnType<typeof import("../../plan/policy/config").artifactOptionsOf> {
   // Loaded when promote runs: the pack config's validator (ajv) is not worth loading for --help.
   // require, not import(): dist/ is CommonJS, where import() resolves as ESM and would not find it.
-  const { artifactOptionsOf, loadPackConfig } = require("../../lib/policy/config") as typeof import("../../lib/policy/config");
+  const { artifactOptionsOf, loadPackConfig } = require("../../plan/policy/config") as typeof import("../../plan/policy/config");
   const file = opts.policyConfig ?? path.join(opts.root, "policies", "config.json");
   return artifactOptionsOf(opts.policyConfig !== undefined || existsSync(file) ? loadPackConfig(path.resolve(file)) : {});
 }

@@ -12,14 +12,9 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { listStacks, readStackFile } from "./stack-file";
 
-export interface EnvironmentCluster {
-  /** Stack name, e.g. `prod-us-east-1`. */
-  readonly stack: string;
-  /** `aws:region` of the stack, e.g. `us-east-1`. */
-  readonly region: string;
-  /** The stack file, relative to the project root. */
-  readonly file: string;
-}
+// Defined beside the waves it is used by, so rendering needs nothing from lib/config (no cycle).
+export type { EnvironmentCluster } from "../deployments/waves";
+import type { EnvironmentCluster } from "../deployments/waves";
 
 /** Whether the project has a `stacks/` directory to read clusters from. */
 export function hasStacks(root: string): boolean {

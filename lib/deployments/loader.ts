@@ -5,11 +5,11 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import { keyPath, Problems, ValidationError, type Problem } from "../errors";
 import { resolvesInside } from "../inside";
 import { assertName } from "../names";
 import { clustersOf, type EnvironmentCluster } from "../config/environment-clusters";
+import { parseSimpleYaml } from "../manifests/simple-yaml";
 import { SourceMap } from "./positions";
 import { declarationSchema } from "./schema";
 import type { LoadedDeployment } from "./types";
@@ -19,7 +19,7 @@ export type { DeploymentContext, GpuPool } from "./validate";
 
 export const DEPLOYMENTS_DIR = "deployments";
 
-interface Checked {
+export interface Checked {
   readonly deployment?: LoadedDeployment;
   readonly problems: readonly Problem[];
   readonly source?: SourceMap;
@@ -30,10 +30,46 @@ function environmentOf(file: string): string {
   return path.basename(path.dirname(file));
 }
 
-function checkFile(file: string, text: string, context: DeploymentContext): Checked {
+/** The YAML options of both paths: the fast path's values equal the full path's `toJS()`. */
+const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true } as const;
+
+/**
+ * Fast path: most declarations are valid, and positions are needed only for problems. The text
+ * is parsed straight to values (`yaml.parse`, no LineCounter) and validated; any problem at all
+ * (YAML, empty, schema, cross-field) sends the file down `checkFileWithPositions`, the path that
+ * has always reported problems, so every message is byte-identical to before. A valid file's
+ * positions (for a later duplicate name) are parsed only if asked for.
+ */
+export function checkFile(file: string, text: string, context: DeploymentContext): Checked {
+  let data: unknown;
+  // Plainly written YAML (lib/manifests/simple-yaml.ts, with the yaml library's default schema)
+  // is read without loading the yaml library at all; anything else by yaml.parse.
+  const simple = parseSimpleYaml(text, "core");
+  if (simple?.length === 1) data = simple[0]!.value;
+  else {
+    try {
+      // logLevel "error": errors throw, warnings are ignored as the full path ignores them.
+      data = (require("yaml") as typeof import("yaml")).parse(text, { ...YAML_OPTIONS, logLevel: "error" });
+    } catch {
+      return checkFileWithPositions(file, text, context);
+    }
+  }
+  if (data === null || data === undefined) return checkFileWithPositions(file, text, context);
+  const parsed = declarationSchema.safeParse(data);
+  if (!parsed.success) return checkFileWithPositions(file, text, context);
+  const source = SourceMap.fromText(file, text, YAML_OPTIONS);
+  const sink = new ProblemSink(source);
+  declarationProblems(parsed.data, file, context, sink);
+  if (sink.problems.length > 0) return checkFileWithPositions(file, text, context);
+  return { deployment: { file, environment: environmentOf(file), declaration: parsed.data }, problems: [], source };
+}
+
+/** The full path: a Document with positions. Exported for the test that compares both paths. */
+export function checkFileWithPositions(file: string, text: string, context: DeploymentContext): Checked {
+  const { LineCounter, parseDocument } = require("yaml") as typeof import("yaml");
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const source = new SourceMap(file, doc, lines);
+  const doc = parseDocument(text, { lineCounter: lines, ...YAML_OPTIONS });
+  const source = new SourceMap(file, { doc, lines });
   const sink = new ProblemSink(source);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
@@ -120,7 +156,8 @@ export function loadDeployments(root: string, environment: string, context: Depl
   let clusters: readonly EnvironmentCluster[] | undefined;
   const withClusters: DeploymentContext = context.clusters ? context : { ...context, clusters: () => (clusters ??= clustersOf(root, environment)) };
   const loaded: LoadedDeployment[] = [];
-  const firstByName = new Map<string, { file: string; line: number; column: number }>();
+  // A file's position is computed only when its name turns out to be declared twice.
+  const firstByName = new Map<string, SourceMap>();
   for (const name of files) {
     const file = path.posix.join(dirRel, name);
     const checked = checkFile(file, readFileSync(path.join(dir, name), "utf8"), withClusters);
@@ -130,17 +167,17 @@ export function loadDeployments(root: string, environment: string, context: Depl
     const source = checked.source;
     const modelName = checked.deployment?.declaration.metadata.name ?? source?.nameIfAny();
     if (source && modelName !== undefined) {
-      const here = source.at(["metadata", "name"]);
-      const first = firstByName.get(modelName);
-      if (first) {
+      const firstSource = firstByName.get(modelName);
+      if (firstSource) {
+        const first = firstSource.at(["metadata", "name"]);
         problems.add({
-          ...here,
+          ...source.at(["metadata", "name"]),
           path: "metadata.name",
           value: modelName,
           message: `is also declared in ${first.file}:${first.line}:${first.column}; a model name is unique within environment ${environment}`,
           fix: "Rename one of them, or delete the older declaration.",
         });
-      } else firstByName.set(modelName, here);
+      } else firstByName.set(modelName, source);
     }
   }
   problems.throwIfAny(`model deployments for ${environment}`);

@@ -3,7 +3,13 @@
  * every problem points at the offending node. A path that does not exist (a missing key) points
  * at the deepest mapping that does: that is where the key has to be added.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, visit, type Document, type Node } from "yaml";
+import type { Document, DocumentOptions, LineCounter, Node, ParseOptions, SchemaOptions } from "yaml";
+
+/**
+ * The yaml library, loaded when a position is first needed: a command that reads only valid
+ * declarations (`ml-gitops status`) never loads it (lib/deployments/loader.ts fast path).
+ */
+const yaml = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
 
 export interface Position {
   readonly file: string;
@@ -22,6 +28,7 @@ interface Found {
 }
 
 function find(doc: Document, path: KeyPath): Found {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let node = doc.contents as Node | null;
   let key: Node | null = null;
   for (const segment of path) {
@@ -41,12 +48,45 @@ function find(doc: Document, path: KeyPath): Found {
   return { node, key, exists: true };
 }
 
+interface Parsed {
+  readonly doc: Document;
+  readonly lines: LineCounter;
+}
+
 export class SourceMap {
+  /**
+   * @param parsed the document and its line counter, or how to parse them when a position is
+   *   first asked for (`fromText`).
+   */
   constructor(
     readonly file: string,
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
+    private parsed: Parsed | (() => Parsed),
   ) {}
+
+  /**
+   * Positions in `text`, which is parsed for them (with the options the loader's full path uses)
+   * only when a position is first asked for: a valid declaration never pays for it.
+   */
+  static fromText(file: string, text: string, options: ParseOptions & DocumentOptions & SchemaOptions): SourceMap {
+    return new SourceMap(file, () => {
+      const { LineCounter, parseDocument } = yaml();
+      const lines = new LineCounter();
+      return { doc: parseDocument(text, { ...options, lineCounter: lines }), lines };
+    });
+  }
+
+  private get doc(): Document {
+    return this.resolved().doc;
+  }
+
+  private get lines(): LineCounter {
+    return this.resolved().lines;
+  }
+
+  private resolved(): Parsed {
+    if (typeof this.parsed === "function") this.parsed = this.parsed();
+    return this.parsed;
+  }
 
   private position(node: Node | null): Position {
     const offset = node?.range?.[0] ?? 0;
@@ -68,12 +108,13 @@ export class SourceMap {
   /** `metadata.name` as written, when it is a plain string (for duplicate detection in files with other problems). */
   nameIfAny(): string | undefined {
     const found = find(this.doc, ["metadata", "name"]);
-    return found.exists && isScalar(found.node) && typeof found.node.value === "string" ? found.node.value : undefined;
+    return found.exists && yaml().isScalar(found.node) && typeof found.node.value === "string" ? found.node.value : undefined;
   }
 
   /** Key path of the mapping key written at `offset` (for duplicate-key errors), when there is one. */
   keyPathAt(offset: number): PropertyKey[] | undefined {
     let found: PropertyKey[] | undefined;
+    const { isPair, isScalar, isSeq, visit } = yaml();
     visit(this.doc, {
       Pair: (_, pair, ancestors) => {
         if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return undefined;

@@ -8,8 +8,9 @@ import { z } from "zod";
 import { GPU_MODELS } from "../gpu/catalogue";
 import { KUBERNETES_NAME_RULES } from "../names";
 
-export const API_VERSION = "ml-gitops.dev/v1alpha1";
-export const KIND = "ModelDeployment";
+import { API_VERSION, KIND } from "./kind";
+
+export { API_VERSION, KIND };
 
 /** Kubernetes object names: DNS-1035 labels, short enough for `-canary`/`-stable` suffixes. */
 const resourceName = z

@@ -10,7 +10,7 @@ export type {
   ModelFormat,
   Release,
 } from "./schema";
-export { API_VERSION, KIND } from "./schema";
+export { API_VERSION, KIND } from "./kind";
 
 /** A declaration as loaded from git: where it came from and what it says. */
 export interface LoadedDeployment {

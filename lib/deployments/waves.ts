@@ -19,9 +19,18 @@
  * `ml-gitops advance` starts the next wave at step 0, once the completed wave's `soak` has passed
  * since the commit that completed it.
  */
-import type { EnvironmentCluster } from "../config/environment-clusters";
 import { parseDurationSeconds } from "../predicates/canary-steps";
 import type { Candidate, DeclarationSpec } from "./schema";
+
+/** A cluster serving an environment, as read from its stack file (lib/config/environment-clusters.ts). */
+export interface EnvironmentCluster {
+  /** Stack name, e.g. `prod-us-east-1`. */
+  readonly stack: string;
+  /** `aws:region` of the stack, e.g. `us-east-1`. */
+  readonly region: string;
+  /** The stack file, relative to the project root. */
+  readonly file: string;
+}
 
 /** What a renderer or a status line knows about the cluster it is for. */
 export interface ClusterRef {

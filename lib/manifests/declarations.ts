@@ -4,11 +4,11 @@
  * ModelDeployment component presents them to CrossGuard (`{declaration, file, ...}` under
  * MODEL_DEPLOYMENT_TYPE). A declaration the loader refuses fails the check with its problems.
  */
+import { basename, dirname, resolve } from "node:path";
 import { formatProblem, ValidationError } from "../errors";
-import { loadDeploymentFile } from "../deployments/loader";
 import { API_VERSION, KIND, MODEL_DEPLOYMENT_TYPE } from "../deployments/types";
 import type { DeploymentContext } from "../deployments/validate";
-import type { PackConfig, PolicyResource } from "../policy/evaluate";
+import type { PackConfig, PolicyResource } from "../policy/types";
 import type { Failure } from "./read";
 
 export function isDeclaration(object: Record<string, unknown>): boolean {
@@ -24,13 +24,32 @@ export function declarationContext(config: PackConfig): DeploymentContext {
   return { gpuPools: [], defaultKServeMode: mode, ...rules };
 }
 
+/**
+ * The clusters serving a declaration's environment, for its region waves: read from the stacks/
+ * of the project the file sits in (`<root>/deployments/<environment>/<model>.yaml`), and only
+ * when the declaration declares waves. Outside such a layout there is nothing to read them from,
+ * and the loader refuses waves it cannot check.
+ */
+function clustersFor(file: string): DeploymentContext["clusters"] {
+  const environmentDir = dirname(resolve(file));
+  const deploymentsDir = dirname(environmentDir);
+  if (basename(deploymentsDir) !== "deployments") return undefined;
+  return () => {
+    const { clustersOf } = require("../config/environment-clusters") as typeof import("../config/environment-clusters");
+    return clustersOf(dirname(deploymentsDir), basename(environmentDir));
+  };
+}
+
 /** One declaration file: the resource the pack judges, or the loader's problems as failures. */
 export function judgeDeclaration(file: string, text: string, documents: number, config: PackConfig): { resource?: PolicyResource; failures: Failure[] } {
   if (documents !== 1) {
     return { failures: [{ file, line: 1, reason: `declares a ${KIND} among ${documents} documents; the loader reads one declaration per file (deployments/<environment>/<model>.yaml), so move it to a file of its own` }] };
   }
   try {
-    const loaded = loadDeploymentFile(file, text, declarationContext(config));
+    // The loader (and zod) is loaded only when a declaration is met: most checked trees have none.
+    const { loadDeploymentFile } = require("../deployments/loader") as typeof import("../deployments/loader");
+    const clusters = clustersFor(file);
+    const loaded = loadDeploymentFile(file, text, { ...declarationContext(config), ...(clusters && { clusters }) });
     const name = loaded.declaration.metadata.name;
     return {
       resource: { urn: `urn:pulumi:check::ml-gitops::${MODEL_DEPLOYMENT_TYPE}::${file}:1:${name}`, type: MODEL_DEPLOYMENT_TYPE, name, props: { declaration: loaded.declaration, file, environment: loaded.environment }, custom: false },

@@ -1,6 +1,6 @@
 /** Manifests presented as CrossGuard presents Kubernetes resources to a policy pack. */
 import { kubeTypeToken } from "../../policies/lib/k8s";
-import type { PolicyResource } from "../policy/evaluate";
+import type { PolicyResource } from "../policy/types";
 import type { ManifestObject } from "./read";
 
 function metadataOf(o: Record<string, unknown>): { name?: unknown; namespace?: unknown } {

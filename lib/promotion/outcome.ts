@@ -1,6 +1,6 @@
 /** How promotion failures map to the CLI's exit codes, in one place for every promotion command. */
 import { ValidationError } from "../errors";
-import { EXIT, type ExitCode } from "../../cli/exit";
+import { EXIT, type ExitCode } from "../exit-codes";
 import { GitError } from "./git";
 import { PromotionRefused } from "./transitions";
 

@@ -20,7 +20,6 @@ import { indexLocked, lockWaitMs, PromotionLock, sleepSync, sweepLeftovers } fro
 import { formatCommitMessage, type Action, type Trailers } from "./message";
 import { PromotionRefused, type Change } from "./transitions";
 import { writeFileAtomic } from "./write";
-import { applyEdits, YamlEditError } from "./yaml-edit";
 
 /** The CLI knows no stack: the GPU-fit check is skipped, KServe mode defaults as on a new cluster. */
 export const CLI_CONTEXT: DeploymentContext = { gpuPools: [], defaultKServeMode: "Standard" };
@@ -197,6 +196,9 @@ function applyLocked(options: RunOptions, gd: string, plan: (d: LoadedDeployment
   if (eol === "mixed") {
     throw new PromotionRefused(subject, [`${d.file} mixes CRLF and LF line endings, so an edit can't keep them consistent; convert it to one style (for example dos2unix ${d.file}), commit that, and run again`]);
   }
+  // Loaded here, not at the top: status and history import this module and never edit (they
+  // would load the yaml library for nothing).
+  const { applyEdits, YamlEditError } = require("./yaml-edit") as typeof import("./yaml-edit");
   let edited: string;
   try {
     // Edits are made on LF text and the file's CRLF style is put back on every line, so an edited

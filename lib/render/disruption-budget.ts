@@ -47,7 +47,7 @@
  * PodDisruptionBudget/health.lua, citing argo-cd#20171).
  */
 import { MODEL_LABEL, VERSION_LABEL, versionSlug } from "../predicates/model-record";
-import type { KubeObject, ModelView } from "./model-manifests";
+import type { KubeObject, ModelView } from "./model-view";
 
 export const PDB_API_VERSION = "policy/v1";
 

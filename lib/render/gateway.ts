@@ -11,7 +11,7 @@
  */
 import type { Problem } from "../errors";
 import { isKubernetesName } from "../names";
-import type { GatewayRef } from "./model-manifests";
+import type { GatewayRef } from "./model-view";
 import { DEFAULT_GATEWAY } from "./routing";
 
 export interface GatewayInput {

@@ -19,7 +19,7 @@
 import type { Artifact } from "../deployments/schema";
 import { VERSION_LABEL, versionSlug } from "../predicates/model-record";
 import { containerSecurityContext, podSecurityContext } from "./security-context";
-import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
+import type { KubeObject, ModelView, RenderContext } from "./model-view";
 
 export const DEPLOYMENT_MODE_ANNOTATION = "serving.kserve.io/deploymentMode";
 export const TAG_ROUTING_ANNOTATION = "serving.kserve.io/enable-tag-routing";

@@ -36,7 +36,7 @@ import type { Artifact } from "../deployments/schema";
 import { containerSecurityContext, podSecurityContext } from "./security-context";
 import { VERSION_LABEL, versionSlug } from "./inference-service";
 import { DEFAULT_GATEWAY } from "./routing";
-import { LABELS, type KubeObject, type ModelView, type RenderContext } from "./model-manifests";
+import { LABELS, type KubeObject, type ModelView, type RenderContext } from "./model-view";
 
 export const LLMISVC_API_VERSION = "serving.kserve.io/v1alpha2";
 export const LLMISVC_KIND = "LLMInferenceService";

@@ -15,7 +15,7 @@
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
 import { PLATFORM_NAMESPACES } from "../contracts/models-namespace";
 import { versionSlug } from "./inference-service";
-import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
+import type { KubeObject, ModelView, RenderContext } from "./model-view";
 
 /**
  * Where KServe v0.20.0 runs the cache's download Jobs: the controller config's `jobNamespace`

@@ -26,7 +26,7 @@
 import { SCRAPED_LABELS } from "../analysis/slo";
 import { KSERVE_MODEL_SERVER_PORT, VERSION_LABEL } from "./inference-service";
 import { LLMISVC_VLLM_PORT } from "./llm-inference-service";
-import { LABELS, type KubeObject, type ModelView } from "./model-manifests";
+import { LABELS, type KubeObject, type ModelView } from "./model-view";
 
 /** The label every model PodMonitor carries and the installed Prometheus selects monitors by. */
 export const MONITOR_LABEL = { key: "ml-gitops.dev/monitor", value: "models" } as const;

@@ -27,7 +27,7 @@
  */
 import { argoMetric, metricSource, rolloutSelector, type SloThresholds, sloMetrics } from "../analysis/slo";
 import type { Artifact, Analysis } from "../deployments/schema";
-import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
+import type { KubeObject, ModelView, RenderContext } from "./model-view";
 
 /** Karpenter leaves a node alone while a pod on it carries this (karpenter.sh/v1 well-known annotation). */
 export const DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";

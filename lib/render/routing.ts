@@ -31,7 +31,7 @@
 import { versionSlug } from "./inference-service";
 import { ROLLOUTS_WEIGHTS_OWNER, WEIGHTS_OWNER_LABEL } from "./route-ownership";
 import { canaryServiceName, httpRouteName, SERVICE_PORT, stableServiceName } from "./rollout";
-import type { GatewayRef, KubeObject, ModelView, RenderContext } from "./model-manifests";
+import type { GatewayRef, KubeObject, ModelView, RenderContext } from "./model-view";
 
 /** KServe's defaults (`kserve.controller.gateway.ingressGateway.kserveGateway`, `domain`). */
 export const DEFAULT_GATEWAY: GatewayRef = { namespace: "kserve", name: "kserve-ingress-gateway", domain: "example.com" };

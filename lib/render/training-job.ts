@@ -29,11 +29,7 @@ import { GPU_MODEL_INFO } from "../gpu/catalogue";
 import { GPU_MODEL_LABEL, GPU_TAINT_K8S } from "../gpu/node-labels";
 import { TRAINING_ANNOTATIONS, TRAINING_LABEL } from "../predicates/training-job";
 import { versionSlug } from "./inference-service";
-// Types only from model-manifests.ts: it imports this module (no import cycle).
-import type { KubeObject, ModelView, RenderContext } from "./model-manifests";
-
-/** The device plugin's extended resource (same as model-manifests.ts GPU_RESOURCE). */
-const GPU_RESOURCE = "nvidia.com/gpu";
+import { GPU_RESOURCE, type KubeObject, type ModelView, type RenderContext } from "./model-view";
 
 export { TRAINING_ANNOTATIONS, TRAINING_LABEL };
 export const ARGOCD_HOOK = "argocd.argoproj.io/hook";
@@ -140,7 +136,7 @@ export function renderTrainingJob(view: ModelView, ctx: RenderContext): KubeObje
   ];
 }
 
-/** The same node contract as the serving pods (model-manifests.ts gpuPlacement), for the training GPUs. */
+/** The same node contract as the serving pods (model-view.ts gpuPlacement), for the training GPUs. */
 function placement(training: Training): Record<string, unknown> {
   const values = [...new Set(training.gpu.types.map((t) => GPU_MODEL_INFO[t].label))].sort();
   const tolerations = [{ effect: GPU_TAINT_K8S.effect, key: GPU_TAINT_K8S.key, operator: "Equal", value: GPU_TAINT_K8S.value }];

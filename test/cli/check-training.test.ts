@@ -9,7 +9,7 @@ import { loadDeploymentFile } from "../../lib/deployments/loader";
 import { renderModel } from "../../lib/render/model-manifests";
 import { toPolicyResource } from "../../lib/manifests/resources";
 import { readManifests } from "../../lib/manifests/read";
-import { evaluatePolicies } from "../../lib/policy/evaluate";
+import { evaluatePolicies } from "../../plan/policy/evaluate";
 import { CONTEXT, FILE, VALID_TRAINING } from "../deployments/fixture";
 
 const CTX = { kserveMode: "Standard" as const, storageServiceAccount: "model-reader", prometheusUrl: "http://prometheus.monitoring:9090" };

@@ -1,12 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli as runCli } from "../support/cli";
 import { readManifests } from "../../lib/manifests/read";
 import { toPolicyResource } from "../../lib/manifests/resources";
-import { evaluatePolicies } from "../../lib/policy/evaluate";
+import { evaluatePolicies } from "../../plan/policy/evaluate";
 
 const FIXTURES = join(__dirname, "../fixtures/policies");
 
@@ -146,5 +146,26 @@ describe("ml-gitops check", () => {
       const direct = evaluatePolicies(readManifests(paths).objects.map(toPolicyResource)).map((v) => [v.policy, v.level, v.message]);
       assert.deepEqual(fromCli, direct);
     }
+  });
+});
+
+describe("check on declarations with region waves", () => {
+  const root = join(__dirname, "../..");
+  const sample = join(root, "deployments/production/llama-3-70b-instruct.yaml");
+
+  it("judges the waves against the stacks of the project the declaration sits in", async () => {
+    const r = await cli("check", join(root, "deployments/production"));
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /^3 objects in 3 files: 0 mandatory and 0 advisory violations, 0 documents that could not be judged$/m);
+  });
+
+  it("refuses waves it cannot check when no project's stacks are beside the declaration", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "check-waves-"));
+    const copy = join(dir, "deployments/production/llama-3-70b-instruct.yaml");
+    mkdirSync(join(dir, "deployments/production"), { recursive: true });
+    copyFileSync(sample, copy);
+    const r = await cli("check", copy);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /llama-3-70b-instruct\.yaml:81: cannot be judged: is refused by the ModelDeployment loader: spec\.rollout\.waves: names clusters, but no stack in stacks\/ serves environment production\./);
   });
 });

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { parseManifests } from "../../lib/manifests/read";
 import { toPolicyResource } from "../../lib/manifests/resources";
-import { evaluatePolicies } from "../../lib/policy/evaluate";
+import { evaluatePolicies } from "../../plan/policy/evaluate";
 
 const KUBECTL = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" }).status === 0;
 const skip = KUBECTL ? false : "kubectl not found: YAML semantics not compared with kubectl kustomize";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { evaluatePolicies, loadPackConfig, type PackConfig } from "../../lib/policy/evaluate";
+import { evaluatePolicies, loadPackConfig, type PackConfig } from "../../plan/policy/evaluate";
 import type { RecordedResource } from "../../plan/capture";
 import { planStacks, toPolicyResource, type StackPlan } from "../../plan/plan";
 import { writePlan } from "../../plan/report";

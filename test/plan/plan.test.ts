@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { crdsAvailable, validateAgainstCrds } from "../../lib/k8s/crd-schema";
-import { loadPackConfig } from "../../lib/policy/evaluate";
+import { loadPackConfig } from "../../plan/policy/evaluate";
 import { planStacks, type StackPlan } from "../../plan/plan";
 import { countsByType, summaryMarkdown, writePlan } from "../../plan/report";
 import { copyProject, PROJECT_ROOT } from "../support/project-copy";

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import { readManifests } from "../../lib/manifests/read";
 import { toPolicyResource } from "../../lib/manifests/resources";
-import { evaluatePolicies } from "../../lib/policy/evaluate";
+import { evaluatePolicies } from "../../plan/policy/evaluate";
 
 const CORPUS = resolve(__dirname, "../../../shared/corpus");
 const skip = existsSync(CORPUS) ? false : "../shared/corpus not found; corpus checks skipped";

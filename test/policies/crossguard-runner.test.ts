@@ -2,12 +2,12 @@
  * The pack under the real CrossGuard runner (test/support/crossguard-runner.ts): started from
  * policies/ as `pulumi preview --policy-pack policies` starts it, configured with
  * policies/config.json, and judged over gRPC. Its verdicts must equal the offline evaluation
- * (lib/policy/evaluate.ts) that `plan` and `check` use, for every sample stack and for injected
+ * (plan/policy/evaluate.ts) that `plan` and `check` use, for every sample stack and for injected
  * violations. One runner process for the whole file: it compiles the pack once (~20 s).
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { evaluatePolicies, type PackConfig, type PolicyResource } from "../../lib/policy/evaluate";
+import { evaluatePolicies, type PackConfig, type PolicyResource } from "../../plan/policy/evaluate";
 import { planStacks, toPolicyResource, gitopsObjectsOf } from "../../plan/plan";
 import { toPolicyResource as manifestResource } from "../../lib/manifests/resources";
 import { parseManifests, readManifests } from "../../lib/manifests/read";

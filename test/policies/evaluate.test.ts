@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { evaluatePolicies, loadPackConfig, type PolicyResource } from "../../lib/policy/evaluate";
+import { evaluatePolicies, loadPackConfig, type PolicyResource } from "../../plan/policy/evaluate";
 import { ValidationError } from "../../lib/errors";
 
 const pod = (image: string, name = "p"): PolicyResource => ({ urn: `urn:${name}`, type: "kubernetes:core/v1:Pod", name, props: { spec: { containers: [{ image }] } } });

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { kubeTypeToken } from "../../policies/lib/k8s";
-import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "../../lib/policy/evaluate";
+import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "../../plan/policy/evaluate";
 
 export const DIGEST = "a".repeat(64);
 export const COMMIT = "0123456789abcdef0123456789abcdef01234567";

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { PolicyResource } from "../../lib/policy/evaluate";
+import type { PolicyResource } from "../../plan/policy/evaluate";
 import { messages, violations, withField } from "./helpers";
 
 const res = (type: string, name: string, props: Record<string, unknown>, propertyDependencies?: Record<string, string[]>): PolicyResource => ({

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { PolicyResource } from "../../lib/policy/evaluate";
+import type { PolicyResource } from "../../plan/policy/evaluate";
 import { karpenterGpuPool } from "../../lib/karpenter/gpu-node-pool";
 import { messages, withField } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { unknownCheckingProxy } from "@pulumi/policy";
-import type { PolicyResource } from "../../lib/policy/evaluate";
+import type { PolicyResource } from "../../plan/policy/evaluate";
 import { known, UNKNOWN } from "../../policies/lib/known";
 import { messages, UNKNOWN_STRING } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
-import type { PolicyResource } from "../../lib/policy/evaluate";
+import type { PolicyResource } from "../../plan/policy/evaluate";
 import { DIGEST, messages, UNKNOWN_STRING, violations, withField } from "./helpers";
 
 const POLICY = "stable-requires-canary";

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { loadDeploymentFile } from "../../lib/deployments/loader";
 import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
-import type { PolicyResource } from "../../lib/policy/evaluate";
+import type { PolicyResource } from "../../plan/policy/evaluate";
 import { buildModelAppProject } from "../../lib/render/argocd";
 import { renderModel } from "../../lib/render/model-manifests";
 import { CONTEXT, DATASET_URI, FILE, TRAINER_IMAGE, URI_V2, VALID_TRAINING } from "../deployments/fixture";

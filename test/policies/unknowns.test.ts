@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { evaluatePolicies, type PolicyResource } from "../../lib/policy/evaluate";
+import { evaluatePolicies, type PolicyResource } from "../../plan/policy/evaluate";
 import { fixture, resourceOf, UNKNOWN_STRING, withField } from "./helpers";
 
 // During preview CrossGuard passes unknown values as sentinels behind a proxy that throws when

@@ -19,7 +19,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { PackConfig, PolicyResource } from "../../lib/policy/evaluate";
+import type { PackConfig, PolicyResource } from "../../plan/policy/evaluate";
 import { PROJECT_ROOT } from "./project-copy";
 
 const POLICIES_DIR = join(PROJECT_ROOT, "policies");

@@ -11,7 +11,6 @@
  */
 import {
   type EnforcementLevel,
-  type PolicyCustomTimeouts,
   type PolicyProviderResource,
   type PolicyResource as CrossGuardResource,
   type PolicyResourceOptions,
@@ -25,23 +24,11 @@ import {
 // From the proxy module alone: the @pulumi/policy index would load all of @pulumi/pulumi.
 import { unknownCheckingProxy, UnknownValueError } from "../../policies/lib/known";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies as packPolicies } from "../../policies/pack";
-import { defaultsOf, type PackConfig } from "./config";
+import type { PackConfig, PolicyResource } from "../../lib/policy/types";
+import { defaultsOf } from "./config";
 
-export { loadPackConfig, type PackConfig } from "./config";
-
-export interface PolicyResource {
-  urn: string;
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
-  opts?: Partial<Omit<PolicyResourceOptions, "customTimeouts">> & { customTimeouts?: Partial<PolicyCustomTimeouts>; dependencies?: string[]; provider?: string };
-  parent?: string;
-  custom?: boolean;
-  dependencies?: string[];
-  propertyDependencies?: Record<string, string[]>;
-  /** URN of the provider resource, which must be in the same list to be passed to policies. */
-  provider?: string;
-}
+export { loadPackConfig } from "./config";
+export type { PackConfig, PolicyResource } from "../../lib/policy/types";
 
 export type Level = EnforcementLevel;
 

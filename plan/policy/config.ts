@@ -4,14 +4,13 @@
  * Validated against each policy's configSchema, with every problem reported at once.
  */
 import { readFileSync } from "node:fs";
-import Ajv, { type ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
 import type { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policies } from "../../policies/pack";
-import { Problems, type Problem } from "../errors";
+import { Problems, type Problem } from "../../lib/errors";
+import type { PackConfig } from "../../lib/policy/types";
 
-export type PackConfig = {
-  [policyName: string]: ({ enforcementLevel?: EnforcementLevel } & { [k: string]: unknown }) | EnforcementLevel;
-};
+export type { PackConfig } from "../../lib/policy/types";
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -24,12 +23,15 @@ export function defaultsOf(policy: { configSchema?: PolicyConfigSchema }): Recor
   return out;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// Ajv (63 modules) is loaded when a pack config is first validated: `check` without
+// --policy-config never needs it.
+let ajv: import("ajv").default | undefined;
 const validators = new Map<string, ValidateFunction>();
 
 function validatorFor(policy: ResourceValidationPolicy | StackValidationPolicy): ValidateFunction {
   let v = validators.get(policy.name);
   if (!v) {
+    ajv ??= new (require("ajv") as typeof import("ajv")).default({ allErrors: true, strict: false });
     v = ajv.compile({
       type: "object",
       properties: { ...(policy.configSchema?.properties ?? {}), enforcementLevel: { enum: [...ENFORCEMENT_LEVELS] } },

@@ -1,0 +1,146 @@
+/**
+ * The fast manifest reader (lib/manifests/simple-yaml.ts) against the reference, the `yaml`
+ * library as lib/manifests/read.ts has always used it: whenever the fast reader answers, the
+ * objects and lines are the reference's; when it cannot be sure it declines. Inputs: the objects
+ * the renderers write for every sample declaration (as GitOps files), hand-written edge cases,
+ * generated documents (fast-check), and ../shared/corpus when it is there.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { parse, stringify } from "yaml";
+import { clustersOf } from "../../lib/config/environment-clusters";
+import { loadDeploymentFile } from "../../lib/deployments/loader";
+import { parseManifests, parseManifestsWithYaml } from "../../lib/manifests/read";
+import { parseSimpleYaml, resolvePlain } from "../../lib/manifests/simple-yaml";
+import { manifestFile } from "../../lib/render/manifest-file";
+import { renderModel, type RenderContext } from "../../lib/render/model-manifests";
+import { PROJECT_ROOT } from "../support/project-copy";
+
+const context = (env: string) => ({ gpuPools: [], defaultKServeMode: "Standard" as const, clusters: () => clustersOf(PROJECT_ROOT, env) });
+const CTX: RenderContext = { kserveMode: "Standard", storageServiceAccount: "model-reader", prometheusUrl: "http://prometheus:9090" };
+
+/** Same answer as the reference; returns whether the fast reader answered. */
+function agrees(text: string): boolean {
+  const reference = parseManifestsWithYaml(text, "f.yaml");
+  assert.deepEqual(parseManifests(text, "f.yaml"), reference, text);
+  const fast = parseSimpleYaml(text);
+  return fast !== undefined && reference.failures.length === 0 && fast.length === reference.objects.length;
+}
+
+function rendered(): string[] {
+  return ["production", "staging"].flatMap((env) =>
+    readdirSync(join(PROJECT_ROOT, "deployments", env))
+      .sort()
+      .flatMap((f) => {
+        const file = `deployments/${env}/${f}`;
+        const d = loadDeploymentFile(file, readFileSync(join(PROJECT_ROOT, file), "utf8"), context(env));
+        return renderModel(d, { ...CTX, delivery: "argocd" }).map((o) => manifestFile(o, "x.yaml", file).content);
+      }),
+  );
+}
+
+describe("the fast manifest reader", () => {
+  it("reads every rendered GitOps file itself, with the reference's objects and lines", () => {
+    const files = rendered();
+    assert.ok(files.length > 30);
+    const answered = files.filter(agrees).length;
+    assert.equal(answered, files.length, "every file the renderers write is in the subset");
+    const joined = files.join("---\n");
+    assert.ok(agrees(joined), "and all of them as one multi-document file");
+  });
+
+  it("reads every sample declaration, with the yaml library's default schema, as yaml.parse does", () => {
+    for (const env of ["production", "staging"]) {
+      for (const f of readdirSync(join(PROJECT_ROOT, "deployments", env))) {
+        const text = readFileSync(join(PROJECT_ROOT, "deployments", env, f), "utf8");
+        assert.deepEqual(parseSimpleYaml(text, "core")?.map((d) => d.value), [parse(text)], f);
+      }
+    }
+    assert.deepEqual(parseSimpleYaml("a: 0755\nb: 1_000\n", "core")?.[0]!.value, parse("a: 0755\nb: 1_000\n"));
+  });
+
+  it("resolves plain scalars as the yaml core schema with the Kubernetes cases does", () => {
+    const cases: [string, unknown][] = [["~", null], ["null", null], ["True", true], ["FALSE", false], ["yes", "yes"], ["on", "on"], ["0755", 493], ["-010", -8], ["1_000", 1000], ["0o17", 15], ["0x1F", 31], ["09", 9], ["+5", 5], ["1.5", 1.5], ["1e3", 1000], [".inf", Infinity], ["-.Inf", -Infinity], ["1:20", "1:20"], ["2025-01-01", "2025-01-01"], ["v1.2", "v1.2"]];
+    for (const [src, want] of cases) {
+      assert.deepEqual(resolvePlain(src), want, src);
+      assert.ok(agrees(`apiVersion: v1\nkind: ConfigMap\ndata:\n  k: ${src}\n`), src);
+    }
+  });
+
+  it("agrees on quoting, comments, block scalars and empty collections", () => {
+    const texts = [
+      `# c\n---\napiVersion: v1 # trailing\nkind: "Config\\tMap"\nmetadata:\n  name: 'it''s'\n  labels: {}\ndata:\n  script: |\n    echo a\n\n    echo b\n  strip: |-\n    x\n  list: []\n`,
+      `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n`,
+      `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - "--x=\\u00e9"\n    - -y\n  - name: b\n`,
+      `apiVersion: v1\nkind: Pod\n---\n---\n# only a comment\n---\napiVersion: v2\nkind: Pod\n`,
+      `apiVersion: v1\nkind: Pod\nx: a long\n  query, folded\n\n  after a blank\ny:\n- first\n  second\n- k: v\n    w\n`,
+      `apiVersion: v1\nkind: Pod\nx: a\n  # a comment ends it\n`,
+      `apiVersion: v1\nkind: Pod\nx: { min: 1, max: 4 }   # c\ny: [a, "b,c", 'd', [1, 0755, ~], {k: v}, {}, []]\nz: [a:b, http://x]\n`,
+      `apiVersion: v1\nkind: Pod\nx: [a,\n  b]\nslo:\n  {\n    interval: 1m,\n    count: 5\n  }\nz: 1\n`,
+      `apiVersion: v1\nkind: Pod\nx: "multi  \n   line\n\n  \\t 'q' \\" end" # c\ny: 'it''s\n  folded'\n`,
+    ];
+    for (const t of texts) agrees(t);
+    assert.equal(agrees(texts[0]!), true);
+    assert.equal(agrees(texts[4]!), true, "multi-line plain scalars, as yaml folds long queries");
+    assert.equal(agrees(texts[6]!), true, "one-line flow collections");
+    assert.equal(agrees(texts[7]!), true, "flow collections over several lines");
+    assert.equal(agrees(texts[8]!), true, "multi-line quoted scalars");
+  });
+
+  it("declines what it does not read, and the reference reads it", () => {
+    const texts = [
+      `apiVersion: v1\nkind: Pod\nmetadata: &m\n  name: a\nspec: *m\n`,
+      `apiVersion: v1\nkind: Pod\nx: !!binary aGk=\n`,
+      `apiVersion: v1\nkind: Pod\n<<: {a: 1}\n`,
+      `apiVersion: v1\nkind: Pod\nx: [a, # comment\n  b]\n`,
+      `apiVersion: v1\nkind: Pod\nx: [a, b, ]\n`,
+      `apiVersion: v1\nkind: Pod\nx: [a: b]\n`,
+      `apiVersion: v1\nkind: Pod\nx: >\n  folded\n`,
+      `apiVersion: v1\nkind: Pod\nx: "escaped \\\n  line break"\n`,
+      `apiVersion: v1\nkind: Pod\nkind: Pod\n`,
+      `apiVersion: v1\nkind: Pod\n1: one\n`,
+      `apiVersion: v1\nkind: Pod\nx: {{ .Values.x }}\n`,
+      `%YAML 1.2\n---\napiVersion: v1\nkind: Pod\n`,
+      `apiVersion: v1\r\nkind: Pod\r\n`,
+      `just a scalar\n`,
+      `apiVersion: v1\nkind: Pod\nx: |+\n  keep\n\n`,
+    ];
+    for (const t of texts) {
+      assert.equal(parseSimpleYaml(t) !== undefined && agrees(t), false, t);
+      agrees(t);
+    }
+  });
+
+  it("agrees with the reference on generated documents in every style the yaml library writes (property)", () => {
+    const key = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9._\/-]{0,12}$/);
+    const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.constantFrom("yes", "0755", "1_0", "~", "a: b", "#x", "- x", "x\ny", "x\n", "'q'", '"d"', "{{ t }}", "é\u2028"));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: "small" }, scalar, fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(key, tie("node"), { maxKeys: 3 })),
+    })).node;
+    const doc = fc.record({ apiVersion: fc.constant("v1"), kind: fc.constantFrom("ConfigMap", "Pod"), data: fc.dictionary(key, value, { maxKeys: 4 }) });
+    const options = fc.record({ collectionStyle: fc.constantFrom("any", "block", "flow") as fc.Arbitrary<"any">, indentSeq: fc.boolean(), defaultStringType: fc.constantFrom("PLAIN", "QUOTE_DOUBLE", "QUOTE_SINGLE", "BLOCK_LITERAL") as fc.Arbitrary<"PLAIN">, lineWidth: fc.constantFrom(0, 20, 80) });
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.array(doc, { minLength: 1, maxLength: 3 }), options, (docs, o) => {
+        const text = docs.map((d) => stringify(d, o)).join("---\n");
+        if (agrees(text)) answered++;
+        // The declaration loader reads one document with the library's default schema.
+        const core = parseSimpleYaml(stringify(docs[0], o), "core");
+        if (core) assert.deepEqual(core[0]!.value, parse(stringify(docs[0], o)));
+      }),
+      { numRuns: 400 },
+    );
+    assert.ok(answered > 50, `the fast reader answered only ${answered} of 400`);
+  });
+
+  const corpus = join(PROJECT_ROOT, "..", "shared", "corpus");
+  it("agrees on every file of ../shared/corpus (skipped when ../shared is absent)", { skip: existsSync(corpus) ? false : `${corpus} not found: real-world manifests not checked` }, () => {
+    const walk = (d: string): string[] => readdirSync(d).sort().flatMap((e) => (statSync(join(d, e)).isDirectory() ? walk(join(d, e)) : /\.(ya?ml|json)$/.test(e) ? [join(d, e)] : []));
+    const files = walk(corpus);
+    assert.ok(files.length > 100);
+    for (const f of files) agrees(readFileSync(f, "utf8"));
+  });
+});
