@@ -7,6 +7,7 @@
  */
 import { parseStackConfig, type StackConfig } from "../lib/config/stack-config";
 import { listStacks, readStackFile, type StackFile } from "../lib/config/stack-file";
+import { ValidationError } from "../lib/errors";
 import { assertName } from "../lib/names";
 import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "./policy/evaluate";
 import { parseDurationSeconds } from "../lib/predicates/canary-steps";
@@ -78,17 +79,26 @@ export function planOrder(root: string, requested: readonly string[]): StackFile
   const known = new Set(listStacks(root));
   const files = new Map<string, StackFile>();
   const ordered: StackFile[] = [];
-  const visiting = new Set<string>();
-  const visit = (stack: string, from?: string) => {
+  // The stacks being visited, in order: a reference back into it is a cycle.
+  const path: string[] = [];
+  const visit = (stack: string, from?: StackFile) => {
     if (files.has(stack)) return;
-    if (visiting.has(stack)) throw new Error(`stack references form a cycle through ${stack}`);
-    if (!known.has(stack) && from) {
-      throw new Error(`${from} references stack ${stack}, which has no file in stacks/ (known: ${[...known].join(", ")})`);
+    const ref = from?.config["ml-gitops:artifactStack"];
+    if (path.includes(stack)) {
+      const cycle = [...path.slice(path.indexOf(stack)), stack].join(" → ");
+      throw new ValidationError("stack references", [
+        { file: from?.file, path: "ml-gitops:artifactStack", value: ref, message: `closes a cycle of stack references (${cycle}), so no stack can be planned first`, fix: "Point ml-gitops:artifactStack at the artifacts stack, which references no other stack." },
+      ]);
     }
-    visiting.add(stack);
+    if (!known.has(stack) && from) {
+      throw new ValidationError("stack references", [
+        { file: from.file, path: "ml-gitops:artifactStack", value: ref, message: `names stack ${stack}, which has no file in stacks/ (known: ${[...known].join(", ")})`, fix: `Create stacks/Pulumi.${stack}.yaml, or name one of the known stacks.` },
+      ]);
+    }
+    path.push(stack);
     const file = readStackFile(root, stack);
-    for (const dep of referencesOf(file)) visit(dep, file.file);
-    visiting.delete(stack);
+    for (const dep of referencesOf(file)) visit(dep, file);
+    path.pop();
     files.set(stack, file);
     ordered.push(file);
   };

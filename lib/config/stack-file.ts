@@ -34,11 +34,18 @@ export interface StackFile {
   readonly lines: Readonly<Record<string, number>>;
 }
 
-/** Stack names from `stacks/Pulumi.<stack>.yaml`. @throws ValidationError for a file whose stack part is not a name (`Pulumi....yaml`). */
+/** Stack names from `stacks/Pulumi.<stack>.yaml`. @throws ValidationError for a file whose stack part is not a name (`Pulumi....yaml`), or a `.yml` stack file. */
 export function listStacks(root: string): string[] {
   const problems = new Problems();
-  const names = readdirSync(join(root, "stacks"))
-    .map((f) => [f, /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]] as const)
+  const files = readdirSync(join(root, "stacks"));
+  // The Pulumi CLI names a stack's file after the project file, Pulumi.yaml → Pulumi.<stack>.yaml
+  // (pulumi/pulumi@v3.248.0:sdk/go/common/workspace/paths.go DetectProjectStackPath), so a .yml
+  // stack file is one `pulumi up` never reads: refuse it rather than plan a stack nobody deploys.
+  for (const f of files.filter((f) => /^Pulumi\..+\.yml$/.test(f))) {
+    problems.add({ file: `stacks/${f}`, path: "(file name)", value: f, message: "ends in .yml, which the Pulumi CLI never reads: it looks for the stack's file with the project file's extension (Pulumi.yaml)", fix: `Rename it to ${f.replace(/\.yml$/, ".yaml")}.` });
+  }
+  const names = files
+    .map((f) => [f, /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]] as const)
     .filter((e): e is readonly [string, string] => e[1] !== undefined)
     .filter(([f, stack]) => {
       const p = nameProblem("stack", "(file name)", stack, `stacks/${f}`);

@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { ValidationError, formatProblem } from "../../lib/errors";
 import { CONFIG_KEYS } from "../../lib/config/keys";
@@ -198,6 +200,20 @@ describe("sample stacks", () => {
       assert.equal(config.stack, stack);
     });
   }
+});
+
+describe("stack files", () => {
+  it("refuses a .yml stack file, which the Pulumi CLI never reads, naming the file and the fix", () => {
+    const root = mkdtempSync(join(tmpdir(), "stacks-yml-"));
+    mkdirSync(join(root, "stacks"));
+    writeFileSync(join(root, "stacks", "Pulumi.prod.yaml"), "config: {}\n");
+    writeFileSync(join(root, "stacks", "Pulumi.staging.yml"), "config: {}\n");
+    assert.throws(() => listStacks(root), {
+      message: 'stacks/: 1 problem\n  - stacks/Pulumi.staging.yml: (file name): ends in .yml, which the Pulumi CLI never reads: it looks for the stack\'s file with the project file\'s extension (Pulumi.yaml) (got "Pulumi.staging.yml"). Rename it to Pulumi.staging.yaml.',
+    });
+    rmSync(join(root, "stacks", "Pulumi.staging.yml"));
+    assert.deepEqual(listStacks(root), ["prod"]);
+  });
 });
 
 describe("Pulumi.yaml", () => {
