@@ -256,7 +256,16 @@ export function parseManifestsWithYaml(text: string, file: string): { objects: M
       failures.push({ file, line: lineOf(complexKey.range?.[0]), reason: "has a mapping as a key (an unquoted {{ template }}?), which Kubernetes' YAML decoder refuses; render the template first, or quote the value" });
       continue;
     }
-    const value: unknown = withTemplatesUnknown(doc.toJS({ maxAliasCount: 1000 }));
+    // toJS throws on what parsing lets through: an alias to an anchor never set (`*missing`), or
+    // more alias expansion than maxAliasCount. A failure of this document, not of the run.
+    let js: unknown;
+    try {
+      js = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      failures.push({ file, line: start, reason: `does not parse as YAML: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` });
+      continue;
+    }
+    const value: unknown = withTemplatesUnknown(js);
     if (!isObject(value)) {
       failures.push({ file, line: start, reason: "is not a Kubernetes object (no apiVersion and kind), so it cannot be checked; pass only manifests" });
       continue;
