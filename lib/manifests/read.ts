@@ -10,11 +10,11 @@
  */
 import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { resolvesInside } from "../inside";
-import { parseSimpleYaml } from "./simple-yaml";
+import { parseFastYaml } from "./fast-yaml";
 import { join } from "node:path";
 import type { Document, Node, ScalarTag, Tags } from "yaml";
 
-/** The yaml library, loaded when a file is not plainly written (lib/manifests/simple-yaml.ts reads the rest). */
+/** The yaml library, loaded when the fast path (lib/manifests/fast-yaml.ts, js-yaml) declines a file. */
 const yaml = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
 
 export interface ManifestObject {
@@ -204,16 +204,16 @@ function expandLists(
 }
 
 /**
- * Parses one file's text: multi-document YAML (JSON is YAML too), `kind: List` expanded. Text in
- * the plain subset that renderers write (lib/manifests/simple-yaml.ts), holding only objects, is
- * read by the fast reader; everything else, including every text with a problem, by the `yaml`
- * library exactly as before (`parseManifestsWithYaml`). Both give the same objects and lines
- * (test/manifests/simple-yaml.test.ts).
+ * Parses one file's text: multi-document YAML (JSON is YAML too), `kind: List` expanded. Text the
+ * fast path reads with certainty (lib/manifests/fast-yaml.ts, js-yaml), holding only objects and
+ * no list kind, is read by it; everything else, including every text with a problem, by the
+ * `yaml` library exactly as before (`parseManifestsWithYaml`). Both give the same objects and
+ * lines (test/manifests/fast-yaml.test.ts).
  */
 export function parseManifests(text: string, file: string): { objects: ManifestObject[]; failures: Failure[] } {
-  const simple = parseSimpleYaml(text);
-  if (simple && simple.every((d) => isObject(d.value) && !(d.value.kind.endsWith("List") && Array.isArray(d.value.items)))) {
-    return { objects: simple.map((d) => ({ file, line: d.line, object: withTemplatesUnknown(d.value) as Record<string, unknown> })), failures: [] };
+  const fast = parseFastYaml(text);
+  if (fast && fast.every((d) => isObject(d.value) && !(d.value.kind.endsWith("List") && Array.isArray(d.value.items)))) {
+    return { objects: fast.map((d) => ({ file, line: d.line, object: withTemplatesUnknown(d.value) as Record<string, unknown> })), failures: [] };
   }
   return parseManifestsWithYaml(text, file);
 }
