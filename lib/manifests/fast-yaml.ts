@@ -64,6 +64,9 @@ const STRING = Symbol("string");
 function resolveCore(s: string, schema: PlainSchema): unknown {
   if (s === "" || NULL.test(s)) return null;
   if (BOOL.test(s)) return s[0] === "t" || s[0] === "T";
+  // No number starts with a letter or "~": most strings that got here (names, `true`-like words) stop now.
+  const c = s.charCodeAt(0);
+  if (c > 0x39 /* 9 */) return STRING;
   if (schema === "kubernetes") {
     if (LEGACY_OCTAL.test(s)) return (s.startsWith("-") ? -1 : 1) * parseInt(s.replace(/^[-+]/, ""), 8);
     if (UNDERSCORED_INT.test(s)) return Number(s.replace(/_/g, ""));
@@ -150,7 +153,8 @@ function jsYaml(): Loaded {
  * no document (as for the reference's callers); an empty document after `---` is declined.
  */
 export function parseFastYaml(text: string, schema: PlainSchema = "kubernetes"): FastDocument[] | undefined {
-  if (DIFFERENT_LINES.test(text)) return undefined;
+  // The regular expression runs only when its cheap preconditions hold (most texts have neither).
+  if ((text.includes("\r") || text.includes(" --") || text.includes(" ..") || text.includes("\t")) && DIFFERENT_LINES.test(text)) return undefined;
   const { js, schemas } = jsYaml();
   const { EVENT_ID } = js;
   let events: JsYaml.Event[];
