@@ -17,7 +17,8 @@
  * - a key that is not a string once resolved (`1:`, `true:`, `~:`, a mapping as a key), or
  *   `__proto__`: the reference stringifies such keys its own way, or refuses them;
  * - a key written twice (js-yaml throws "duplicated mapping key"; the reference reports it);
- * - a CR not followed by LF, or an indented `---` or `...` (see DIFFERENT_LINES);
+ * - a CR not followed by LF, a tab in indentation, an indented `---`, or a `...` line (see
+ *   DIFFERENT_LINES);
  * - anything js-yaml refuses to parse (the reference then reports the problem, with its line).
  * test/manifests/fast-yaml.test.ts compares every answer, objects and lines, with the reference
  * on every rendered GitOps file, hand-written edge cases, generated documents and ../shared/corpus.
@@ -95,10 +96,14 @@ export function resolvePlain(s: string, schema: PlainSchema = "kubernetes"): unk
  * b-carriage-return) but content to the reference; and js-yaml skips the indentation before the
  * first `---` or `...` of a document and takes it as a marker (js-yaml@5.5.0 parseEvents calls
  * skipSeparationSpace before testing for a document marker), where the reference reads an
- * indented `---` as a plain scalar (and refuses it as a key). A `---` indented inside a block
- * scalar is declined too: the reference reads it, slower.
+ * indented `---` as a plain scalar (and refuses it as a key). A document end marker `...` before
+ * any document is skipped by js-yaml but is an empty (null) document to the reference, so every
+ * `...` line is declined (rare in manifests). A tab in a line's leading whitespace is declined:
+ * the reference refuses tabs as indentation in places js-yaml accepts them (a tab-only line after
+ * a comment at the end of a mapping). A `---` indented inside a block scalar is declined too: the
+ * reference reads it, slower.
  */
-const DIFFERENT_LINES = /\r(?!\n)|^[ \t]+(?:---|\.\.\.)(?:[ \t\r\n]|$)/m;
+const DIFFERENT_LINES = /\r(?!\n)|^ *\t|^[ \t]+---(?:[ \t\r\n]|$)|^[ \t]*\.\.\.(?:[ \t\r\n]|$)/m;
 
 type Loaded = { js: typeof JsYaml; schemas: Record<PlainSchema, JsYaml.Schema> };
 let loaded: Loaded | undefined;
@@ -154,7 +159,7 @@ function jsYaml(): Loaded {
  */
 export function parseFastYaml(text: string, schema: PlainSchema = "kubernetes"): FastDocument[] | undefined {
   // The regular expression runs only when its cheap preconditions hold (most texts have neither).
-  if ((text.includes("\r") || text.includes(" --") || text.includes(" ..") || text.includes("\t")) && DIFFERENT_LINES.test(text)) return undefined;
+  if ((text.includes("\r") || text.includes(" --") || text.includes("...") || text.includes("\t")) && DIFFERENT_LINES.test(text)) return undefined;
   const { js, schemas } = jsYaml();
   const { EVENT_ID } = js;
   let events: JsYaml.Event[];

@@ -114,6 +114,8 @@ describe("the fast YAML path (js-yaml)", () => {
       `apiVersion: v1\nkind: Pod\nx: a\r`,
       ` ---\napiVersion: v1\nkind: Pod\n`,
       `apiVersion: v1\nkind: Pod\n  ...\n`,
+      `# c\n...\napiVersion: v1\nkind: Pod\n`,
+      `apiVersion: v1\nkind: Pod\nx:\n  a: 1\n  # c\n\t`,
     ];
     for (const t of texts) {
       assert.equal(parseFastYaml(t), undefined, t);
@@ -136,7 +138,7 @@ describe("the fast YAML path (js-yaml)", () => {
       `apiVersion: v1\nkind: Pod\nx: 1e400\ny: ${"9".repeat(400)}\n`,
       `apiVersion: v1\nkind: Pod\n? complex\n: v\n`,
       `apiVersion: v1\nkind: Pod\ny: "\\x41\\u00e9\\U0001F600\\N\\_\\L\\P\\e\\/"\n`,
-      `# leading\n\n---\n# inside\napiVersion: v1\nkind: Pod\n...\n---\n  apiVersion: v1\n  kind: Pod\n`,
+      `# leading\n\n---\n# inside\napiVersion: v1\nkind: Pod\n---\n  apiVersion: v1\n  kind: Pod\n`,
     ];
     for (const t of texts) assert.equal(agrees(t), true, t);
   });
