@@ -9,7 +9,7 @@ import { keyPath, Problems, ValidationError, type Problem } from "../errors";
 import { resolvesInside } from "../inside";
 import { assertName } from "../names";
 import { clustersOf, type EnvironmentCluster } from "../config/environment-clusters";
-import { parseSimpleYaml } from "../manifests/simple-yaml";
+import { parseFastYaml } from "../manifests/fast-yaml";
 import { SourceMap } from "./positions";
 import { declarationSchema } from "./schema";
 import type { LoadedDeployment } from "./types";
@@ -42,10 +42,11 @@ const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true } as const;
  */
 export function checkFile(file: string, text: string, context: DeploymentContext): Checked {
   let data: unknown;
-  // Plainly written YAML (lib/manifests/simple-yaml.ts, with the yaml library's default schema)
-  // is read without loading the yaml library at all; anything else by yaml.parse.
-  const simple = parseSimpleYaml(text, "core");
-  if (simple?.length === 1) data = simple[0]!.value;
+  // The fast path (lib/manifests/fast-yaml.ts: js-yaml, scalars resolved as the yaml library's
+  // default schema resolves them) reads what it is sure of without loading the yaml library;
+  // anything it declines is read by yaml.parse.
+  const fast = parseFastYaml(text, "core");
+  if (fast?.length === 1) data = fast[0]!.value;
   else {
     try {
       // logLevel "error": errors throw, warnings are ignored as the full path ignores them.

@@ -10,11 +10,11 @@
  */
 import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { resolvesInside } from "../inside";
-import { parseSimpleYaml } from "./simple-yaml";
+import { parseFastYaml } from "./fast-yaml";
 import { join } from "node:path";
 import type { Document, Node, ScalarTag, Tags } from "yaml";
 
-/** The yaml library, loaded when a file is not plainly written (lib/manifests/simple-yaml.ts reads the rest). */
+/** The yaml library, loaded when the fast path (lib/manifests/fast-yaml.ts, js-yaml) declines a file. */
 const yaml = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
 
 export interface ManifestObject {
@@ -204,16 +204,16 @@ function expandLists(
 }
 
 /**
- * Parses one file's text: multi-document YAML (JSON is YAML too), `kind: List` expanded. Text in
- * the plain subset that renderers write (lib/manifests/simple-yaml.ts), holding only objects, is
- * read by the fast reader; everything else, including every text with a problem, by the `yaml`
- * library exactly as before (`parseManifestsWithYaml`). Both give the same objects and lines
- * (test/manifests/simple-yaml.test.ts).
+ * Parses one file's text: multi-document YAML (JSON is YAML too), `kind: List` expanded. Text the
+ * fast path reads with certainty (lib/manifests/fast-yaml.ts, js-yaml), holding only objects and
+ * no list kind, is read by it; everything else, including every text with a problem, by the
+ * `yaml` library exactly as before (`parseManifestsWithYaml`). Both give the same objects and
+ * lines (test/manifests/fast-yaml.test.ts).
  */
 export function parseManifests(text: string, file: string): { objects: ManifestObject[]; failures: Failure[] } {
-  const simple = parseSimpleYaml(text);
-  if (simple && simple.every((d) => isObject(d.value) && !(d.value.kind.endsWith("List") && Array.isArray(d.value.items)))) {
-    return { objects: simple.map((d) => ({ file, line: d.line, object: withTemplatesUnknown(d.value) as Record<string, unknown> })), failures: [] };
+  const fast = parseFastYaml(text);
+  if (fast && fast.every((d) => isObject(d.value) && !(d.value.kind.endsWith("List") && Array.isArray(d.value.items)))) {
+    return { objects: fast.map((d) => ({ file, line: d.line, object: withTemplatesUnknown(d.value) as Record<string, unknown> })), failures: [] };
   }
   return parseManifestsWithYaml(text, file);
 }
@@ -256,7 +256,16 @@ export function parseManifestsWithYaml(text: string, file: string): { objects: M
       failures.push({ file, line: lineOf(complexKey.range?.[0]), reason: "has a mapping as a key (an unquoted {{ template }}?), which Kubernetes' YAML decoder refuses; render the template first, or quote the value" });
       continue;
     }
-    const value: unknown = withTemplatesUnknown(doc.toJS({ maxAliasCount: 1000 }));
+    // toJS throws on what parsing lets through: an alias to an anchor never set (`*missing`), or
+    // more alias expansion than maxAliasCount. A failure of this document, not of the run.
+    let js: unknown;
+    try {
+      js = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      failures.push({ file, line: start, reason: `does not parse as YAML: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` });
+      continue;
+    }
+    const value: unknown = withTemplatesUnknown(js);
     if (!isObject(value)) {
       failures.push({ file, line: start, reason: "is not a Kubernetes object (no apiVersion and kind), so it cannot be checked; pass only manifests" });
       continue;

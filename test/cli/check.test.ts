@@ -95,6 +95,14 @@ describe("ml-gitops check", () => {
     assert.match(r.out, /1 objects in 2 files: 0 mandatory and 0 advisory violations, 1 documents that could not be judged\n$/);
   });
 
+  it("reports an alias to an anchor never set as a document that cannot be judged, and checks the others", async () => {
+    const dir = tempDir({ "ok.yaml": BAD.split("---")[0]!, "alias.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: *missing\n" });
+    const r = await cli("check", dir);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /alias\.yaml:1: cannot be judged: does not parse as YAML: Unresolved alias \(the anchor must be set before the alias\): missing\n/);
+    assert.match(r.out, /1 objects in 2 files: .* 1 documents that could not be judged\n$/);
+  });
+
   it("exits 1 on a YAML document that is not a Kubernetes object", async () => {
     const dir = tempDir({ "values.yaml": "replicas: 2\n" });
     const r = await cli("check", dir);

@@ -56,17 +56,22 @@ describe("the declaration loader's fast path", () => {
     }
   });
 
-  it("decides like the full path for any line removed, duplicated or cut short (property)", () => {
+  it("decides like the full path for any line removed, duplicated, cut short or given a YAML indicator (property)", () => {
+    const indicator = fc.constantFrom(":", "- ", "#", '"', "'", "[", "{", "}", "&a ", "*a", "!!str ", "|", ">", "? ", "\t", "%", "@", ",", "---", "<<: ", " ", "\r", "~", "0");
     fc.assert(
-      fc.property(fc.constantFrom(...SAMPLES), fc.nat(), fc.constantFrom("remove", "duplicate", "cut"), (s, n, edit) => {
+      fc.property(fc.constantFrom(...SAMPLES), fc.nat(), fc.constantFrom("remove", "duplicate", "cut", "insert"), fc.nat(), indicator, (s, n, edit, m, ind) => {
         const lines = s.text.split("\n");
         const i = n % lines.length;
         if (edit === "remove") lines.splice(i, 1);
         else if (edit === "duplicate") lines.splice(i, 0, lines[i]!);
-        else lines[i] = lines[i]!.slice(0, Math.floor(lines[i]!.length / 2));
+        else if (edit === "cut") lines[i] = lines[i]!.slice(0, Math.floor(lines[i]!.length / 2));
+        else {
+          const at = m % (lines[i]!.length + 1);
+          lines[i] = lines[i]!.slice(0, at) + ind + lines[i]!.slice(at);
+        }
         sameDecision(s.file, lines.join("\n"));
       }),
-      { numRuns: 300 },
+      { numRuns: 600 },
     );
   });
 });
