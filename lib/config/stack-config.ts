@@ -7,6 +7,7 @@
 import { checkGpuPool, type GpuPool } from "../contracts/gpu-node-pool";
 import { clusterSubnetsProblem, publicAccessProblems } from "../contracts/cluster-access";
 import { replicaRegionProblems } from "../contracts/model-bucket";
+import { monitoringChoice, type MonitoringChoice } from "../contracts/monitoring";
 import { Problems } from "../errors";
 import { closest, zodProblems } from "../zod-problems";
 import { CONFIG_KEYS, type ConfigKey, type KeySpec, type RawConfig } from "./keys";
@@ -132,7 +133,7 @@ export interface ClusterStackConfig extends StackIdentity {
     readonly modelsNamespace: string;
   };
   /** Where canary analyses read metrics: the Prometheus this stack installs, or one that exists. */
-  readonly monitoring: { readonly kind: "kube-prometheus-stack" } | { readonly kind: "external"; readonly prometheusUrl: string };
+  readonly monitoring: MonitoringChoice;
   /** Where models' HTTPRoutes attach: a Gateway the stack creates, or an existing one. */
   readonly gateway: GatewayPlan;
   /** Secret keys that are set; their values are read as Pulumi secrets by the program. */
@@ -385,17 +386,9 @@ export function parseStackConfig(
       fix: "Install Knative Serving with Istio or Kourier and set knativeNetworkingLayer, or use kserveDeploymentMode: Standard",
     });
   }
-  if (raw.monitoring === "external") {
-    need(`${PROJECT}:prometheusUrl`, raw.prometheusUrl, "with monitoring external", "Name the Prometheus the analyses query, e.g. http://prometheus.monitoring.svc:9090, or use monitoring: kube-prometheus-stack");
-  } else if (raw.prometheusUrl !== undefined) {
-    problems.add({
-      file: id.file,
-      path: `${PROJECT}:prometheusUrl`,
-      value: raw.prometheusUrl,
-      message: "conflicts with monitoring kube-prometheus-stack: the analyses query the Prometheus this stack installs",
-      fix: "Remove prometheusUrl, or set monitoring: external to use your own Prometheus",
-    });
-  }
+  // The rule binding monitoring and prometheusUrl is the contract's (lib/contracts/monitoring.ts).
+  const monitoring = monitoringChoice(`${PROJECT}:`, raw.monitoring, raw.prometheusUrl);
+  if ("problems" in monitoring && !failed.has(`${PROJECT}:prometheusUrl`)) problems.addAll(monitoring.problems.map((p) => ({ file: id.file, ...p })));
   const gateway = gatewayPlan(raw.gatewayClassName, raw.existingGateway, id.file, problems);
   const gpuPools = validatePools(raw, id, problems);
   const signing = signingProblems(raw, id, problems);
@@ -441,7 +434,7 @@ export function parseStackConfig(
       ...(raw.knativeNetworkingLayer && { knativeNetworkingLayer: raw.knativeNetworkingLayer }),
       modelsNamespace: raw.modelsNamespace,
     },
-    monitoring: raw.monitoring === "external" ? { kind: "external", prometheusUrl: raw.prometheusUrl ?? unchecked(id, "prometheusUrl") } : { kind: "kube-prometheus-stack" },
+    monitoring: "choice" in monitoring ? monitoring.choice : unchecked(id, "prometheusUrl"),
     gateway: gateway ?? unchecked(id, "gatewayClassName"),
     secrets: new Set((["gitToken", "argocdAdminPasswordBcrypt", "huggingFaceToken"] as const).filter((k) => raw[k] !== undefined)),
   };
