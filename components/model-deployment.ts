@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { PROMETHEUS_URL } from "../lib/analysis/prometheus";
+import { prometheusAddress } from "../lib/contracts/monitoring";
 import { Problems, type Problem } from "../lib/errors";
 import { repoDirectoryProblem } from "../lib/contracts/gitops-repo";
 import type { ModelDeploymentDeclaration } from "../lib/deployments/schema";
@@ -76,9 +76,8 @@ export function modelDeploymentArgsProblems(args: ModelDeploymentArgs): Problem[
   if (args.render.storageServiceAccount.trim() === "") {
     problems.push({ path: "render.storageServiceAccount", value: args.render.storageServiceAccount, message: "is empty", fix: "Name the ServiceAccount that may read the model buckets, e.g. model-reader." });
   }
-  if (!PROMETHEUS_URL.test(args.render.prometheusUrl)) {
-    problems.push({ path: "render.prometheusUrl", value: args.render.prometheusUrl, message: "is not an http(s) URL", fix: "Give the Prometheus the analyses query, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090." });
-  }
+  const address = prometheusAddress(args.render.prometheusUrl, "render.prometheusUrl");
+  if ("problem" in address) problems.push(address.problem);
   if (args.delivery.mode === "gitops" && args.delivery.outputDir !== undefined) {
     const dirProblem = repoDirectoryProblem("delivery.outputDir", args.delivery.outputDir, "gitops/production", "the GitOps repository");
     if (dirProblem) problems.push(dirProblem);

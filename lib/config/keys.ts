@@ -9,7 +9,7 @@ import { kubernetesVersionProblem } from "../contracts/cluster-access";
 import { repoDirectoryProblem, repoUrlProblem } from "../contracts/gitops-repo";
 import { modelBucketProblems, RETENTION_DAYS } from "../contracts/model-bucket";
 import { modelsNamespaceProblem } from "../contracts/models-namespace";
-import { PROMETHEUS_URL } from "../analysis/prometheus";
+import { prometheusAddress } from "../contracts/monitoring";
 import { GPU_POOL_PROVISIONERS, type CapacityReservation, type GpuPoolProvisioner } from "../contracts/gpu-node-pool";
 import { SYNC_TIMEOUT_MINUTES, syncTimeoutProblem } from "../contracts/sync-timeout";
 import type { Problem } from "../errors";
@@ -271,7 +271,12 @@ export const CONFIG_KEYS = {
   prometheusUrl: {
     type: "string",
     description: "monitoring external: the Prometheus canary analyses query, reachable from the Argo Rollouts controller; it must select PodMonitors labelled ml-gitops.dev/monitor=models.",
-    schema: z.string().regex(PROMETHEUS_URL, { message: "must be an http(s) URL" }).optional(),
+    // The shape only: the rule is the one ArgoRollouts and ModelDeployment apply (lib/contracts/monitoring.ts).
+    schema: z.string().optional(),
+    check: (path: string, url: string) => {
+      const address = prometheusAddress(url, path);
+      return "problem" in address ? address.problem : undefined;
+    },
   },
   requireSignedCommits: {
     type: "boolean",

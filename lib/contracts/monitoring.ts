@@ -44,7 +44,8 @@ export function monitoringArgsProblems(args: MonitoringArgs, prefix = ""): Probl
 /**
  * The choice of Prometheus from its two settings (`kind`, and the URL an external one needs),
  * or the problems with them, each at `prefix` + `prometheusUrl`. The URL's shape is the config
- * key's (lib/config/keys.ts, PROMETHEUS_URL); this is the rule that binds the two settings.
+ * rule of prometheusAddress below, which the config key applies on its own; this is the rule
+ * that binds the two settings.
  */
 export function monitoringChoice(prefix: string, kind: MonitoringChoice["kind"], prometheusUrl: string | undefined): { choice: MonitoringChoice } | { problems: Problem[] } {
   const path = pathIn(prefix)("prometheusUrl");
@@ -67,4 +68,26 @@ export function monitoringChoice(prefix: string, kind: MonitoringChoice["kind"],
     };
   }
   return { choice: { kind } };
+}
+
+/**
+ * The one rule for a Prometheus address the canary analyses query, whoever gives it: the stack
+ * config's ml-gitops:prometheusUrl, ArgoRollouts' prometheusUrl (the controller's default) and
+ * ModelDeployment's render.prometheusUrl (each AnalysisTemplate's provider.prometheus.address).
+ * Returns the address as AnalysisTemplates should carry it (no trailing slash), or the problem.
+ */
+export function prometheusAddress(value: string, path = "prometheusUrl"): { address: string } | { problem: Problem } {
+  const problem = (message: string): { problem: Problem } => ({
+    problem: { path, value, message, fix: "Give the Prometheus base URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090." },
+  });
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return problem("is not a URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return problem("must be an http or https URL");
+  if (url.username !== "" || url.password !== "") return problem("must not carry credentials");
+  if (url.search !== "" || url.hash !== "") return problem("must not have a query or fragment");
+  return { address: value.replace(/\/+$/, "") };
 }

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { mockRuntime } from "../support/harness";
 import { formatProblem, ValidationError } from "../../lib/errors";
 import { parseStackConfig, type ClusterStackConfig } from "../../lib/config/stack-config";
-import { MONITORING_DEFAULTS, monitoringArgsProblems, monitoringChoice, PROMETHEUS_RETENTION } from "../../lib/contracts/monitoring";
+import { MONITORING_DEFAULTS, monitoringArgsProblems, monitoringChoice, prometheusAddress, PROMETHEUS_RETENTION } from "../../lib/contracts/monitoring";
 
 const FILE = "stacks/Pulumi.test.yaml";
 
@@ -109,10 +109,56 @@ describe("Prometheus choice contract (ml-gitops:monitoring and ml-gitops:prometh
     assert.deepEqual(parse({ "ml-gitops:prometheusUrl": "http://elsewhere:9090" }), [`${FILE}: ml-gitops:${message}`]);
   });
 
-  it("reports a malformed address once, as the key's shape, not again as missing", () => {
-    const problems = parse({ "ml-gitops:monitoring": "external", "ml-gitops:prometheusUrl": "prometheus:9090" });
-    assert.ok(Array.isArray(problems));
-    assert.equal(problems.length, 1, problems.join("\n"));
-    assert.match(problems[0], /^stacks\/Pulumi\.test\.yaml: ml-gitops:prometheusUrl: must be an http\(s\) URL/);
+  it("reports a malformed address once, by the address rule, not again as missing", () => {
+    assert.deepEqual(parse({ "ml-gitops:monitoring": "external", "ml-gitops:prometheusUrl": "prometheus:9090" }), [
+      `${FILE}: ml-gitops:prometheusUrl: must be an http or https URL (got "prometheus:9090"). Give the Prometheus base URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090.`,
+    ]);
+  });
+});
+
+describe("Prometheus address contract", async () => {
+  await mockRuntime();
+  const { ArgoRollouts } = await import("../../components/argo-rollouts");
+  let n = 0;
+  const rollouts = (prometheusUrl: string): string[] => {
+    try {
+      new ArgoRollouts(`rollouts-${n++}`, { prometheusUrl });
+      return [];
+    } catch (err) {
+      assert.ok(err instanceof ValidationError, String(err));
+      return err.problems.map(formatProblem);
+    }
+  };
+  const config = (prometheusUrl: string): string[] => {
+    const result = parse({ "ml-gitops:monitoring": "external", "ml-gitops:prometheusUrl": prometheusUrl });
+    return Array.isArray(result) ? result.map((p) => p.slice(`${FILE}: ml-gitops:`.length)) : [];
+  };
+  const FIX = "Give the Prometheus base URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090.";
+
+  for (const [value, message] of [
+    ["prometheus:9090", "must be an http or https URL"],
+    ["not a url", "is not a URL"],
+    ["http://prometheus:9090/?x=1", "must not have a query or fragment"],
+  ] as const) {
+    it(`refuses ${JSON.stringify(value)} with one message from ArgoRollouts and the stack config`, () => {
+      const expected = `prometheusUrl: ${message} (got ${JSON.stringify(value)}). ${FIX}`;
+      assert.deepEqual(rollouts(value), [expected]);
+      assert.deepEqual(config(value), [expected]);
+    });
+  }
+
+  it("accepts and refuses the same addresses in ArgoRollouts, the stack config and the contract", () => {
+    const scheme = fc.constantFrom("http://", "https://", "ftp://", "", "http:/");
+    const host = fc.constantFrom("prometheus.monitoring.svc:9090", "10.0.0.7:9090", "prom", "user:pw@prom:9090");
+    const tail = fc.constantFrom("", "/", "/prometheus", "?q=up", "#top");
+    fc.assert(
+      fc.property(scheme, host, tail, (s, h, t) => {
+        const url = `${s}${h}${t}`;
+        const expected = !("problem" in prometheusAddress(url));
+        assert.equal(rollouts(url).length === 0, expected, `ArgoRollouts, ${url}`);
+        assert.equal(config(url).length === 0, expected, `config, ${url}`);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
