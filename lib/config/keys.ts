@@ -10,6 +10,7 @@ import { repoDirectoryProblem, repoUrlProblem } from "../contracts/gitops-repo";
 import { modelBucketProblems, RETENTION_DAYS } from "../contracts/model-bucket";
 import { modelsNamespaceProblem } from "../contracts/models-namespace";
 import { prometheusAddress } from "../contracts/monitoring";
+import { GATEWAY_CLASS_NAME } from "../contracts/gateway-api";
 import { GPU_POOL_PROVISIONERS, type CapacityReservation, type GpuPoolProvisioner } from "../contracts/gpu-node-pool";
 import { SYNC_TIMEOUT_MINUTES, syncTimeoutProblem } from "../contracts/sync-timeout";
 import type { Problem } from "../errors";
@@ -261,7 +262,8 @@ export const CONFIG_KEYS = {
   gatewayClassName: {
     type: "string",
     description: "GatewayClass of the cluster's Gateway API implementation (e.g. Envoy Gateway's); the stack creates the Gateway models' HTTPRoutes attach to (kserve/kserve-ingress-gateway) with it. Set this or existingGateway.",
-    schema: kubernetesName("dns1123-subdomain", "GatewayClass name", "Name the GatewayClass of the cluster's Gateway API implementation, e.g. envoy.").optional(),
+    // The rule is GatewayApi's (lib/contracts/gateway-api.ts).
+    schema: kubernetesName(GATEWAY_CLASS_NAME.rule, GATEWAY_CLASS_NAME.what, GATEWAY_CLASS_NAME.fix).optional(),
   },
   existingGateway: {
     type: "string",

@@ -389,7 +389,7 @@ export function parseStackConfig(
   // The rule binding monitoring and prometheusUrl is the contract's (lib/contracts/monitoring.ts).
   const monitoring = monitoringChoice(`${PROJECT}:`, raw.monitoring, raw.prometheusUrl);
   if ("problems" in monitoring && !failed.has(`${PROJECT}:prometheusUrl`)) problems.addAll(monitoring.problems.map((p) => ({ file: id.file, ...p })));
-  const gateway = gatewayPlan(raw.gatewayClassName, raw.existingGateway, id.file, problems);
+  const gateway = gatewayPlan(raw.gatewayClassName, raw.existingGateway, id.file, problems, failed);
   const gpuPools = validatePools(raw, id, problems);
   const signing = signingProblems(raw, id, problems);
   problems.throwIfAny(`invalid stack config ${id.file}`);
@@ -445,7 +445,7 @@ export function parseStackConfig(
  * existingGateway (routes attach to it): HTTPRoutes whose Gateway nothing provides attach to
  * nothing, and Argo CD or Flux would sync them without error.
  */
-function gatewayPlan(className: string | undefined, existing: string | undefined, file: string, problems: Problems): GatewayPlan | undefined {
+function gatewayPlan(className: string | undefined, existing: string | undefined, file: string, problems: Problems, failed: ReadonlySet<string>): GatewayPlan | undefined {
   if (className !== undefined && existing !== undefined) {
     problems.add({ file, path: `${PROJECT}:existingGateway`, value: existing, message: "is set together with gatewayClassName", fix: "Keep one: gatewayClassName to have the stack create the Gateway, or existingGateway to attach to one." });
     return undefined;
@@ -459,6 +459,8 @@ function gatewayPlan(className: string | undefined, existing: string | undefined
     }
     return { create: false, ref };
   }
+  // A value refused by its key's rule is reported there, not again as missing.
+  if (failed.has(`${PROJECT}:gatewayClassName`) || failed.has(`${PROJECT}:existingGateway`)) return undefined;
   problems.add({
     file,
     path: `${PROJECT}:gatewayClassName`,

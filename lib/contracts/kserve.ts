@@ -8,6 +8,7 @@ import type { Problem } from "../errors";
 import { isKubernetesName, kubernetesNameProblem, type KubernetesNameRule } from "../names";
 import type { KServeMode } from "../predicates/kserve-mode";
 import { AWS_REGION, DEFAULT_STANDARD_INGRESS, IAM_ROLE_ARN, type KnativeNetworkingLayer, type StandardIngress } from "../render/kserve-platform";
+import { parseGatewayRef } from "../render/gateway";
 import { localModelNodeGroupProblems, type LocalModelNodeGroupInput } from "../render/local-model-node-group";
 import { helmTimeoutProblems } from "./helm-release";
 import { modelsNamespaceProblem, PLATFORM_NAMESPACES } from "./models-namespace";
@@ -115,8 +116,10 @@ export function kserveArgsProblems(args: KServeArgs): Problem[] {
     }
   }
   const ingress = args.ingress ?? DEFAULT_STANDARD_INGRESS;
-  if (ingress.kind === "gatewayApi" && !/^[a-z0-9-]+\/[a-z0-9.-]+$/.test(ingress.gateway)) {
-    problems.push({ path: "ingress.gateway", value: ingress.gateway, message: "is not <namespace>/<name>", fix: "Name an existing Gateway, e.g. kserve/kserve-ingress-gateway." });
+  if (ingress.kind === "gatewayApi") {
+    // The one Gateway reference rule, as ml-gitops:existingGateway reads it.
+    const ref = parseGatewayRef(ingress.gateway, "ingress.gateway");
+    if ("message" in ref) problems.push(ref);
   }
   if (ingress.kind === "ingress" && !isKubernetesName("dns1123-subdomain", ingress.className)) {
     problems.push({ path: "ingress.className", value: ingress.className, message: "is not an IngressClass name", fix: "Name an existing IngressClass, e.g. alb." });
