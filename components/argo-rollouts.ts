@@ -12,80 +12,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { CHARTS, ROLLOUTS_PLUGINS } from "../lib/versions";
-import { Problems, type Problem } from "../lib/errors";
-import { kubernetesNameProblem } from "../lib/names";
-import { PLATFORM_NAMESPACES } from "../lib/contracts/models-namespace";
+import { Problems } from "../lib/errors";
+import { ARGO_ROLLOUTS_DEFAULTS, argoRolloutsArgsProblems, GATEWAY_API_PLUGIN_RBAC_NAME, prometheusAddress, type ArgoRolloutsArgs } from "../lib/contracts/argo-rollouts";
 import { ARGO_ROLLOUTS_SERVICE_ACCOUNT, argoRolloutsValues, gatewayApiPluginRules } from "../lib/render/kserve-platform";
-import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
+import { pinnedRelease } from "./pinned-release";
 
-export interface ArgoRolloutsArgs {
-  /**
-   * Prometheus base URL AnalysisTemplates query (`provider.prometheus.address`), reachable from
-   * the controller, e.g. `http://kube-prometheus-stack-prometheus.monitoring:9090`.
-   */
-  readonly prometheusUrl: string;
-  /** @default "argo-rollouts" */
-  readonly namespace?: string;
-  /** Controller metrics Service on :8090. @default true */
-  readonly metrics?: boolean;
-  /** ServiceMonitor for the controller metrics; needs the Prometheus Operator CRDs. @default false */
-  readonly serviceMonitor?: boolean;
-  /** Labels your Prometheus selects ServiceMonitors by, e.g. `{ release: "kube-prometheus-stack" }`. @default none */
-  readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
-  /** Read-only dashboard. @default false */
-  readonly dashboard?: boolean;
-  /**
-   * Register the pinned Gateway API traffic-router plugin (ROLLOUTS_PLUGINS.gatewayApi) and grant
-   * the controller what it needs on HTTPRoutes. The rendered vLLM Rollouts need it. @default true
-   */
-  readonly gatewayApiPlugin?: boolean;
-  /** Helm wait for the release. @default 10 min */
-  readonly helmTimeoutMinutes?: number;
-}
-
-/** Cluster-scoped RBAC is named once per cluster; the release name is fixed too. */
-export const GATEWAY_API_PLUGIN_RBAC_NAME = "argo-rollouts-gateway-api-plugin";
-
-export const ARGO_ROLLOUTS_DEFAULTS = {
-  namespace: PLATFORM_NAMESPACES.argoRollouts,
-  metrics: true,
-  serviceMonitor: false,
-  dashboard: false,
-  gatewayApiPlugin: true,
-  helmTimeoutMinutes: 10,
-} as const;
-
-
-/** The address as AnalysisTemplates should carry it (no trailing slash), or the problem with it. */
-export function prometheusAddress(value: string): { address: string } | { problem: Problem } {
-  const problem = (message: string): { problem: Problem } => ({
-    problem: { path: "prometheusUrl", value, message, fix: "Give the Prometheus base URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090." },
-  });
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return problem("is not a URL");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return problem("must be an http or https URL");
-  if (url.username !== "" || url.password !== "") return problem("must not carry credentials");
-  if (url.search !== "" || url.hash !== "") return problem("must not have a query or fragment");
-  return { address: value.replace(/\/+$/, "") };
-}
-
-export function argoRolloutsArgsProblems(args: ArgoRolloutsArgs): Problem[] {
-  const problems: Problem[] = [];
-  const checked = prometheusAddress(args.prometheusUrl);
-  if ("problem" in checked) problems.push(checked.problem);
-  const namespace = args.namespace ?? ARGO_ROLLOUTS_DEFAULTS.namespace;
-  const namespaceProblem = kubernetesNameProblem("dns1123-label", "namespace name", "namespace", namespace, "Omit it for the default argo-rollouts.");
-  if (namespaceProblem) problems.push(namespaceProblem);
-  if (args.serviceMonitor === true && args.metrics === false) {
-    problems.push({ path: "serviceMonitor", value: true, message: "needs metrics", fix: "Leave metrics on (the default) or turn serviceMonitor off." });
-  }
-  problems.push(...helmTimeoutProblems(args.helmTimeoutMinutes ?? ARGO_ROLLOUTS_DEFAULTS.helmTimeoutMinutes, ARGO_ROLLOUTS_DEFAULTS.helmTimeoutMinutes));
-  return problems;
-}
+export { ARGO_ROLLOUTS_DEFAULTS, argoRolloutsArgsProblems, GATEWAY_API_PLUGIN_RBAC_NAME, prometheusAddress, type ArgoRolloutsArgs } from "../lib/contracts/argo-rollouts";
 
 export class ArgoRollouts extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;

@@ -8,18 +8,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { GATEWAY_API } from "../lib/versions";
 import { buildGateway } from "../lib/render/gateway";
+import { Problems } from "../lib/errors";
+import { GATEWAY_API_DEFAULTS, gatewayApiArgsProblems, type GatewayApiArgs } from "../lib/contracts/gateway-api";
 
-export interface GatewayApiArgs {
-  /**
-   * Create this Gateway with the cluster implementation's GatewayClass. Absent: routes attach to a
-   * Gateway that exists already, and only the CRDs are installed. @default none
-   */
-  readonly gateway?: { readonly namespace: string; readonly name: string; readonly gatewayClassName: string; readonly routeNamespaces: readonly string[] };
-  /** Install the CRDs; off when the cluster's Gateway implementation installs them itself. @default true */
-  readonly installCrds?: boolean;
-  /** What the Gateway needs first (the namespace it lives in). @default none */
-  readonly gatewayDependsOn?: readonly pulumi.Resource[];
-}
+export { GATEWAY_API_DEFAULTS, gatewayApiArgsProblems, type GatewayApiArgs } from "../lib/contracts/gateway-api";
+
 
 export class GatewayApi extends pulumi.ComponentResource {
   /** `<namespace>/<name>` of the Gateway the stack created, or undefined. */
@@ -27,8 +20,12 @@ export class GatewayApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatewayApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:serving:GatewayApi", name, args, opts);
+    const problems = new Problems();
+    problems.addAll(gatewayApiArgsProblems(args));
+    problems.throwIfAny(`GatewayApi ${name}`);
+
     const crds =
-      (args.installCrds ?? true)
+      (args.installCrds ?? GATEWAY_API_DEFAULTS.installCrds)
         ? [new k8s.yaml.v2.ConfigFile(`${name}-crds`, { file: GATEWAY_API.crdsUrl }, { parent: this })]
         : [];
     let gateway: k8s.apiextensions.CustomResource | undefined;

@@ -28,22 +28,16 @@ import { KARPENTER_DISCOVERY_TAG } from "../lib/karpenter/gpu-node-pool";
 import { CHARTS } from "../lib/versions";
 import { PLATFORM_NAMESPACES } from "../lib/contracts/models-namespace";
 import { pinnedRelease } from "./pinned-release";
+import { Problems } from "../lib/errors";
+import { KARPENTER_DEFAULTS, karpenterArgsProblems, type KarpenterArgs } from "../lib/contracts/karpenter";
+
+export { KARPENTER_DEFAULTS, karpenterArgsProblems, type KarpenterArgs } from "../lib/contracts/karpenter";
 
 export const KARPENTER_NAMESPACE = PLATFORM_NAMESPACES.karpenter;
 export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
 
 /** Managed policies of upstream's KarpenterNodeRole (cloudformation.yaml, ManagedPolicyArns). */
 const NODE_POLICIES = ["AmazonEKS_CNI_Policy", "AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"] as const;
-
-export interface KarpenterArgs {
-  readonly clusterName: pulumi.Input<string>;
-  /** From ClusterAccess. */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly oidcIssuer: pulumi.Input<string>;
-  readonly tags?: Record<string, string>;
-  /** Helm wait for the controller. @default 10 min */
-  readonly helmTimeoutMinutes?: number;
-}
 
 export class Karpenter extends pulumi.ComponentResource {
   /** The role Karpenter's nodes run as; EC2NodeClasses name it in spec.role. */
@@ -55,6 +49,9 @@ export class Karpenter extends pulumi.ComponentResource {
 
   constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:Karpenter", name, {}, opts);
+    const problems = new Problems();
+    problems.addAll(karpenterArgsProblems(args));
+    problems.throwIfAny(`Karpenter ${name}`);
     const parent = { parent: this };
     const tags = { ...args.tags };
     const clusterName = pulumi.output(args.clusterName);
@@ -116,7 +113,7 @@ export class Karpenter extends pulumi.ComponentResource {
         pin: CHARTS.karpenter,
         releaseName: "karpenter",
         namespace: namespace.metadata.name,
-        timeoutMinutes: args.helmTimeoutMinutes ?? 10,
+        timeoutMinutes: args.helmTimeoutMinutes ?? KARPENTER_DEFAULTS.helmTimeoutMinutes,
         values: {
           serviceAccount: { name: KARPENTER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": controllerRole.arn } },
           settings: { clusterName, interruptionQueue: queue.name },

@@ -9,9 +9,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { PROMETHEUS_URL } from "../lib/analysis/prometheus";
-import { Problems, type Problem } from "../lib/errors";
-import { repoDirectoryProblem } from "../lib/contracts/gitops-repo";
+import { Problems } from "../lib/errors";
+import { defaultOutputDir, modelDeploymentArgsProblems, type ModelDeploymentArgs } from "../lib/contracts/model-deployment";
 import type { ModelDeploymentDeclaration } from "../lib/deployments/schema";
 import { MODEL_DEPLOYMENT_TYPE, type LoadedDeployment } from "../lib/deployments/types";
 import { cacheNodeGroups } from "../lib/render/local-model-cache";
@@ -20,27 +19,7 @@ import { renderModel, type KubeObject, type RenderContext } from "../lib/render/
 import { manifestFile, type ManifestFile } from "../lib/render/manifest-file";
 
 export { manifestFile, type ManifestFile } from "../lib/render/manifest-file";
-
-export type Delivery = { readonly mode: "direct" } | { readonly mode: "gitops"; /** @default `gitops/<environment>` */ readonly outputDir?: string };
-
-export interface ModelDeploymentArgs {
-  readonly declaration: ModelDeploymentDeclaration;
-  /** The declaration's file, relative to the project root; recorded on every object. */
-  readonly file: string;
-  readonly environment: string;
-  readonly render: RenderContext;
-  readonly delivery: Delivery;
-  /**
-   * What the objects need installed first (the KServe and Argo Rollouts releases). Direct
-   * delivery passes these, and any resources in `opts.dependsOn`, to every child. @default none
-   */
-  readonly dependsOn?: readonly pulumi.Resource[];
-}
-
-/** Where GitOps manifests go unless the delivery names a directory. */
-export function defaultOutputDir(environment: string): string {
-  return `gitops/${environment}`;
-}
+export { defaultOutputDir, modelDeploymentArgsProblems, type Delivery, type ModelDeploymentArgs } from "../lib/contracts/model-deployment";
 
 /** The child name of a rendered object: `${name}-<kind>` plus the object name past the model's. */
 export function childName(name: string, model: string, namespace: string, obj: KubeObject): string {
@@ -71,20 +50,6 @@ export function manifestPath(obj: KubeObject, outputDir: string, namespace: stri
   return `${dir}/${namespace}/${model}/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
 }
 
-export function modelDeploymentArgsProblems(args: ModelDeploymentArgs): Problem[] {
-  const problems: Problem[] = [];
-  if (args.render.storageServiceAccount.trim() === "") {
-    problems.push({ path: "render.storageServiceAccount", value: args.render.storageServiceAccount, message: "is empty", fix: "Name the ServiceAccount that may read the model buckets, e.g. model-reader." });
-  }
-  if (!PROMETHEUS_URL.test(args.render.prometheusUrl)) {
-    problems.push({ path: "render.prometheusUrl", value: args.render.prometheusUrl, message: "is not an http(s) URL", fix: "Give the Prometheus the analyses query, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090." });
-  }
-  if (args.delivery.mode === "gitops" && args.delivery.outputDir !== undefined) {
-    const dirProblem = repoDirectoryProblem("delivery.outputDir", args.delivery.outputDir, "gitops/production", "the GitOps repository");
-    if (dirProblem) problems.push(dirProblem);
-  }
-  return problems;
-}
 
 /**
  * Why a declared cache is not rendered on this cluster, or undefined: none of its GPU models has

@@ -7,18 +7,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Problems } from "../lib/errors";
+import { MONITORING_DEFAULTS, monitoringArgsProblems, type MonitoringArgs } from "../lib/contracts/monitoring";
 import { INSTALLED_PROMETHEUS_URL, kubePrometheusStackValues, MONITORING_NAMESPACE, MONITORING_RELEASE } from "../lib/render/monitoring-stack";
 import { CHARTS } from "../lib/versions";
-import { helmTimeoutProblems, pinnedRelease } from "./pinned-release";
+import { pinnedRelease } from "./pinned-release";
 
-export interface MonitoringArgs {
-  /** How long Prometheus keeps samples, as Prometheus writes durations. @default "15d" */
-  readonly retention?: string;
-  /** Helm wait for the release (the operator, its CRDs and Prometheus). @default 15 min */
-  readonly helmTimeoutMinutes?: number;
-}
-
-export const MONITORING_DEFAULTS = { retention: "15d", helmTimeoutMinutes: 15 } as const;
+export { MONITORING_DEFAULTS, monitoringArgsProblems, type MonitoringArgs } from "../lib/contracts/monitoring";
 
 export class Monitoring extends pulumi.ComponentResource {
   /** What every AnalysisTemplate's `provider.prometheus.address` is. */
@@ -31,13 +25,10 @@ export class Monitoring extends pulumi.ComponentResource {
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:Monitoring", name, args, opts);
     const problems = new Problems();
-    const retention = args.retention ?? MONITORING_DEFAULTS.retention;
-    if (!/^[1-9][0-9]*(h|d|w|y)$/.test(retention)) {
-      problems.add({ path: "retention", value: retention, message: "is not a Prometheus retention duration", fix: "Use hours, days, weeks or years, e.g. 15d." });
-    }
-    const timeoutMinutes = args.helmTimeoutMinutes ?? MONITORING_DEFAULTS.helmTimeoutMinutes;
-    problems.addAll(helmTimeoutProblems(timeoutMinutes, MONITORING_DEFAULTS.helmTimeoutMinutes));
+    problems.addAll(monitoringArgsProblems(args));
     problems.throwIfAny(`Monitoring ${name}`);
+    const retention = args.retention ?? MONITORING_DEFAULTS.retention;
+    const timeoutMinutes = args.helmTimeoutMinutes ?? MONITORING_DEFAULTS.helmTimeoutMinutes;
 
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: MONITORING_NAMESPACE } }, { parent: this });
     this.release = pinnedRelease(

@@ -4,6 +4,8 @@
  * it themselves, so the DaemonSet stays off their nodes.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { Problems } from "../lib/errors";
+import { NVIDIA_DEVICE_PLUGIN_DEFAULTS, nvidiaDevicePluginArgsProblems, type NvidiaDevicePluginArgs } from "../lib/contracts/nvidia-device-plugin";
 import * as pulumi from "@pulumi/pulumi";
 import { AMI_TYPES, GPU_AMI_TYPES, type GpuAmiType } from "../lib/gpu/catalogue";
 import { CHARTS, chartRef } from "../lib/versions";
@@ -15,10 +17,7 @@ export function needsDevicePlugin(amiTypes: Iterable<GpuAmiType>): boolean {
   return false;
 }
 
-export interface NvidiaDevicePluginArgs {
-  /** @default "kube-system" (the chart's priority class, system-node-critical, is only allowed there by default) */
-  readonly namespace?: string;
-}
+export { NVIDIA_DEVICE_PLUGIN_DEFAULTS, nvidiaDevicePluginArgsProblems, type NvidiaDevicePluginArgs } from "../lib/contracts/nvidia-device-plugin";
 
 /** Chart values: run on platform GPU nodes whose AMI lacks the plugin, tolerating the GPU taint. */
 export function devicePluginValues(): Record<string, unknown> {
@@ -51,7 +50,10 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
   constructor(name: string, args: NvidiaDevicePluginArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:NvidiaDevicePlugin", name, args, opts);
     const pin = CHARTS.nvidiaDevicePlugin;
-    this.namespace = args.namespace ?? "kube-system";
+    const problems = new Problems();
+    problems.addAll(nvidiaDevicePluginArgsProblems(args));
+    problems.throwIfAny(`NvidiaDevicePlugin ${name}`);
+    this.namespace = args.namespace ?? NVIDIA_DEVICE_PLUGIN_DEFAULTS.namespace;
     this.chartVersion = pin.version;
     const release = new k8s.helm.v3.Release(
       `${name}-release`,
@@ -59,7 +61,7 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
         ...chartRef(pin),
         version: pin.version,
         namespace: this.namespace,
-        createNamespace: this.namespace !== "kube-system",
+        createNamespace: this.namespace !== NVIDIA_DEVICE_PLUGIN_DEFAULTS.namespace,
         values: devicePluginValues(),
         maxHistory: 5,
       },

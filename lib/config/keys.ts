@@ -9,7 +9,8 @@ import { kubernetesVersionProblem } from "../contracts/cluster-access";
 import { repoDirectoryProblem, repoUrlProblem } from "../contracts/gitops-repo";
 import { modelBucketProblems, RETENTION_DAYS } from "../contracts/model-bucket";
 import { modelsNamespaceProblem } from "../contracts/models-namespace";
-import { PROMETHEUS_URL } from "../analysis/prometheus";
+import { prometheusAddress } from "../contracts/monitoring";
+import { GATEWAY_CLASS_NAME } from "../contracts/gateway-api";
 import { GPU_POOL_PROVISIONERS, type CapacityReservation, type GpuPoolProvisioner } from "../contracts/gpu-node-pool";
 import { SYNC_TIMEOUT_MINUTES, syncTimeoutProblem } from "../contracts/sync-timeout";
 import type { Problem } from "../errors";
@@ -261,7 +262,8 @@ export const CONFIG_KEYS = {
   gatewayClassName: {
     type: "string",
     description: "GatewayClass of the cluster's Gateway API implementation (e.g. Envoy Gateway's); the stack creates the Gateway models' HTTPRoutes attach to (kserve/kserve-ingress-gateway) with it. Set this or existingGateway.",
-    schema: kubernetesName("dns1123-subdomain", "GatewayClass name", "Name the GatewayClass of the cluster's Gateway API implementation, e.g. envoy.").optional(),
+    // The rule is GatewayApi's (lib/contracts/gateway-api.ts).
+    schema: kubernetesName(GATEWAY_CLASS_NAME.rule, GATEWAY_CLASS_NAME.what, GATEWAY_CLASS_NAME.fix).optional(),
   },
   existingGateway: {
     type: "string",
@@ -271,7 +273,12 @@ export const CONFIG_KEYS = {
   prometheusUrl: {
     type: "string",
     description: "monitoring external: the Prometheus canary analyses query, reachable from the Argo Rollouts controller; it must select PodMonitors labelled ml-gitops.dev/monitor=models.",
-    schema: z.string().regex(PROMETHEUS_URL, { message: "must be an http(s) URL" }).optional(),
+    // The shape only: the rule is the one ArgoRollouts and ModelDeployment apply (lib/contracts/monitoring.ts).
+    schema: z.string().optional(),
+    check: (path: string, url: string) => {
+      const address = prometheusAddress(url, path);
+      return "problem" in address ? address.problem : undefined;
+    },
   },
   requireSignedCommits: {
     type: "boolean",

@@ -7,6 +7,7 @@
 import { checkGpuPool, type GpuPool } from "../contracts/gpu-node-pool";
 import { clusterSubnetsProblem, publicAccessProblems } from "../contracts/cluster-access";
 import { replicaRegionProblems } from "../contracts/model-bucket";
+import { monitoringChoice, type MonitoringChoice } from "../contracts/monitoring";
 import { Problems } from "../errors";
 import { closest, zodProblems } from "../zod-problems";
 import { CONFIG_KEYS, type ConfigKey, type KeySpec, type RawConfig } from "./keys";
@@ -132,7 +133,7 @@ export interface ClusterStackConfig extends StackIdentity {
     readonly modelsNamespace: string;
   };
   /** Where canary analyses read metrics: the Prometheus this stack installs, or one that exists. */
-  readonly monitoring: { readonly kind: "kube-prometheus-stack" } | { readonly kind: "external"; readonly prometheusUrl: string };
+  readonly monitoring: MonitoringChoice;
   /** Where models' HTTPRoutes attach: a Gateway the stack creates, or an existing one. */
   readonly gateway: GatewayPlan;
   /** Secret keys that are set; their values are read as Pulumi secrets by the program. */
@@ -385,18 +386,10 @@ export function parseStackConfig(
       fix: "Install Knative Serving with Istio or Kourier and set knativeNetworkingLayer, or use kserveDeploymentMode: Standard",
     });
   }
-  if (raw.monitoring === "external") {
-    need(`${PROJECT}:prometheusUrl`, raw.prometheusUrl, "with monitoring external", "Name the Prometheus the analyses query, e.g. http://prometheus.monitoring.svc:9090, or use monitoring: kube-prometheus-stack");
-  } else if (raw.prometheusUrl !== undefined) {
-    problems.add({
-      file: id.file,
-      path: `${PROJECT}:prometheusUrl`,
-      value: raw.prometheusUrl,
-      message: "conflicts with monitoring kube-prometheus-stack: the analyses query the Prometheus this stack installs",
-      fix: "Remove prometheusUrl, or set monitoring: external to use your own Prometheus",
-    });
-  }
-  const gateway = gatewayPlan(raw.gatewayClassName, raw.existingGateway, id.file, problems);
+  // The rule binding monitoring and prometheusUrl is the contract's (lib/contracts/monitoring.ts).
+  const monitoring = monitoringChoice(`${PROJECT}:`, raw.monitoring, raw.prometheusUrl);
+  if ("problems" in monitoring && !failed.has(`${PROJECT}:prometheusUrl`)) problems.addAll(monitoring.problems.map((p) => ({ file: id.file, ...p })));
+  const gateway = gatewayPlan(raw.gatewayClassName, raw.existingGateway, id.file, problems, failed);
   const gpuPools = validatePools(raw, id, problems);
   const signing = signingProblems(raw, id, problems);
   problems.throwIfAny(`invalid stack config ${id.file}`);
@@ -441,7 +434,7 @@ export function parseStackConfig(
       ...(raw.knativeNetworkingLayer && { knativeNetworkingLayer: raw.knativeNetworkingLayer }),
       modelsNamespace: raw.modelsNamespace,
     },
-    monitoring: raw.monitoring === "external" ? { kind: "external", prometheusUrl: raw.prometheusUrl ?? unchecked(id, "prometheusUrl") } : { kind: "kube-prometheus-stack" },
+    monitoring: "choice" in monitoring ? monitoring.choice : unchecked(id, "prometheusUrl"),
     gateway: gateway ?? unchecked(id, "gatewayClassName"),
     secrets: new Set((["gitToken", "argocdAdminPasswordBcrypt", "huggingFaceToken"] as const).filter((k) => raw[k] !== undefined)),
   };
@@ -452,7 +445,7 @@ export function parseStackConfig(
  * existingGateway (routes attach to it): HTTPRoutes whose Gateway nothing provides attach to
  * nothing, and Argo CD or Flux would sync them without error.
  */
-function gatewayPlan(className: string | undefined, existing: string | undefined, file: string, problems: Problems): GatewayPlan | undefined {
+function gatewayPlan(className: string | undefined, existing: string | undefined, file: string, problems: Problems, failed: ReadonlySet<string>): GatewayPlan | undefined {
   if (className !== undefined && existing !== undefined) {
     problems.add({ file, path: `${PROJECT}:existingGateway`, value: existing, message: "is set together with gatewayClassName", fix: "Keep one: gatewayClassName to have the stack create the Gateway, or existingGateway to attach to one." });
     return undefined;
@@ -466,6 +459,8 @@ function gatewayPlan(className: string | undefined, existing: string | undefined
     }
     return { create: false, ref };
   }
+  // A value refused by its key's rule is reported there, not again as missing.
+  if (failed.has(`${PROJECT}:gatewayClassName`) || failed.has(`${PROJECT}:existingGateway`)) return undefined;
   problems.add({
     file,
     path: `${PROJECT}:gatewayClassName`,

@@ -114,7 +114,7 @@ describe("ModelDeployment component", async () => {
       message: [
         "ModelDeployment bad: 3 problems",
         '  - render.storageServiceAccount: is empty (got " "). Name the ServiceAccount that may read the model buckets, e.g. model-reader.',
-        '  - render.prometheusUrl: is not an http(s) URL (got "prometheus:9090"). Give the Prometheus the analyses query, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090.',
+        '  - render.prometheusUrl: must be an http or https URL (got "prometheus:9090"). Give the Prometheus base URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090.',
         '  - delivery.outputDir: is not a directory inside the GitOps repository (got "../out"). Give a relative path without \'..\', e.g. gitops/production.',
       ].join("\n"),
     });

@@ -60,13 +60,13 @@ describe("stack config: the Prometheus canary analyses read", () => {
 
   it("refuses monitoring external without the Prometheus it means", () => {
     assert.deepEqual(problemsOf({ ...validConfig(), "ml-gitops:monitoring": "external" }), [
-      "stacks/Pulumi.test.yaml: ml-gitops:prometheusUrl: is required with monitoring external. Name the Prometheus the analyses query, e.g. http://prometheus.monitoring.svc:9090, or use monitoring: kube-prometheus-stack",
+      "stacks/Pulumi.test.yaml: ml-gitops:prometheusUrl: is required with monitoring external. Name the Prometheus the analyses query, e.g. http://prometheus.monitoring.svc:9090, or use monitoring: kube-prometheus-stack.",
     ]);
   });
 
   it("refuses a prometheusUrl beside the installed Prometheus, which the analyses would not query", () => {
     assert.deepEqual(problemsOf({ ...validConfig(), "ml-gitops:prometheusUrl": "http://elsewhere:9090" }), [
-      'stacks/Pulumi.test.yaml: ml-gitops:prometheusUrl: conflicts with monitoring kube-prometheus-stack: the analyses query the Prometheus this stack installs (got "http://elsewhere:9090"). Remove prometheusUrl, or set monitoring: external to use your own Prometheus',
+      'stacks/Pulumi.test.yaml: ml-gitops:prometheusUrl: conflicts with monitoring kube-prometheus-stack: the analyses query the Prometheus this stack installs (got "http://elsewhere:9090"). Remove prometheusUrl, or set monitoring: external to use your own Prometheus.',
     ]);
   });
 });
