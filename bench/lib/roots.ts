@@ -61,7 +61,20 @@ function sampleDeclarations(environment: string): { name: string; text: string }
   return readdirSync(dir)
     .filter((f) => f.endsWith(".yaml"))
     .sort()
-    .map((f) => ({ name: f.replace(/\.yaml$/, ""), text: readFileSync(join(dir, f), "utf8") }));
+    .map((f) => ({ name: f.replace(/\.yaml$/, ""), text: withoutWaves(readFileSync(join(dir, f), "utf8")) }));
+}
+
+/**
+ * Region waves name the sample project's regions (us-east-1, eu-west-1), which a generated
+ * root's stacks need not serve: the copies drop them, and every cluster renders the candidate as
+ * without waves (the most a plan can render).
+ */
+function withoutWaves(text: string): string {
+  const doc = parseDocument(text);
+  if (!doc.hasIn(["spec", "rollout", "waves"])) return text;
+  doc.deleteIn(["spec", "rollout", "waves"]);
+  if (doc.hasIn(["spec", "candidate", "wave"])) doc.deleteIn(["spec", "candidate", "wave"]);
+  return doc.toString();
 }
 
 /**
