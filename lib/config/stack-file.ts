@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { parseFastYaml } from "../manifests/fast-yaml";
 import { Problems } from "../errors";
 import { resolvesInside } from "../inside";
 import { assertName, nameProblem } from "../names";
@@ -74,6 +74,62 @@ export function readStackFile(root: string, stack: string): StackFile {
     problems.throwIfAny(`stack ${stack}`);
     throw new Error("unreachable");
   }
+  // Fast path: the values alone, with key lines parsed only if a message asks for them. It answers
+  // only when it can be sure (lib/manifests/fast-yaml.ts); otherwise, and for every YAML error,
+  // the yaml library reads the file with positions, as before.
+  const fast = parseFastYaml(text, "core");
+  if (fast !== undefined && fast.length <= 1) {
+    const doc = fast[0]?.value;
+    const configValue = isPlainObject(doc) ? doc.config : undefined;
+    // `config:` with no value, or a key JavaScript would reorder (an integer), goes the reference
+    // way: the first is a problem it names, the second keeps file order.
+    if (configValue === undefined || (isPlainObject(configValue) && !Object.keys(configValue).some((k) => /^\d+$/.test(k)))) {
+      const { config, secretKeys } = configOf(Object.entries(configValue ?? {}));
+      let lines: Record<string, number> | undefined;
+      return {
+        stack,
+        file,
+        config,
+        secretKeys,
+        get lines() {
+          return (lines ??= readWithPositions(stack, file, text).lines);
+        },
+      };
+    }
+  }
+  const read = readWithPositions(stack, file, text);
+  return { stack, file, ...read };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Pulumi's config map from the `config` mapping's entries, in file order. */
+function configOf(entries: readonly (readonly [string, unknown])[]): { config: Record<string, string>; secretKeys: string[] } {
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of entries) {
+    const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
+    if (isPlainObject(value) && "secure" in value) {
+      config[fullKey] = secretPlaceholder(fullKey);
+      secretKeys.push(fullKey);
+    } else if (typeof value === "string") {
+      config[fullKey] = value;
+    } else {
+      config[fullKey] = JSON.stringify(value ?? null);
+    }
+  }
+  return { config, secretKeys };
+}
+
+/**
+ * The reference reading, with the line of each config key (exported for the test that holds the
+ * fast path to it). @throws ValidationError naming every YAML or shape problem.
+ */
+export function readWithPositions(stack: string, file: string, text: string): Omit<StackFile, "stack" | "file"> {
+  const { isMap, isScalar, LineCounter, parseDocument } = require("yaml") as typeof import("yaml");
+  const problems = new Problems();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   for (const e of doc.errors) {
@@ -83,9 +139,8 @@ export function readStackFile(root: string, stack: string): StackFile {
   problems.throwIfAny(`stack ${stack}`);
   const root_ = doc.contents;
   const configNode = isMap(root_) ? root_.get("config", true) : undefined;
-  const config: Record<string, string> = {};
-  const secretKeys: string[] = [];
   const lines: Record<string, number> = {};
+  const entries: [string, unknown][] = [];
   if (configNode !== undefined && !isMap(configNode)) {
     problems.add({ file, path: "config", message: "must be a mapping of key: value", fix: "Write config as a YAML mapping" });
   }
@@ -94,18 +149,9 @@ export function readStackFile(root: string, stack: string): StackFile {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
       if (keyRange) lines[key] = lineCounter.linePos(keyRange[0]).line;
-      const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
-      const value = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (isScalar(pair.value) ? pair.value.value : null);
-      if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-        config[fullKey] = secretPlaceholder(fullKey);
-        secretKeys.push(fullKey);
-      } else if (typeof value === "string") {
-        config[fullKey] = value;
-      } else {
-        config[fullKey] = JSON.stringify(value);
-      }
+      entries.push([key, (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (isScalar(pair.value) ? pair.value.value : null)]);
     }
   }
   problems.throwIfAny(`stack ${stack}`);
-  return { stack, file, config, secretKeys, lines };
+  return { ...configOf(entries), lines };
 }

@@ -72,6 +72,13 @@ describe("the built command loads only what runs", () => {
     });
   }
 
+  it("runs status over declarations with region waves without the yaml library: stack files take the fast path", () => {
+    const r = run(["status", "--env", "production"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /llama-3-70b-instruct/);
+    assert.deepEqual(r.loaded.filter((f) => f.includes(`${sep}node_modules${sep}yaml${sep}`)), []);
+  });
+
   it("sees @pulumi/pulumi when a command does load it (the check can fail)", () => {
     const r = run(["plan", "--stack", "staging-us-west-2", "--policy-config", "policies/config.json"]);
     assert.equal(r.status, 0, r.stderr);
