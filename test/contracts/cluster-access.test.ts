@@ -7,9 +7,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { mockRuntime } from "../support/harness";
-import { formatProblem, ValidationError } from "../../lib/errors";
 import { parseStackConfig } from "../../lib/config/stack-config";
 import { isIpv4Cidr } from "../../lib/contracts/cluster-access";
+import { problemsOf } from "./problems";
 
 const FILE = "stacks/Pulumi.test.yaml";
 const SUBNETS = ["subnet-0e1a5c0de0000001a", "subnet-0e1a5c0de0000001b"];
@@ -27,13 +27,7 @@ function configProblems(patch: Record<string, string>): string[] {
     "ml-gitops:gatewayClassName": "envoy",
     ...patch,
   };
-  try {
-    parseStackConfig(config, { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]);
-    return [];
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.problems.map(formatProblem);
-  }
+  return problemsOf(() => parseStackConfig(config, { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]));
 }
 
 interface Mutation {
@@ -82,13 +76,7 @@ describe("cluster contract", async () => {
   const { ClusterAccess } = await import("../../components/cluster-access");
   let n = 0;
   const component = (create: Record<string, unknown>): string[] => {
-    try {
-      new ClusterAccess(`c${n++}`, { create: { subnetIds: SUBNETS, ...create } });
-      return [];
-    } catch (err) {
-      assert.ok(err instanceof ValidationError, String(err));
-      return err.problems.map(formatProblem);
-    }
+    return problemsOf(() => new ClusterAccess(`c${n++}`, { create: { subnetIds: SUBNETS, ...create } }));
   };
 
   it("accepts the valid cluster on both sides", () => {

@@ -8,25 +8,16 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mockRuntime } from "../support/harness";
-import { formatProblem, ValidationError } from "../../lib/errors";
+import { formatProblem } from "../../lib/errors";
 import { parseStackConfig } from "../../lib/config/stack-config";
 import { gatewayApiArgsProblems, type GatewayApiArgs } from "../../lib/contracts/gateway-api";
 import { kserveArgsProblems } from "../../lib/contracts/kserve";
+import { problemsOf } from "./problems";
 
 const FILE = "stacks/Pulumi.test.yaml";
 const GATEWAY = { namespace: "kserve", name: "kserve-ingress-gateway", gatewayClassName: "envoy", routeNamespaces: ["models"] };
 const CLASS_MESSAGE =
   "is not a valid GatewayClass name: use at most 253 lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit (got \"Envoy\"). Name the GatewayClass of the cluster's Gateway API implementation, e.g. envoy.";
-
-function thrown(construct: () => unknown): string[] {
-  try {
-    construct();
-    return [];
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.problems.map(formatProblem);
-  }
-}
 
 function configProblems(extra: Record<string, string>): string[] {
   const config = {
@@ -40,7 +31,7 @@ function configProblems(extra: Record<string, string>): string[] {
     "ml-gitops:gitToken": "[secret]",
     ...extra,
   };
-  return thrown(() => parseStackConfig(config, { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]));
+  return problemsOf(() => parseStackConfig(config, { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]));
 }
 
 describe("GatewayApi and Karpenter contracts", async () => {
@@ -48,7 +39,7 @@ describe("GatewayApi and Karpenter contracts", async () => {
   const { GatewayApi } = await import("../../components/gateway-api");
   const { Karpenter } = await import("../../components/karpenter");
   let n = 0;
-  const gatewayApi = (gateway: Partial<GatewayApiArgs["gateway"] & object>) => thrown(() => new GatewayApi(`gateway-api-${n++}`, { gateway: { ...GATEWAY, ...gateway } }));
+  const gatewayApi = (gateway: Partial<GatewayApiArgs["gateway"] & object>) => problemsOf(() => new GatewayApi(`gateway-api-${n++}`, { gateway: { ...GATEWAY, ...gateway } }));
 
   it("accepts KServe's default Gateway, and no Gateway at all", () => {
     assert.deepEqual(gatewayApi({}), []);
@@ -85,7 +76,7 @@ describe("GatewayApi and Karpenter contracts", async () => {
   });
 
   it("refuses a Karpenter Helm wait below a minute, naming the default", () => {
-    const karpenter = thrown(() => new Karpenter(`karpenter-${n++}`, { clusterName: "ml-test", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/x", oidcIssuer: "x", helmTimeoutMinutes: 0 }));
+    const karpenter = problemsOf(() => new Karpenter(`karpenter-${n++}`, { clusterName: "ml-test", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/x", oidcIssuer: "x", helmTimeoutMinutes: 0 }));
     assert.deepEqual(karpenter, ["helmTimeoutMinutes: must be a whole number of minutes, at least 1 (got 0). Omit it for the default 10."]);
   });
 });

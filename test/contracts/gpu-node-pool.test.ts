@@ -8,10 +8,10 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { mockRuntime } from "../support/harness";
-import { formatProblem, ValidationError } from "../../lib/errors";
 import { parseStackConfig } from "../../lib/config/stack-config";
 import { GPU_POOL_DISK_GIB, GPU_POOL_NODES } from "../../lib/contracts/gpu-node-pool";
 import { isWholeNumberIn } from "../../lib/contracts/validators";
+import { problemsOf } from "./problems";
 
 const FILE = "stacks/Pulumi.test.yaml";
 const SUBNETS = ["us-east-1a", "us-east-1b"].map((z) => ({ id: `subnet-${z.slice(-1)}`, availabilityZone: z }));
@@ -36,26 +36,10 @@ function stackConfig(pool: Record<string, unknown>): Record<string, string> {
 
 /** The stack config's problems for one pool, formatted; [] when it parses. */
 function configProblems(pool: Record<string, unknown>): string[] {
-  try {
-    parseStackConfig(stackConfig(pool), { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]);
-    return [];
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.problems.map(formatProblem);
-  }
+  return problemsOf(() => parseStackConfig(stackConfig(pool), { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]));
 }
 
 /** A component's problems, formatted; [] when it constructs. */
-function componentProblems(construct: () => unknown): string[] {
-  try {
-    construct();
-    return [];
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.problems.map(formatProblem);
-  }
-}
-
 /** One field changed, and the message it must give (path relative to the pool). */
 interface Mutation {
   readonly name: string;
@@ -114,9 +98,9 @@ describe("GPU pool contract", async () => {
   const { KarpenterGpuPool } = await import("../../components/karpenter-gpu-pool");
   let n = 0;
   const managed = (patch: Record<string, unknown>) =>
-    componentProblems(() => new GpuNodePool(`m${n++}`, { clusterName: "ml", nodeRoleArn: "arn:aws:iam::123456789012:role/nodes", subnets: SUBNETS, ...MANAGED, ...patch } as never));
+    problemsOf(() => new GpuNodePool(`m${n++}`, { clusterName: "ml", nodeRoleArn: "arn:aws:iam::123456789012:role/nodes", subnets: SUBNETS, ...MANAGED, ...patch } as never));
   const karpenter = (patch: Record<string, unknown>) =>
-    componentProblems(
+    problemsOf(
       () => new KarpenterGpuPool(`k${n++}`, { name: "h100", clusterName: "ml", nodeRoleName: "nodes", subnetIds: ["subnet-a"], ...KARPENTER, ...patch } as never),
     );
 

@@ -7,32 +7,16 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { mockRuntime } from "../support/harness";
-import { formatProblem, ValidationError } from "../../lib/errors";
 import { parseStackConfig } from "../../lib/config/stack-config";
 import { NONCURRENT_TRANSITION_DAYS, RETENTION_DAYS } from "../../lib/contracts/model-bucket";
 import { isWholeNumberIn } from "../../lib/contracts/validators";
+import { problemsOf } from "./problems";
 
 const FILE = "stacks/Pulumi.artifacts.yaml";
 
 function configProblems(patch: Record<string, string>): string[] {
   const config = { "aws:region": "us-east-1", "ml-gitops:role": "artifacts", "ml-gitops:modelBucketName": "acme-models", "ml-gitops:replicaRegions": '["eu-west-1"]', ...patch };
-  try {
-    parseStackConfig(config, { stack: "artifacts", file: FILE }, []);
-    return [];
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.problems.map(formatProblem);
-  }
-}
-
-function componentProblems(construct: () => unknown): string[] {
-  try {
-    construct();
-    return [];
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.problems.map(formatProblem);
-  }
+  return problemsOf(() => parseStackConfig(config, { stack: "artifacts", file: FILE }, []));
 }
 
 describe("model bucket contract", async () => {
@@ -40,8 +24,8 @@ describe("model bucket contract", async () => {
   const { ModelBucket } = await import("../../components/model-bucket");
   const { ArtifactStore } = await import("../../components/artifact-store");
   let n = 0;
-  const bucket = (retentionDays: number) => componentProblems(() => new ModelBucket(`b${n++}`, { retentionDays }));
-  const store = (replicaRegions: string[]) => componentProblems(() => new ArtifactStore(`s${n++}`, { primaryRegion: "us-east-1", replicaRegions }));
+  const bucket = (retentionDays: number) => problemsOf(() => new ModelBucket(`b${n++}`, { retentionDays }));
+  const store = (replicaRegions: string[]) => problemsOf(() => new ArtifactStore(`s${n++}`, { primaryRegion: "us-east-1", replicaRegions }));
 
   it("refuses a retention beyond S3's 100 years with one message from ModelBucket and the stack config", () => {
     const rest = "must be a whole number of days from 1 to 36500 (got 36501). Omit it for the default 365.";

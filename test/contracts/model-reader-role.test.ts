@@ -7,9 +7,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { mockRuntime } from "../support/harness";
-import { formatProblem, ValidationError } from "../../lib/errors";
 import { MAX_SESSION_DURATION_SECONDS, modelReaderRoleArgsProblems, type ModelReaderRoleArgs } from "../../lib/contracts/model-reader-role";
 import { isWholeNumberIn } from "../../lib/contracts/validators";
+import { problemsOf } from "./problems";
 
 const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/ABC";
 const VALID: ModelReaderRoleArgs = {
@@ -27,13 +27,7 @@ describe("ModelReaderRole contract", async () => {
   const { ModelReaderRole } = await import("../../components/model-reader-role");
   let n = 0;
   const component = (args: Partial<ModelReaderRoleArgs>): string[] => {
-    try {
-      new ModelReaderRole(`reader-${n++}`, { ...VALID, ...args });
-      return [];
-    } catch (err) {
-      assert.ok(err instanceof ValidationError, String(err));
-      return err.problems.map(formatProblem);
-    }
+    return problemsOf(() => new ModelReaderRole(`reader-${n++}`, { ...VALID, ...args }));
   };
 
   it("accepts the valid args, a one-hour session by default", () => {

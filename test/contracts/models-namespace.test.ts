@@ -7,22 +7,12 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { mockRuntime } from "../support/harness";
-import { formatProblem, ValidationError } from "../../lib/errors";
 import { parseStackConfig } from "../../lib/config/stack-config";
 import { PLATFORM_NAMESPACES } from "../../lib/contracts/models-namespace";
+import { problemsOf } from "./problems";
 
 const FILE = "stacks/Pulumi.test.yaml";
 const HASH = "$2a$10$abcdefghijklmnopqrstuJ0dGwz7hXh5b2c3d4e5f6g7h8i9j0kLm";
-
-function problemsOf(construct: () => unknown): string[] {
-  try {
-    construct();
-    return [];
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.problems.map(formatProblem);
-  }
-}
 
 const configProblems = (namespace: string) =>
   problemsOf(() =>

@@ -10,6 +10,7 @@ import { mockRuntime } from "../support/harness";
 import { formatProblem, ValidationError } from "../../lib/errors";
 import { parseStackConfig, type ClusterStackConfig } from "../../lib/config/stack-config";
 import { MONITORING_DEFAULTS, monitoringArgsProblems, monitoringChoice, prometheusAddress, PROMETHEUS_RETENTION } from "../../lib/contracts/monitoring";
+import { problemsOf } from "./problems";
 
 const FILE = "stacks/Pulumi.test.yaml";
 
@@ -121,13 +122,7 @@ describe("Prometheus address contract", async () => {
   const { ArgoRollouts } = await import("../../components/argo-rollouts");
   let n = 0;
   const rollouts = (prometheusUrl: string): string[] => {
-    try {
-      new ArgoRollouts(`rollouts-${n++}`, { prometheusUrl });
-      return [];
-    } catch (err) {
-      assert.ok(err instanceof ValidationError, String(err));
-      return err.problems.map(formatProblem);
-    }
+    return problemsOf(() => new ArgoRollouts(`rollouts-${n++}`, { prometheusUrl }));
   };
   const config = (prometheusUrl: string): string[] => {
     const result = parse({ "ml-gitops:monitoring": "external", "ml-gitops:prometheusUrl": prometheusUrl });

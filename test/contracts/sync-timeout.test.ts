@@ -8,10 +8,10 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { mockRuntime } from "../support/harness";
-import { formatProblem, ValidationError } from "../../lib/errors";
 import { parseStackConfig } from "../../lib/config/stack-config";
 import { SYNC_TIMEOUT_MINUTES } from "../../lib/contracts/sync-timeout";
 import { isWholeNumberIn } from "../../lib/contracts/validators";
+import { problemsOf } from "./problems";
 
 const FILE = "stacks/Pulumi.test.yaml";
 const HASH = "$2a$10$abcdefghijklmnopqrstuJ0dGwz7hXh5b2c3d4e5f6g7h8i9j0kLm";
@@ -31,23 +31,7 @@ function configProblems(minutes: string): string[] {
     "ml-gitops:gatewayClassName": "envoy",
     "ml-gitops:syncTimeoutMinutes": minutes,
   };
-  try {
-    parseStackConfig(config, { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]);
-    return [];
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.problems.map(formatProblem);
-  }
-}
-
-function componentProblems(construct: () => unknown): string[] {
-  try {
-    construct();
-    return [];
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.problems.map(formatProblem);
-  }
+  return problemsOf(() => parseStackConfig(config, { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]));
 }
 
 describe("sync timeout contract", async () => {
@@ -56,7 +40,7 @@ describe("sync timeout contract", async () => {
   const { Flux } = await import("../../components/flux");
   let n = 0;
   const argoCd = (syncTimeoutMinutes: number) =>
-    componentProblems(
+    problemsOf(
       () =>
         new ArgoCd(`argocd-${n++}`, {
           adminPasswordBcrypt: pulumi.secret(HASH),
@@ -66,7 +50,7 @@ describe("sync timeout contract", async () => {
         }),
     );
   const flux = (timeoutMinutes: number) =>
-    componentProblems(() => new Flux(`flux-${n++}`, { repo: { url: "https://github.com/acme/gitops.git", token: pulumi.secret("ghp_token") }, models: { path: "clusters/prod/models", timeoutMinutes } }));
+    problemsOf(() => new Flux(`flux-${n++}`, { repo: { url: "https://github.com/acme/gitops.git", token: pulumi.secret("ghp_token") }, models: { path: "clusters/prod/models", timeoutMinutes } }));
 
   for (const [minutes, why] of [[29, "below the floor GPU nodes need"], [181, "above the ceiling a stuck sync may hold"]] as const) {
     it(`refuses ${minutes} minutes (${why}) with one message from Argo CD, Flux and the stack config`, () => {

@@ -6,9 +6,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { formatProblem, ValidationError } from "../../lib/errors";
+import { formatProblem } from "../../lib/errors";
 import { parseStackConfig } from "../../lib/config/stack-config";
 import { zodProblems } from "../../lib/zod-problems";
+import { problemsOf } from "./problems";
 
 const FILE = "stacks/Pulumi.test.yaml";
 
@@ -23,13 +24,7 @@ function poolProblems(pool: Record<string, unknown>): string[] {
     "ml-gitops:delivery": "direct",
     "ml-gitops:gatewayClassName": "envoy",
   };
-  try {
-    parseStackConfig(config, { stack: "test", file: FILE }, []);
-    return [];
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.problems.map(formatProblem);
-  }
+  return problemsOf(() => parseStackConfig(config, { stack: "test", file: FILE }, []));
 }
 
 describe("zod issues", () => {
