@@ -30,8 +30,6 @@ export interface StackFile {
   readonly file: string;
   readonly config: Readonly<Record<string, string>>;
   readonly secretKeys: readonly string[];
-  /** Line of each top-level key in the file, for messages that point at it. */
-  readonly lines: Readonly<Record<string, number>>;
 }
 
 /** Stack names from `stacks/Pulumi.<stack>.yaml`. @throws ValidationError for a file whose stack part is not a name (`Pulumi....yaml`), or a `.yml` stack file. */
@@ -74,9 +72,8 @@ export function readStackFile(root: string, stack: string): StackFile {
     problems.throwIfAny(`stack ${stack}`);
     throw new Error("unreachable");
   }
-  // Fast path: the values alone, with key lines parsed only if a message asks for them. It answers
-  // only when it can be sure (lib/manifests/fast-yaml.ts); otherwise, and for every YAML error,
-  // the yaml library reads the file with positions, as before.
+  // Fast path: js-yaml, answering only when it can be sure (lib/manifests/fast-yaml.ts); otherwise,
+  // and for every YAML error, the yaml library reads the file with positions, as before.
   const fast = parseFastYaml(text, "core");
   if (fast !== undefined && fast.length <= 1) {
     const doc = fast[0]?.value;
@@ -84,21 +81,10 @@ export function readStackFile(root: string, stack: string): StackFile {
     // `config:` with no value, or a key JavaScript would reorder (an integer), goes the reference
     // way: the first is a problem it names, the second keeps file order.
     if (configValue === undefined || (isPlainObject(configValue) && !Object.keys(configValue).some((k) => /^\d+$/.test(k)))) {
-      const { config, secretKeys } = configOf(Object.entries(configValue ?? {}));
-      let lines: Record<string, number> | undefined;
-      return {
-        stack,
-        file,
-        config,
-        secretKeys,
-        get lines() {
-          return (lines ??= readWithPositions(stack, file, text).lines);
-        },
-      };
+      return { stack, file, ...configOf(Object.entries(configValue ?? {})) };
     }
   }
-  const read = readWithPositions(stack, file, text);
-  return { stack, file, ...read };
+  return { stack, file, ...readWithPositions(stack, file, text) };
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -124,8 +110,8 @@ function configOf(entries: readonly (readonly [string, unknown])[]): { config: R
 }
 
 /**
- * The reference reading, with the line of each config key (exported for the test that holds the
- * fast path to it). @throws ValidationError naming every YAML or shape problem.
+ * The reference reading with the yaml library, whose positions place YAML errors (exported for the
+ * test that holds the fast path to it). @throws ValidationError naming every YAML or shape problem.
  */
 export function readWithPositions(stack: string, file: string, text: string): Omit<StackFile, "stack" | "file"> {
   const { isMap, isScalar, LineCounter, parseDocument } = require("yaml") as typeof import("yaml");
@@ -139,7 +125,6 @@ export function readWithPositions(stack: string, file: string, text: string): Om
   problems.throwIfAny(`stack ${stack}`);
   const root_ = doc.contents;
   const configNode = isMap(root_) ? root_.get("config", true) : undefined;
-  const lines: Record<string, number> = {};
   const entries: [string, unknown][] = [];
   if (configNode !== undefined && !isMap(configNode)) {
     problems.add({ file, path: "config", message: "must be a mapping of key: value", fix: "Write config as a YAML mapping" });
@@ -147,11 +132,9 @@ export function readWithPositions(stack: string, file: string, text: string): Om
   if (isMap(configNode)) {
     for (const pair of configNode.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
-      if (keyRange) lines[key] = lineCounter.linePos(keyRange[0]).line;
       entries.push([key, (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (isScalar(pair.value) ? pair.value.value : null)]);
     }
   }
   problems.throwIfAny(`stack ${stack}`);
-  return { ...configOf(entries), lines };
+  return configOf(entries);
 }

@@ -1,7 +1,8 @@
 /**
- * Stack files are read by the fast path (js-yaml, lib/manifests/fast-yaml.ts) and positions are
- * parsed only when a message asks for them; whatever the fast path answers must equal the
- * reference reading (the yaml library with positions): the same config, secret keys and lines.
+ * Stack files are read by the fast path (js-yaml, lib/manifests/fast-yaml.ts); the yaml library (with
+ * positions) reads only what it declines. Whatever the fast path answers must equal the
+ * reference reading (the yaml library with positions): the same config and secret keys, or the
+ * same problems.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -24,13 +25,13 @@ function sameReading(stack: string, text: string): void {
     return;
   }
   const read = readStackFile(root, stack);
-  assert.deepEqual({ config: read.config, secretKeys: read.secretKeys, lines: { ...read.lines } }, reference, text);
+  assert.deepEqual({ config: read.config, secretKeys: read.secretKeys }, reference, text);
 }
 
 const SAMPLES = readdirSync(join(PROJECT_ROOT, "stacks")).map((f) => ({ stack: /^Pulumi\.(.+)\.yaml$/.exec(f)![1]!, text: readFileSync(join(PROJECT_ROOT, "stacks", f), "utf8") }));
 
 describe("the stack file's fast path", () => {
-  it("reads every sample stack as the reference does, lines included", () => {
+  it("reads every sample stack as the reference does", () => {
     assert.ok(SAMPLES.length >= 4);
     for (const s of SAMPLES) sameReading(s.stack, s.text);
   });
