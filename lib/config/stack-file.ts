@@ -114,7 +114,7 @@ function configOf(entries: readonly (readonly [string, unknown])[]): { config: R
  * test that holds the fast path to it). @throws ValidationError naming every YAML or shape problem.
  */
 export function readWithPositions(stack: string, file: string, text: string): Omit<StackFile, "stack" | "file"> {
-  const { isMap, isScalar, LineCounter, parseDocument } = require("yaml") as typeof import("yaml");
+  const { isMap, isNode, isScalar, LineCounter, parseDocument } = require("yaml") as typeof import("yaml");
   const problems = new Problems();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
@@ -132,7 +132,16 @@ export function readWithPositions(stack: string, file: string, text: string): Om
   if (isMap(configNode)) {
     for (const pair of configNode.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      entries.push([key, (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (isScalar(pair.value) ? pair.value.value : null)]);
+      // Values through the document, so an alias is the anchored value (as the Pulumi CLI's YAML
+      // reader, gopkg.in/yaml.v3, gives it: pulumi@v3.248.0:sdk/go/common/encoding/marshal.go),
+      // and an alias to an anchor never set is a problem, not a crash.
+      try {
+        entries.push([key, isNode(pair.value) ? (pair.value.toJS(doc, { maxAliasCount: 100 }) as unknown) : null]);
+      } catch (err) {
+        const { line, col } = lineCounter.linePos(isNode(pair.value) ? (pair.value.range?.[0] ?? 0) : 0);
+        const reason = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+        problems.add({ file, line, column: col, path: `config.${key}`, message: reason, fix: "Set the anchor (&name) before the alias (*name) that uses it, or write the value out" });
+      }
     }
   }
   problems.throwIfAny(`stack ${stack}`);

@@ -85,7 +85,19 @@ export function checkFileWithPositions(file: string, text: string, context: Depl
     }
     return { problems: sink.problems, source };
   }
-  const data: unknown = doc.toJS();
+  // toJS throws on what parsing lets through: an alias to an anchor never set (`*missing`, the
+  // yaml library's Alias.toJSON) or more alias expansion than maxAliasCount. Report it at the alias.
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    const alias = firstUnresolvedAlias(doc);
+    const where = source.offset(alias?.range?.[0] ?? 0);
+    const fix = alias ? "Set the anchor (&name) before the alias (*name) that uses it, or write the value out." : "Write the values out instead of expanding aliases this many times.";
+    sink.problems.push({ ...where, path: "(yaml)", message: `YAML error: ${reason}`, fix });
+    return { problems: sink.problems, source };
+  }
   if (data === null || data === undefined) {
     sink.problems.push({ file, line: 1, column: 1, path: "(file)", message: "is empty", fix: "Declare a ModelDeployment, or delete the file." });
     return { problems: sink.problems, source };
@@ -98,6 +110,20 @@ export function checkFileWithPositions(file: string, text: string, context: Depl
   declarationProblems(parsed.data, file, context, sink);
   if (sink.problems.length > 0) return { problems: sink.problems, source };
   return { deployment: { file, environment: environmentOf(file), declaration: parsed.data }, problems: [], source };
+}
+
+/** The first alias (`*name`) whose anchor is not set before it, if any. */
+function firstUnresolvedAlias(doc: import("yaml").Document): import("yaml").Alias | undefined {
+  const { visit } = require("yaml") as typeof import("yaml");
+  let found: import("yaml").Alias | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**

@@ -50,11 +50,24 @@ describe("the stack file's fast path", () => {
       "config:\n  ml-gitops:list:\n    - { name: a, size: 1 }\n    - name: b\n",
       "config:\n  aws:region: us-east-1\n  aws:region: eu-west-1\n",
       "config:\n  a: &x 1\n  b: *x\n",
+      "config:\n  a: &x { k: [1, 2] }\n  b: *x\n",
+      "config:\n  a: 1\n  b: *unset\n",
       "config:\n  key: [unclosed\n",
       "config:\n\tkey: tab\n",
     ]) {
       sameReading("edge", text);
     }
+  });
+
+  it("reads an alias as the anchored value, as the Pulumi CLI does, and names an alias to an anchor never set", () => {
+    assert.deepEqual(readWithPositions("s", "stacks/Pulumi.s.yaml", "config:\n  ml-gitops:a: &x { k: [1, 2] }\n  ml-gitops:b: *x\n").config, {
+      "ml-gitops:a": '{"k":[1,2]}',
+      "ml-gitops:b": '{"k":[1,2]}',
+    });
+    assert.throws(() => readWithPositions("s", "stacks/Pulumi.s.yaml", "config:\n  ml-gitops:a: 1\n  ml-gitops:b: *unset\n"), {
+      message:
+        "stack s: 1 problem\n  - stacks/Pulumi.s.yaml:3:16: config.ml-gitops:b: Unresolved alias (the anchor must be set before the alias): unset. Set the anchor (&name) before the alias (*name) that uses it, or write the value out",
+    });
   });
 
   it("agrees with the reference on sample stacks with one line removed or duplicated (property)", () => {

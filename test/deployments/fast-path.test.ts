@@ -40,7 +40,7 @@ describe("the declaration loader's fast path", () => {
     }
   });
 
-  it("reports a YAML error, a duplicate key, an empty file, a schema error and a cross-field problem as the full path does", () => {
+  it("reports a YAML error, a duplicate key, an empty file, an unresolved alias, a schema error and a cross-field problem as the full path does", () => {
     const s = SAMPLES[0]!;
     const variants = [
       s.text.replace("metadata:", "metadata: [unclosed"),
@@ -49,6 +49,9 @@ describe("the declaration loader's fast path", () => {
       "# nothing\n",
       s.text.replace(/^spec:/m, "spec:\n  surprise: 1"),
       s.text.replace(/^(\s*)name: .*$/m, "$1name: renamed-model"),
+
+      // An alias to an anchor never set: the yaml library parses it and throws only in toJS.
+      s.text.replace(/^(\s*)name: (.*)$/m, "$1name: *unset"),
     ];
     for (const text of variants) {
       assert.ok(checkFile(s.file, text, CONTEXT).problems.length > 0, text);
@@ -71,7 +74,7 @@ describe("the declaration loader's fast path", () => {
         }
         sameDecision(s.file, lines.join("\n"));
       }),
-      { numRuns: 600 },
+      { numRuns: Number(process.env.FAST_PATH_RUNS ?? 600) },
     );
   });
 });

@@ -36,6 +36,26 @@ describe("model declaration loader", () => {
       ]);
     });
 
+    it("reports an alias to an anchor never set at the alias, instead of crashing", () => {
+      assert.deepEqual(problems(replaceLine(VALID, "      count: 4", "      count: *gpus")), [
+        `${F}:12:14: (yaml): YAML error: Unresolved alias (the anchor must be set before the alias): gpus. Set the anchor (&name) before the alias (*name) that uses it, or write the value out.`,
+      ]);
+    });
+
+    it("resolves an alias to an anchor set before it, as Kubernetes tooling does", () => {
+      const text = replaceLine(VALID, "      count: 4", "      count: &gpus 4").replace(/^(\s*)min: \d+/m, "$1min: *gpus");
+      const replicas = loadDeploymentFile(FILE, text, CONTEXT).declaration.spec.serving.replicas;
+      assert.equal(replicas.min, 4);
+    });
+
+    it("refuses an alias expansion past the yaml library's limit (a billion-laughs file) with a problem, not a hang", () => {
+      const laughs = ["x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+      for (let i = 1; i < 9; i++) laughs.push(`x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(", ")}]`);
+      assert.deepEqual(problems(`${laughs.join("\n")}\n${VALID}`), [
+        `${F}:1:1: (yaml): YAML error: Excessive alias count indicates a resource exhaustion attack. Write the values out instead of expanding aliases this many times.`,
+      ]);
+    });
+
     it("reports a duplicate key at the second occurrence, with its key path", () => {
       assert.deepEqual(problems(replaceLine(VALID, "  model:\n", "  model:\n    format: sklearn\n")), [
         `${F}:8:5: spec.model.format: is written twice in the same mapping (key "format"). Remove one of them, or merge their values.`,
