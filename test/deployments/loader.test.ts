@@ -43,9 +43,9 @@ describe("model declaration loader", () => {
     });
 
     it("resolves an alias to an anchor set before it, as Kubernetes tooling does", () => {
-      const text = replaceLine(VALID, "      count: 4", "      count: &gpus 4").replace(/^(\s*)min: \d+/m, "$1min: *gpus");
+      const text = replaceLine(VALID, "      count: 4", "      count: &gpus 4").replace("replicas: { min: 1, max: 2 }", "replicas: { min: 1, max: *gpus }");
       const replicas = loadDeploymentFile(FILE, text, CONTEXT).declaration.spec.serving.replicas;
-      assert.equal(replicas.min, 4);
+      assert.deepEqual(replicas, { min: 1, max: 4 });
     });
 
     it("refuses an alias expansion past the yaml library's limit (a billion-laughs file) with a problem, not a hang", () => {
