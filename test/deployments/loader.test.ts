@@ -43,9 +43,8 @@ describe("model declaration loader", () => {
     });
 
     it("resolves an alias to an anchor set before it, as Kubernetes tooling does", () => {
-      const text = replaceLine(VALID, "      count: 4", "      count: &gpus 4").replace("replicas: { min: 1, max: 2 }", "replicas: { min: 1, max: *gpus }");
-      const replicas = loadDeploymentFile(FILE, text, CONTEXT).declaration.spec.serving.replicas;
-      assert.deepEqual(replicas, { min: 1, max: 4 });
+      const text = replaceLine(replaceLine(VALID, "      count: 4", "      count: &gpus 4"), "      tensorParallelSize: 4", "      tensorParallelSize: *gpus");
+      assert.equal(loadDeploymentFile(FILE, text, CONTEXT).declaration.spec.serving.vllm?.tensorParallelSize, 4);
     });
 
     it("refuses an alias expansion past the yaml library's limit (a billion-laughs file) with a problem, not a hang", () => {
