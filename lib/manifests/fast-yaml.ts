@@ -158,19 +158,36 @@ function jsYaml(): Loaded {
  * no document (as for the reference's callers); an empty document after `---` is declined.
  */
 export function parseFastYaml(text: string, schema: PlainSchema = "kubernetes"): FastDocument[] | undefined {
+  if (!linesAgree(text)) return undefined;
+  const parsed = parseChecked(text, schema);
+  return parsed && documentsOf(text, 0, parsed.starts, parsed.values);
+}
+
+/** False when the two parsers would read the text's lines differently (DIFFERENT_LINES). */
+function linesAgree(text: string): boolean {
   // The regular expression runs only when its cheap preconditions hold (most texts have neither).
-  if ((text.includes("\r") || text.includes(" --") || text.includes("...") || text.includes("\t")) && DIFFERENT_LINES.test(text)) return undefined;
+  return !((text.includes("\r") || text.includes(" --") || text.includes("...") || text.includes("\t")) && DIFFERENT_LINES.test(text));
+}
+
+/**
+ * js-yaml's events and values for `source`, with the offset where each document's content
+ * starts (its first node), or undefined when js-yaml refuses the text or anything in it is left
+ * to the reference: an anchor, alias, tag or directive, or a document with no content. With
+ * `within`, every node must also lie inside the range of the file its document starts in
+ * (`parseFastYamlMany`'s proof that no file's text was read together with the next one's).
+ */
+function parseChecked(source: string, schema: PlainSchema, within?: (start: number, end: number) => boolean): { starts: number[]; values: unknown[] } | undefined {
   const { js, schemas } = jsYaml();
   const { EVENT_ID } = js;
   let events: JsYaml.Event[];
   let values: unknown[];
   try {
-    events = js.parseEvents(text, {});
+    events = js.parseEvents(source, {});
   } catch {
     return undefined;
   }
   // One pass over the events: decline on anchors, aliases, tags and directives, and note the
-  // offset where each document's content starts (its first node's start; -1 when empty).
+  // offset where each document's content starts (its first node's start).
   const starts: number[] = [];
   let awaitingContent = false;
   for (const e of events) {
@@ -186,27 +203,34 @@ export function parseFastYaml(text: string, schema: PlainSchema = "kubernetes"):
         // document (which read.ts reports), not as no document; left to it.
         if (awaitingContent) return undefined;
         continue;
-      default:
+      default: {
         if (e.anchorStart !== -1 || e.tagStart !== -1) return undefined;
+        const start = e.type === EVENT_ID.SCALAR ? e.valueStart : e.start;
         if (awaitingContent) {
           // A document that is an empty scalar (`---` then nothing): the reference reads a null
           // document at its own line; left to it.
           if (e.type === EVENT_ID.SCALAR && e.valueStart >= e.valueEnd) return undefined;
-          starts.push(e.type === EVENT_ID.SCALAR ? e.valueStart : e.start);
+          starts.push(start);
         }
+        if (within && !within(starts[starts.length - 1] ?? -1, e.type === EVENT_ID.SCALAR ? e.valueEnd : start)) return undefined;
         awaitingContent = false;
+      }
     }
   }
   try {
-    values = js.constructFromEvents(events, { source: text, schema: schemas[schema] });
+    values = js.constructFromEvents(events, { source, schema: schemas[schema] });
   } catch {
     return undefined;
   }
-  if (values.length !== starts.length) return undefined;
+  return values.length === starts.length ? { starts, values } : undefined;
+}
+
+/** The documents at `starts` (offsets into a text whose line 1 begins at `from`), with their lines. */
+function documentsOf(text: string, from: number, starts: readonly number[], values: readonly unknown[]): FastDocument[] {
   const docs: FastDocument[] = [];
   // Lines counted once, forward, from one document's start to the next.
   let line = 1;
-  let at = 0;
+  let at = from;
   for (let d = 0; d < values.length; d++) {
     const start = starts[d]!;
     for (let nl = text.indexOf("\n", at); nl !== -1 && nl < start; nl = text.indexOf("\n", nl + 1)) line++;
@@ -214,4 +238,73 @@ export function parseFastYaml(text: string, schema: PlainSchema = "kubernetes"):
     docs.push({ value: values[d], line });
   }
   return docs;
+}
+
+/** Texts read by one js-yaml call in `parseFastYamlMany`: big enough to share its setup, small enough that a chunk read again file by file costs little. */
+const CHUNK_TEXTS = 64;
+
+/**
+ * `texts.map((t) => parseFastYaml(t, schema))`, the same answers (test/manifests/fast-yaml.test.ts
+ * compares them), with fewer js-yaml calls: js-yaml builds its parser and constructor state per
+ * call, which costs as much as reading a small manifest, and `check` reads thousands of them.
+ * Texts are read CHUNK_TEXTS at a time as one stream, each followed by a document end marker
+ * `...`, which closes a document as the end of the text would (texts holding a `...` line are
+ * declined by DIFFERENT_LINES anyway). A text is read alone, by `parseFastYaml`, when the stream
+ * could read it differently than the text alone: it does not end with a line break (a block
+ * scalar's last line would gain one) or holds a byte order mark (js-yaml reads one differently at
+ * the start of a stream than after a document). A chunk is read again text
+ * by text when anything in it is declined or when any node lies outside the text its document
+ * starts in (a quote or flow collection left open would run into the next text): what remains is
+ * exactly what each text alone reads, since every text starts where a stream starts, between
+ * documents.
+ */
+export function parseFastYamlMany(texts: readonly string[], schema: PlainSchema = "kubernetes"): (FastDocument[] | undefined)[] {
+  const out: (FastDocument[] | undefined)[] = new Array<FastDocument[] | undefined>(texts.length);
+  let chunk: number[] = [];
+  const flush = () => {
+    if (chunk.length > 0) readChunk(texts, chunk, schema, out);
+    chunk = [];
+  };
+  texts.forEach((text, i) => {
+    if (!linesAgree(text)) out[i] = undefined;
+    else if (!text.endsWith("\n") || text.includes("\ufeff")) out[i] = parseFastYaml(text, schema);
+    else {
+      chunk.push(i);
+      if (chunk.length === CHUNK_TEXTS) flush();
+    }
+  });
+  flush();
+  return out;
+}
+
+function readChunk(texts: readonly string[], chunk: readonly number[], schema: PlainSchema, out: (FastDocument[] | undefined)[]): void {
+  const offsets: number[] = [];
+  let source = "";
+  for (const i of chunk) {
+    offsets.push(source.length);
+    source += `${texts[i]!}...\n`;
+  }
+  const ends = offsets.map((o, k) => o + texts[chunk[k]!]!.length);
+  // Which text an offset is in: documents come in order, so the search only moves forward.
+  let k = 0;
+  const textAt = (offset: number) => {
+    while (k + 1 < offsets.length && offset >= offsets[k + 1]!) k++;
+    return k;
+  };
+  const within = (docStart: number, offset: number) => docStart >= 0 && offset <= ends[textAt(docStart)]! && offset >= offsets[k]!;
+  const parsed = parseChecked(source, schema, within);
+  if (parsed === undefined) {
+    for (const i of chunk) out[i] = parseFastYaml(texts[i]!, schema);
+    return;
+  }
+  k = 0;
+  const perText: { starts: number[]; values: unknown[] }[] = chunk.map(() => ({ starts: [], values: [] }));
+  parsed.starts.forEach((start, d) => {
+    const t = perText[textAt(start)]!;
+    t.starts.push(start);
+    t.values.push(parsed.values[d]);
+  });
+  chunk.forEach((i, c) => {
+    out[i] = documentsOf(source, offsets[c]!, perText[c]!.starts, perText[c]!.values);
+  });
 }

@@ -10,7 +10,10 @@
  */
 import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { resolvesInside } from "../inside";
-import { parseFastYaml } from "./fast-yaml";
+import { parseFastYaml, parseFastYamlMany, type FastDocument } from "./fast-yaml";
+
+/** Files read before their texts are parsed together: a few of parseFastYamlMany's chunks. */
+const READ_GROUP = 256;
 import { join } from "node:path";
 import type { Document, Node, ScalarTag, Tags } from "yaml";
 
@@ -54,6 +57,16 @@ function hasTemplate(value: unknown): boolean {
     for (const k in value) if (hasTemplate((value as Record<string, unknown>)[k])) return true;
   }
   return false;
+}
+
+/**
+ * False when no string read from `text` can hold `{{`: the text has no `{{` and no backslash.
+ * Only a double-quoted scalar's escapes (`\x7b`, `\u007b`, a `\` joining two lines) can make
+ * one from other characters; plain, single-quoted and block scalars fold lines with a space or a
+ * line break, never gluing two braces together.
+ */
+export function mayHoldTemplate(text: string): boolean {
+  return text.includes("{{") || text.includes("\\");
 }
 
 /**
@@ -210,10 +223,10 @@ function expandLists(
  * `yaml` library exactly as before (`parseManifestsWithYaml`). Both give the same objects and
  * lines (test/manifests/fast-yaml.test.ts).
  */
-export function parseManifests(text: string, file: string): { objects: ManifestObject[]; failures: Failure[] } {
-  const fast = parseFastYaml(text);
+export function parseManifests(text: string, file: string, fast: FastDocument[] | undefined = parseFastYaml(text)): { objects: ManifestObject[]; failures: Failure[] } {
   if (fast && fast.every((d) => isObject(d.value) && !(d.value.kind.endsWith("List") && Array.isArray(d.value.items)))) {
-    return { objects: fast.map((d) => ({ file, line: d.line, object: withTemplatesUnknown(d.value) as Record<string, unknown> })), failures: [] };
+    const templated = mayHoldTemplate(text);
+    return { objects: fast.map((d) => ({ file, line: d.line, object: (templated ? withTemplatesUnknown(d.value) : d.value) as Record<string, unknown> })), failures: [] };
   }
   return parseManifestsWithYaml(text, file);
 }
@@ -278,16 +291,22 @@ export function parseManifestsWithYaml(text: string, file: string): { objects: M
 export function readManifests(paths: readonly string[]): ManifestSet {
   const files = manifestFiles(paths);
   const set: ManifestSet = { files: files.length, objects: [], failures: [] };
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (err) {
-      throw new MissingPathError(`${file}: cannot be read (${err instanceof Error ? err.message : String(err)})`);
-    }
-    const { objects, failures } = parseManifests(text, file);
-    set.objects.push(...objects);
-    set.failures.push(...failures);
+  // Files are read a group at a time and their texts parsed together (parseFastYamlMany).
+  for (let g = 0; g < files.length; g += READ_GROUP) {
+    const group = files.slice(g, g + READ_GROUP);
+    const texts = group.map((file) => {
+      try {
+        return readFileSync(file, "utf8");
+      } catch (err) {
+        throw new MissingPathError(`${file}: cannot be read (${err instanceof Error ? err.message : String(err)})`);
+      }
+    });
+    const fast = parseFastYamlMany(texts);
+    group.forEach((file, i) => {
+      const { objects, failures } = parseManifests(texts[i]!, file, fast[i]);
+      for (const o of objects) set.objects.push(o);
+      for (const f of failures) set.failures.push(f);
+    });
   }
   return set;
 }

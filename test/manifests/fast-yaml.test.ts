@@ -13,8 +13,8 @@ import fc from "fast-check";
 import { parse, stringify } from "yaml";
 import { clustersOf } from "../../lib/config/environment-clusters";
 import { loadDeploymentFile } from "../../lib/deployments/loader";
-import { parseManifests, parseManifestsWithYaml } from "../../lib/manifests/read";
-import { parseFastYaml, resolvePlain } from "../../lib/manifests/fast-yaml";
+import { mayHoldTemplate, parseManifests, parseManifestsWithYaml } from "../../lib/manifests/read";
+import { parseFastYaml, parseFastYamlMany, resolvePlain } from "../../lib/manifests/fast-yaml";
 import { manifestFile } from "../../lib/render/manifest-file";
 import { renderModel, type RenderContext } from "../../lib/render/model-manifests";
 import { PROJECT_ROOT } from "../support/project-copy";
@@ -210,12 +210,96 @@ describe("the fast YAML path (js-yaml)", () => {
     assert.ok(answered > 300, `the fast path answered only ${answered} of 1500`);
   });
 
+  it("looks for templates in every text a string holding {{ can be read from, in every scalar style (property)", () => {
+    const styles = ["PLAIN", "QUOTE_DOUBLE", "QUOTE_SINGLE", "BLOCK_LITERAL", "BLOCK_FOLDED"] as const;
+    const piece = fc.constantFrom("{", "}", "{{", "x", " ", "\n", "\\", "\t", "é");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.constantFrom(...styles), fc.integer({ min: 8, max: 40 }), fc.boolean(), (pieces, style, lineWidth, escapeBraces) => {
+        const value = pieces.join("");
+        let text = stringify({ apiVersion: "v1", kind: "ConfigMap", data: { k: value } }, { defaultStringType: style, lineWidth, minContentWidth: 4 });
+        // A double-quoted scalar can spell a brace as an escape.
+        if (escapeBraces) text = `apiVersion: v1\nkind: ConfigMap\ndata:\n  k: "${JSON.stringify(value).slice(1, -1).replace(/\{/g, "\\x7b")}"\n`;
+        let read: { data: { k: unknown } };
+        try {
+          read = parse(text) as typeof read;
+        } catch {
+          return; // yaml 2.9.1's stringify can fold a double-quoted `\` into an invalid escape: nothing is read from such a text
+        }
+        if (typeof read.data.k === "string" && read.data.k.includes("{{")) assert.ok(mayHoldTemplate(text), text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  describe("reading many texts together (parseFastYamlMany)", () => {
+    /** Texts that would read differently if one text's end ran into the next one's start. */
+    const EDGES = [
+      "",
+      "# only a comment\n",
+      "a: 1",
+      "a: |\n  no line break at the end",
+      "a: |+\n  kept\n\n",
+      "a: >-\n  folded\n  lines\n",
+      "\ufeffa: 1\n",
+      'a: "open quote\n',
+      "a: 'open quote\n",
+      "a: [1,\n",
+      "a: {b: 1,\n",
+      "- a\n- b\n",
+      "---\n",
+      "a: 1\n---\n",
+      "--- a\n",
+      "%YAML 1.2\n---\na: 1\n",
+      "%YAML 1.2\n",
+      "a: &x 1\nb: *x\n",
+      "? a\n",
+      "a:\n  b: 1\n c: 2\n",
+      "plain\n  continued\n",
+      "a: 1\n...\n",
+      "kind: ConfigMap\napiVersion: v1\nmetadata: { name: x }\n",
+    ];
+
+    it("answers for every text as parseFastYaml answers for it alone, whatever its neighbours (property)", () => {
+      const files = rendered();
+      const text = fc.oneof(fc.constantFrom(...files), fc.constantFrom(...EDGES), fc.tuple(fc.constantFrom(...files), fc.nat(), fc.constantFrom(...EDGES)).map(([f, n, e]) => {
+        const lines = f.split("\n");
+        lines.splice(n % lines.length, 0, e);
+        return lines.join("\n");
+      }));
+      fc.assert(
+        fc.property(fc.array(text, { minLength: 1, maxLength: 150 }), (texts) => {
+          assert.deepEqual(parseFastYamlMany(texts), texts.map((t) => parseFastYaml(t)));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("reads every edge case after every other, and a valid text after each, as each alone", () => {
+      const valid = rendered()[0]!;
+      for (const a of EDGES) {
+        for (const b of [...EDGES, valid]) {
+          const texts = [valid, a, b, valid];
+          assert.deepEqual(parseFastYamlMany(texts), texts.map((t) => parseFastYaml(t)), JSON.stringify(texts.slice(1, 3)));
+        }
+      }
+    });
+
+    it("answers for hundreds of valid texts, one chunk after another, with each document's line in its own text", () => {
+      const files = rendered();
+      const texts = Array.from({ length: 300 }, (_, i) => files[i % files.length]!);
+      const many = parseFastYamlMany(texts);
+      assert.ok(many.every((docs) => docs !== undefined && docs.length > 0));
+      assert.deepEqual(many, texts.map((t) => parseFastYaml(t)));
+    });
+  });
+
   const corpus = join(PROJECT_ROOT, "..", "shared", "corpus");
   it("agrees on every file of ../shared/corpus (skipped when ../shared is absent)", { skip: existsSync(corpus) ? false : `${corpus} not found: real-world manifests not checked` }, () => {
     const walk = (d: string): string[] => readdirSync(d).sort().flatMap((e) => (statSync(join(d, e)).isDirectory() ? walk(join(d, e)) : /\.(ya?ml|json)$/.test(e) ? [join(d, e)] : []));
-    const files = walk(corpus);
-    assert.ok(files.length > 100);
-    for (const f of files) agrees(readFileSync(f, "utf8"));
+    const texts = walk(corpus).map((f) => readFileSync(f, "utf8"));
+    assert.ok(texts.length > 100);
+    for (const t of texts) agrees(t);
+    assert.deepEqual(parseFastYamlMany(texts), texts.map((t) => parseFastYaml(t)), "read together as each alone");
   });
 
   it("agrees on the files of ../shared/corpus with two YAML indicators inserted anywhere (property; skipped when ../shared is absent)", { skip: existsSync(corpus) ? false : `${corpus} not found: real-world manifests not checked` }, () => {
