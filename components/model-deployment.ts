@@ -17,6 +17,7 @@ import { cacheNodeGroups } from "../lib/render/local-model-cache";
 import { TRAINING_LABEL } from "../lib/render/training-job";
 import { renderModel, type KubeObject, type RenderContext } from "../lib/render/model-manifests";
 import { manifestFile, type ManifestFile } from "../lib/render/manifest-file";
+import { renderedObjectsOutput } from "../lib/predicates/model-outputs";
 
 export { manifestFile, type ManifestFile } from "../lib/render/manifest-file";
 export { defaultOutputDir, modelDeploymentArgsProblems, type Delivery, type ModelDeploymentArgs } from "../lib/contracts/model-deployment";
@@ -133,7 +134,8 @@ export class ModelDeployment extends pulumi.ComponentResource {
     this.source = args.file;
     this.manifests = pulumi.output(objects);
     this.paths = pulumi.output(objects.map((obj) => manifestPath(obj, outputDir, namespace, model, args.render.delivery)));
-    this.registerOutputs({ manifests: this.manifests, paths: this.paths });
+    // The objects as one JSON text (lib/predicates/model-outputs.ts says why).
+    this.registerOutputs({ manifests: renderedObjectsOutput(objects), paths: this.paths });
   }
 }
 

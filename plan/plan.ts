@@ -11,6 +11,7 @@ import { ValidationError } from "../lib/errors";
 import { assertName } from "../lib/names";
 import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "./policy/evaluate";
 import { parseDurationSeconds } from "../lib/predicates/canary-steps";
+import { renderedObjectsOf } from "../lib/predicates/model-outputs";
 import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/deployments/types";
 import { withTemplatesUnknown, type ManifestObject } from "../lib/manifests/read";
 import { manifestFile } from "../lib/render/manifest-file";
@@ -179,12 +180,12 @@ export interface GitopsObject {
   readonly object: RenderedObject;
 }
 
-/** A ModelDeployment registers its objects and their file paths; the YAML is written on demand. */
+/** A ModelDeployment registers its objects (as JSON text) and their file paths; the YAML is written on demand. */
 function gitopsOf(resources: readonly RecordedResource[]): GitopsObject[] {
   return resources
     .filter((r) => r.type === MODEL_DEPLOYMENT_TYPE)
     .flatMap((r) => {
-      const objects = r.outputs?.manifests;
+      const objects = renderedObjectsOf(r.outputs?.manifests);
       const paths = r.outputs?.paths;
       if (!Array.isArray(objects) || !Array.isArray(paths)) return [];
       return objects.map((object, i) => ({ path: String(paths[i]), source: String(r.props.file ?? ""), object: object as RenderedObject }));

@@ -5,8 +5,9 @@
  * policies/lib/argocd/admission.ts for the upstream rules this mirrors, cited at argo-cd@v3.5.1).
  *
  * A stack policy: it relates three resources. The AppProject and the Application are custom
- * resources (their properties are their spec); the rendered objects are the `manifests` and
- * `paths` a ModelDeployment registers as outputs, which is what `pulumi preview` hands a stack
+ * resources (their properties are their spec); the rendered objects are the `manifests` (one
+ * JSON text, policies/lib/predicates/model-outputs.ts) and `paths` a ModelDeployment registers
+ * as outputs, which is what `pulumi preview` hands a stack
  * policy for a component (pulumi@v3.248.0:pkg/resource/deploy/step_generator.go:3249: stack
  * analysis gets each resource's Outputs; the offline plan hands the same, plan/plan.ts
  * toPolicyResource).
@@ -17,6 +18,7 @@ import { admissionProblems, type ApplicationView, type ProjectSpec, type SyncedO
 import { hasUnknown, isUnknown, list, obj } from "../lib/known";
 import { isKind, MODEL_DEPLOYMENT_TYPE } from "../lib/k8s";
 import { propsOf } from "../lib/policy";
+import { renderedObjectsOf } from "../lib/predicates/model-outputs";
 
 const APP_PROJECT = "kubernetes:argoproj.io/v1alpha1:AppProject";
 
@@ -41,9 +43,9 @@ function applicationView(props: Record<string, unknown>): ApplicationView | unde
 }
 
 function syncedObjects(outputs: Record<string, unknown>): SyncedObject[] {
-  const manifests = outputs.manifests;
+  const manifests = renderedObjectsOf(outputs.manifests);
   const paths = outputs.paths;
-  if (isUnknown(manifests) || isUnknown(paths) || !Array.isArray(manifests) || !Array.isArray(paths)) return [];
+  if (manifests === undefined || isUnknown(paths) || !Array.isArray(paths)) return [];
   return manifests.flatMap((m, i) => {
     const o = obj(m);
     const meta = obj(o.metadata);

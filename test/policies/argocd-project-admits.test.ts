@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
 import type { PolicyResource } from "../../plan/policy/evaluate";
 import { buildModelApplication, buildModelAppProject } from "../../lib/render/argocd";
+import { renderedObjectsOutput } from "../../lib/predicates/model-outputs";
 import { messages, UNKNOWN_STRING, violations, withField } from "./helpers";
 
 const POLICY = "argocd-project-admits";
@@ -11,13 +12,14 @@ const PATH = "clusters/prod-eu-west-1/models";
 const project = buildModelAppProject({ name: "model-serving", argocdNamespace: "argocd", repoUrl: REPO, modelNamespaces: ["models"], localModelCaches: true });
 const application = buildModelApplication({ name: "models", argocdNamespace: "argocd", project: "model-serving", repoUrl: REPO, targetRevision: "main", path: PATH, destinationNamespace: "models" });
 const CACHE_FILE = `${PATH}/models/mistral/localmodelcache-models-mistral-v0-3.yaml`;
-/** What a ModelDeployment registers: its objects and their files in the GitOps repository. */
+const OBJECTS = [
+  { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "mistral", namespace: "models" } },
+  { apiVersion: "serving.kserve.io/v1alpha1", kind: "LocalModelCache", metadata: { name: "models-mistral-v0-3" } },
+];
+/** What a ModelDeployment registers: its objects (one JSON text) and their files in the GitOps repository. */
 const model = {
   declaration: { metadata: { name: "mistral", namespace: "models" } },
-  manifests: [
-    { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "mistral", namespace: "models" } },
-    { apiVersion: "serving.kserve.io/v1alpha1", kind: "LocalModelCache", metadata: { name: "models-mistral-v0-3" } },
-  ],
+  manifests: renderedObjectsOutput(OBJECTS),
   paths: [`${PATH}/models/mistral/inferenceservice-mistral.yaml`, CACHE_FILE],
 };
 
@@ -47,7 +49,7 @@ describe("argocd-project-admits", () => {
   it("admits a model's PreSync training Job under the Application's path, and would refuse it from a project without batch/Job", () => {
     const trained = {
       ...model,
-      manifests: [...model.manifests, { apiVersion: "batch/v1", kind: "Job", metadata: { name: "mistral-train-v0-3", namespace: "models", annotations: { "argocd.argoproj.io/hook": "PreSync" } } }],
+      manifests: renderedObjectsOutput([...OBJECTS, { apiVersion: "batch/v1", kind: "Job", metadata: { name: "mistral-train-v0-3", namespace: "models", annotations: { "argocd.argoproj.io/hook": "PreSync" } } }]),
       paths: [...model.paths, `${PATH}/models/mistral/job-mistral-train-v0-3.yaml`],
     };
     assert.deepEqual(messages(POLICY, stack(project, application, trained)), []);
@@ -67,8 +69,17 @@ describe("argocd-project-admits", () => {
     assert.deepEqual(messages(POLICY, stack(project, withField(application, "spec.source.path", "clusters/other/models"))), []);
   });
 
+  it("reads the rendered objects from the JSON text a ModelDeployment registers, and nothing from a value that is not one", () => {
+    const onlyNamespaces = withField(project, "spec.clusterResourceWhitelist", [{ group: "", kind: "Namespace", name: "models" }]);
+    assert.equal(messages(POLICY, stack(onlyNamespaces)).length, 1);
+    for (const manifests of [OBJECTS, "not json", JSON.stringify({ kind: "LocalModelCache" })]) {
+      assert.deepEqual(messages(POLICY, stack(onlyNamespaces, application, { ...model, manifests })), [], JSON.stringify(manifests));
+    }
+  });
+
   it("says nothing while the rendered objects or the project are unknown (preview)", () => {
     assert.deepEqual(messages(POLICY, stack(project, application, withField(model, "manifests", UNKNOWN_STRING))), []);
+    assert.deepEqual(messages(POLICY, stack(project, application, withField(model, "paths", UNKNOWN_STRING))), []);
     assert.deepEqual(messages(POLICY, stack(withField(project, "spec.sourceRepos", [UNKNOWN_STRING]))), []);
   });
 });
