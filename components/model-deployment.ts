@@ -75,23 +75,31 @@ function resourcesIn(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): p
 }
 
 export class ModelDeployment extends pulumi.ComponentResource {
-  /** Every rendered object, canonical and sorted by kind and name. */
-  readonly manifests: pulumi.Output<KubeObject[]>;
-  /** Where each object's GitOps file goes, in the order of `manifests`. */
+  /** Where each object's GitOps file goes, in the order of `objects`. */
   readonly paths: pulumi.Output<string[]>;
-  /** The same objects as plain data, known at construction (for wiring that must not wait on Outputs). */
+  /** Every rendered object, canonical and sorted by kind and name, as plain data known at construction. */
   readonly objects: readonly KubeObject[];
   /** Children created by direct delivery, by child name; empty for GitOps. */
   readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
   private readonly source: string;
+  private manifestsOutput?: pulumi.Output<KubeObject[]>;
   private rendered?: pulumi.Output<ManifestFile[]>;
+
+  /**
+   * `objects` as an Output, made on first use: `pulumi.output` walks the whole value, copying
+   * it, to lift nested Outputs there cannot be here.
+   */
+  get manifests(): pulumi.Output<KubeObject[]> {
+    this.manifestsOutput ??= pulumi.output(this.objects as KubeObject[]);
+    return this.manifestsOutput;
+  }
 
   /**
    * The same objects as YAML files for the GitOps repository, rendered on first use: writing
    * YAML is most of a model's cost in a plan that writes no files.
    */
   get files(): pulumi.Output<ManifestFile[]> {
-    this.rendered ??= pulumi.all([this.manifests, this.paths]).apply(([objects, paths]) => objects.map((o, i) => manifestFile(o, paths[i]!, this.source)));
+    this.rendered ??= this.paths.apply((paths) => this.objects.map((o, i) => manifestFile(o, paths[i]!, this.source)));
     return this.rendered;
   }
 
@@ -132,7 +140,6 @@ export class ModelDeployment extends pulumi.ComponentResource {
     this.objects = objects;
     this.resources = children;
     this.source = args.file;
-    this.manifests = pulumi.output(objects);
     this.paths = pulumi.output(objects.map((obj) => manifestPath(obj, outputDir, namespace, model, args.render.delivery)));
     // The objects as one JSON text (lib/predicates/model-outputs.ts says why).
     this.registerOutputs({ manifests: renderedObjectsOutput(objects), paths: this.paths });
