@@ -14,7 +14,7 @@ import { parseDurationSeconds } from "../lib/predicates/canary-steps";
 import { renderedObjectsOf } from "../lib/predicates/model-outputs";
 import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/deployments/types";
 import { withTemplatesUnknown, type ManifestObject } from "../lib/manifests/read";
-import { manifestFile } from "../lib/render/manifest-file";
+import { FIRST_CONTENT_LINE, manifestFile } from "../lib/render/manifest-file";
 import type { KubeObject as RenderedObject } from "../lib/render/model-manifests";
 import type { ClusterRef } from "../lib/deployments/waves";
 import { toPolicyResource as manifestPolicyResource } from "../lib/manifests/resources";
@@ -191,12 +191,6 @@ function gitopsOf(resources: readonly RecordedResource[]): GitopsObject[] {
       return objects.map((object, i) => ({ path: String(paths[i]), source: String(r.props.file ?? ""), object: object as RenderedObject }));
     });
 }
-
-/** The line an object starts on in its file: past the header the renderer writes. */
-const FIRST_CONTENT_LINE = (() => {
-  const lines = manifestFile({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }, "x.yaml", "x.yaml").content.split("\n");
-  return lines.findIndex((l) => l.trim() !== "" && !l.startsWith("#")) + 1;
-})();
 
 /**
  * The objects of the GitOps files, as `ml-gitops check` would read them from the repository:

@@ -3,7 +3,6 @@
  * and manifests/ tree, and summary.md for a pull-request comment. Output is deterministic (sorted,
  * stable names), so two runs of the same commit produce byte-identical files.
  */
-import { stringify } from "yaml";
 import { writeTree, type WrittenTree } from "../lib/output-tree";
 import { UNKNOWN } from "./capture";
 import { gpuGates } from "../lib/analysis/gating";
@@ -58,7 +57,9 @@ function manifestName(o: KubeObject): string {
   return `${ns}/${o.kind.toLowerCase()}-${o.metadata.name ?? "unnamed"}.yaml`;
 }
 
+/** Loads the yaml library on first use: only `--out` writes YAML. */
 function toYaml(value: unknown): string {
+  const { stringify } = require("yaml") as typeof import("yaml");
   return stringify(value, { sortMapEntries: false, lineWidth: 0 });
 }
 

@@ -11,7 +11,6 @@ import { OutputError, prepareOutputDir } from "../../lib/output-tree";
 import { loadPackConfig, type PackConfig } from "../../plan/policy/evaluate";
 import { GitError, tryGit } from "../../lib/promotion/git";
 import { EXIT, type RegisterCommand } from "../exit";
-import { formatViolation, verifyRepository } from "./verify";
 
 /** CI systems set CI (GitHub Actions, GitLab, Buildkite, CircleCI...); "false" and "0" mean not CI. */
 function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -19,11 +18,6 @@ function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
   return v !== undefined && v !== "" && v !== "false" && v !== "0";
 }
 
-/**
- * The promotion-record check of `ml-gitops verify`, as part of the plan: every violation is
- * printed to stderr and counts as a mandatory one. Outside a git checkout there is no history to
- * check; a shallow clone lacks it, which is said and skipped (fetch-depth: 0 enables the check).
- */
 /** Environments a planned stack serves with requireSignedCommits: there, promotion commits must be signed. */
 function signedEnvironments(root: string, plans: readonly { stack: string }[]): Set<string> {
   const out = new Set<string>();
@@ -35,7 +29,15 @@ function signedEnvironments(root: string, plans: readonly { stack: string }[]): 
   return out;
 }
 
+/**
+ * The promotion-record check of `ml-gitops verify`, as part of the plan: every violation is
+ * printed to stderr and counts as a mandatory one. Outside a git checkout there is no history to
+ * check; a shallow clone lacks it, which is said and skipped (fetch-depth: 0 enables the check).
+ * The verify command is loaded only here: it reads declarations with the yaml library, which a
+ * plan without the check never needs.
+ */
 function verifyHistory(root: string, requireSignaturesIn: ReadonlySet<string>): number {
+  const { formatViolation, verifyRepository } = require("./verify") as typeof import("./verify");
   if (!tryGit(root, ["rev-parse", "--show-toplevel"]).ok) return 0;
   const shallow = tryGit(root, ["rev-parse", "--is-shallow-repository"]);
   if (shallow.ok && shallow.stdout.trim() === "true") {
