@@ -66,9 +66,10 @@ export function checkManifests(paths: readonly string[], options: { policyConfig
     if (judged.resource) declared.push(judged.resource);
     set.failures.push(...judged.failures);
   }
-  const byUrn = new Map(manifests.map((m) => [toPolicyResource(m).urn, m]));
+  const manifestResources = manifests.map(toPolicyResource);
+  const byUrn = new Map(manifestResources.map((r, i) => [r.urn, manifests[i]!]));
   const declarationFiles = new Map(declared.map((r) => [r.urn, r]));
-  const resources = [...manifests.map(toPolicyResource), ...declared];
+  const resources = [...manifestResources, ...declared];
   const violations = evaluatePolicies(resources, config).map((v): CheckFinding => {
     const m = byUrn.get(v.urn);
     const d = declarationFiles.get(v.urn);
