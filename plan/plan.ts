@@ -156,7 +156,8 @@ function isKubeObject(r: RecordedResource): boolean {
   );
 }
 
-function modelsOf(resources: readonly RecordedResource[], cluster: ClusterRef): PlannedModel[] {
+/** The models a stack plans; `kserveMode` is the cluster's (stack config), which a declaration's `serving.mode` overrides where it is read. */
+function modelsOf(resources: readonly RecordedResource[], cluster: ClusterRef, kserveMode: "Standard" | "Knative"): PlannedModel[] {
   return resources
     .filter((r) => r.type === MODEL_DEPLOYMENT_TYPE)
     .map((r) => {
@@ -166,7 +167,7 @@ function modelsOf(resources: readonly RecordedResource[], cluster: ClusterRef): 
         urn: r.urn,
         file: String(r.props.file ?? ""),
         declaration,
-        kserveMode: (r.props.render as { kserveMode?: "Standard" | "Knative" } | undefined)?.kserveMode ?? "Standard",
+        kserveMode,
         ...(declaration.spec.rollout.waves !== undefined && { cluster }),
       };
     });
@@ -251,7 +252,7 @@ export async function planStacks(options: PlanOptions): Promise<StackPlan[]> {
         files ??= gitops.map((g) => manifestFile(g.object, g.path, g.source));
         return files;
       },
-      models: modelsOf(resources, { stack: file.stack, region: config.region }),
+      models: modelsOf(resources, { stack: file.stack, region: config.region }, config.role === "cluster" ? config.kserve.mode : "Standard"),
     };
     plans.push(plan);
     options.onStack?.(plan, index, order.length);
