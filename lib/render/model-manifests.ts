@@ -36,10 +36,17 @@ export * from "./model-view";
 export function canonical<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => canonical(v)) as T;
   if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)])) as T;
+    const source = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    // Array#sort's default order is UTF-16 code unit order, the order `<` gives strings.
+    for (const key of Object.keys(source).sort()) {
+      const v = source[key];
+      if (v === undefined) continue;
+      // An own "__proto__" key stays a key (an assignment would set the prototype).
+      if (key === "__proto__") Object.defineProperty(out, key, { value: canonical(v), enumerable: true, writable: true, configurable: true });
+      else out[key] = canonical(v);
+    }
+    return out as T;
   }
   return value;
 }

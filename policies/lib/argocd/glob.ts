@@ -39,8 +39,25 @@ function classAt(pattern: string, start: number, negations: readonly string[]): 
   return { source: `[${negate ? "^" : ""}${body}]`, end: i };
 }
 
+/**
+ * Compiled patterns by source: an AppProject's handful of entries is matched against every
+ * object its Applications sync.
+ */
+const compiled = new Map<string, RegExp | undefined>();
+
+function cached(key: string, compile: () => RegExp | undefined): RegExp | undefined {
+  if (compiled.has(key)) return compiled.get(key);
+  const re = compile();
+  if (compiled.size < 10_000) compiled.set(key, re);
+  return re;
+}
+
 /** Go filepath.Match on Linux (separator '/'); undefined for a malformed pattern. */
 export function goPathPattern(pattern: string): RegExp | undefined {
+  return cached(`go\0${pattern}`, () => compileGoPath(pattern));
+}
+
+function compileGoPath(pattern: string): RegExp | undefined {
   let out = "";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -65,6 +82,10 @@ export function goPathMatch(pattern: string, value: string): boolean {
 
 /** gobwas/glob with the given separators; undefined for a malformed pattern. */
 export function gobwasPattern(pattern: string, separators: readonly string[] = []): RegExp | undefined {
+  return cached(`gobwas\0${separators.join("")}\0${pattern}`, () => compileGobwas(pattern, separators));
+}
+
+function compileGobwas(pattern: string, separators: readonly string[]): RegExp | undefined {
   const notSep = separators.length === 0 ? "." : `[^${separators.map(escape).join("")}]`;
   let out = "";
   let depth = 0;
