@@ -17,7 +17,7 @@ import { cacheNodeGroups } from "../lib/render/local-model-cache";
 import { TRAINING_LABEL } from "../lib/render/training-job";
 import { renderModel, type KubeObject, type RenderContext } from "../lib/render/model-manifests";
 import { manifestFile, type ManifestFile } from "../lib/render/manifest-file";
-import { renderedObjectsOutput } from "../lib/predicates/model-outputs";
+import { declarationInput, renderedObjectsOutput } from "../lib/predicates/model-deployment-props";
 
 export { manifestFile, type ManifestFile } from "../lib/render/manifest-file";
 export { defaultOutputDir, modelDeploymentArgsProblems, type Delivery, type ModelDeploymentArgs } from "../lib/contracts/model-deployment";
@@ -104,8 +104,9 @@ export class ModelDeployment extends pulumi.ComponentResource {
   }
 
   constructor(name: string, args: ModelDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
-    // The declaration is part of the component's inputs: the policy pack reads it there.
-    super(MODEL_DEPLOYMENT_TYPE, name, { declaration: args.declaration, file: args.file, environment: args.environment, delivery: args.delivery }, opts);
+    // The declaration is part of the component's inputs, as one JSON text: the policy pack reads
+    // it there (lib/predicates/model-deployment-props.ts says why it is text).
+    super(MODEL_DEPLOYMENT_TYPE, name, { declaration: declarationInput(args.declaration), file: args.file, environment: args.environment, delivery: args.delivery }, opts);
     const problems = new Problems();
     problems.addAll(modelDeploymentArgsProblems(args));
     problems.throwIfAny(`ModelDeployment ${name}`);
@@ -141,7 +142,7 @@ export class ModelDeployment extends pulumi.ComponentResource {
     this.resources = children;
     this.source = args.file;
     this.paths = pulumi.output(objects.map((obj) => manifestPath(obj, outputDir, namespace, model, args.render.delivery)));
-    // The objects as one JSON text (lib/predicates/model-outputs.ts says why).
+    // The objects as one JSON text, too.
     this.registerOutputs({ manifests: renderedObjectsOutput(objects), paths: this.paths });
   }
 }

@@ -11,7 +11,7 @@ import { ValidationError } from "../lib/errors";
 import { assertName } from "../lib/names";
 import { evaluatePolicies, type PackConfig, type PolicyResource, type Violation } from "./policy/evaluate";
 import { parseDurationSeconds } from "../lib/predicates/canary-steps";
-import { renderedObjectsOf } from "../lib/predicates/model-outputs";
+import { declarationOf, renderedObjectsOf } from "../lib/predicates/model-deployment-props";
 import { MODEL_DEPLOYMENT_TYPE, type ModelDeploymentDeclaration } from "../lib/deployments/types";
 import { withTemplatesUnknown, type ManifestObject } from "../lib/manifests/read";
 import { FIRST_CONTENT_LINE, manifestFile } from "../lib/render/manifest-file";
@@ -161,7 +161,7 @@ function modelsOf(resources: readonly RecordedResource[], cluster: ClusterRef, k
   return resources
     .filter((r) => r.type === MODEL_DEPLOYMENT_TYPE)
     .map((r) => {
-      const declaration = r.props.declaration as ModelDeploymentDeclaration;
+      const declaration = declarationOf(r.props) as ModelDeploymentDeclaration;
       return {
         name: r.name,
         urn: r.urn,

@@ -8,6 +8,7 @@ import { isObj, isUnknown, list, obj, type Obj } from "./known";
 import { isKind, MODEL_DEPLOYMENT_TYPE, type KindName } from "./k8s";
 import { containerModelSources, type ModelSource, type Word } from "./predicates/model-source";
 import { containersOf, FRAMEWORK_FIELDS, inferenceServiceComponents, isLlmInferenceServiceLike, isServingRuntime, llmInferenceServiceAllPodSpecs, workloadKind, workloadPodSpec, type At } from "./workloads";
+import { declarationOf } from "./predicates/model-deployment-props";
 
 /** A source to judge: a URI, a repo id on a command line, or a KServe storage path. */
 export interface Source extends ModelSource {
@@ -97,7 +98,7 @@ export function artifactSources(type: string, props: Obj): Source[] {
   const pod = workloadPodSpec(type, props);
   if (pod) return containersOf(pod).flatMap(containerSources);
   if (type === MODEL_DEPLOYMENT_TYPE) {
-    const spec = obj(obj(props.declaration).spec);
+    const spec = obj(obj(declarationOf(props)).spec);
     const out: Source[] = [];
     push(out, "declaration.spec.stable.uri", obj(spec.stable).uri);
     push(out, "declaration.spec.candidate.uri", obj(spec.candidate).uri);

@@ -8,6 +8,7 @@ import { RECORD_ANNOTATIONS, VERSION_LABEL, versionSlug } from "./predicates/mod
 import { hasUnknown, isObj, isUnknown, list, obj, stringMap, type Obj } from "./known";
 import { show } from "./policy";
 import { inferenceServiceComponents } from "./workloads";
+import { declarationOf } from "./predicates/model-deployment-props";
 
 export interface CanaryConfig {
   maxInitialWeight: number;
@@ -173,7 +174,7 @@ export function inferenceServiceProblems(props: Obj, config: CanaryConfig): stri
 }
 
 export function modelDeploymentProblems(props: Obj, config: CanaryConfig): string[] {
-  const steps = obj(obj(obj(props.declaration).spec).rollout).steps;
+  const steps = obj(obj(obj(declarationOf(props)).spec).rollout).steps;
   if (!Array.isArray(steps) || hasUnknown(steps)) return [];
   const problems = validateCanarySteps(fromArgoRolloutSteps(steps), config, { strictlyIncreasing: true });
   return stepMessages("declaration.spec.rollout.", problems);

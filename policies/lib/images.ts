@@ -4,6 +4,7 @@ import { isKind, MODEL_DEPLOYMENT_TYPE } from "./k8s";
 import {
   containersOf, FRAMEWORK_FIELDS, inferenceServiceComponents, isLlmInferenceServiceLike, isServingRuntime, llmInferenceServiceAllPodSpecs, workloadKind, workloadPodSpec, type At,
 } from "./workloads";
+import { declarationOf } from "./predicates/model-deployment-props";
 
 function imagesOfContainers(containers: At<Obj>[]): At<string>[] {
   const out: At<string>[] = [];
@@ -55,7 +56,7 @@ export function containerImages(type: string, props: Obj): At<string>[] {
   if (type === MODEL_DEPLOYMENT_TYPE) {
     // With GitOps delivery the rendered Rollout never reaches the engine: the declaration is
     // what `pulumi preview --policy-pack` sees.
-    const declaration = props.declaration;
+    const declaration = declarationOf(props);
     const spec = isObj(declaration) && isObj(declaration.spec) ? declaration.spec : {};
     return (["stable", "candidate"] as const).flatMap((role) => {
       const artifact = spec[role];

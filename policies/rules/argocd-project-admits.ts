@@ -6,7 +6,7 @@
  *
  * A stack policy: it relates three resources. The AppProject and the Application are custom
  * resources (their properties are their spec); the rendered objects are the `manifests` (one
- * JSON text, policies/lib/predicates/model-outputs.ts) and `paths` a ModelDeployment registers
+ * JSON text, policies/lib/predicates/model-deployment-props.ts) and `paths` a ModelDeployment registers
  * as outputs, which is what `pulumi preview` hands a stack
  * policy for a component (pulumi@v3.248.0:pkg/resource/deploy/step_generator.go:3249: stack
  * analysis gets each resource's Outputs; the offline plan hands the same, plan/plan.ts
@@ -18,7 +18,7 @@ import { admissionProblems, type ApplicationView, type ProjectSpec, type SyncedO
 import { hasUnknown, isUnknown, list, obj } from "../lib/known";
 import { isKind, MODEL_DEPLOYMENT_TYPE } from "../lib/k8s";
 import { propsOf } from "../lib/policy";
-import { renderedObjectsOf } from "../lib/predicates/model-outputs";
+import { renderedObjectsOf } from "../lib/predicates/model-deployment-props";
 
 const APP_PROJECT = "kubernetes:argoproj.io/v1alpha1:AppProject";
 

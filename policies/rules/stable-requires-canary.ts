@@ -19,6 +19,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { hasUnknown, isObj, list, obj, type Obj } from "../lib/known";
 import { MODEL_DEPLOYMENT_TYPE } from "../lib/k8s";
 import { propsOf } from "../lib/policy";
+import { declarationOf } from "../lib/predicates/model-deployment-props";
 
 const FIELD = "declaration.spec.stable";
 const FIX = "Promote it with ml-gitops promote and advance through the canary instead of editing spec.stable by hand.";
@@ -69,7 +70,7 @@ export const stableRequiresCanary: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     if (args.type !== MODEL_DEPLOYMENT_TYPE) return;
-    const message = stableRequiresCanaryMessage(propsOf(args).declaration);
+    const message = stableRequiresCanaryMessage(declarationOf(propsOf(args)));
     if (message !== undefined) reportViolation(message);
   },
 };

@@ -11,6 +11,7 @@ import { hasUnknown, obj, stringMap } from "../lib/known";
 import { MODEL_DEPLOYMENT_TYPE, parseKubeType } from "../lib/k8s";
 import { propsOf } from "../lib/policy";
 import { TRAINING_ANNOTATIONS, TRAINING_LABEL, trainingRunProblems } from "../lib/predicates/training-job";
+import { declarationOf } from "../lib/predicates/model-deployment-props";
 
 const str = (v: unknown): v is string => typeof v === "string";
 
@@ -57,7 +58,7 @@ export const trainingJobPinned: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     if (args.type === MODEL_DEPLOYMENT_TYPE) {
-      for (const m of declaredTrainingProblems(propsOf(args).declaration)) reportViolation(m);
+      for (const m of declaredTrainingProblems(declarationOf(propsOf(args)))) reportViolation(m);
       return;
     }
     const t = parseKubeType(args.type);

@@ -7,6 +7,7 @@ import { loadDeployments } from "../../lib/deployments/loader";
 import type { LoadedDeployment } from "../../lib/deployments/types";
 import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
 import type { RenderContext } from "../../lib/render/model-manifests";
+import { declarationOf } from "../../lib/predicates/model-deployment-props";
 
 const ROOT = path.resolve(__dirname, "../..");
 const RENDER: RenderContext = { kserveMode: "Standard", storageServiceAccount: "model-reader", prometheusUrl: "http://prometheus.monitoring:9090" };
@@ -30,9 +31,10 @@ describe("ModelDeployment component", async () => {
   new ModelDeployment("mistral-uncached", { ...mistral, render: { ...RENDER, localModelNodeGroups: ["gpu-h100"] }, delivery: { mode: "direct" } });
   await h.settle();
 
-  it("registers the declaration as the component's input, for the policy pack", () => {
+  it("registers the declaration as the component's input, one JSON text the policy pack reads back", () => {
     const component = h.named(MODEL_DEPLOYMENT_TYPE, "llama");
-    assert.deepEqual(component.props.declaration, JSON.parse(JSON.stringify(llama.declaration)));
+    assert.equal(typeof component.props.declaration, "string");
+    assert.deepEqual(declarationOf(component.props), JSON.parse(JSON.stringify(llama.declaration)));
     assert.equal(component.props.file, "deployments/production/llama-3-70b-instruct.yaml");
     assert.equal(component.props.environment, "production");
   });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
 import type { PolicyResource } from "../../plan/policy/evaluate";
 import { buildModelApplication, buildModelAppProject } from "../../lib/render/argocd";
-import { renderedObjectsOutput } from "../../lib/predicates/model-outputs";
+import { renderedObjectsOutput } from "../../lib/predicates/model-deployment-props";
 import { messages, UNKNOWN_STRING, violations, withField } from "./helpers";
 
 const POLICY = "argocd-project-admits";
