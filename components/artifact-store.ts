@@ -53,18 +53,15 @@ export class ArtifactStore extends pulumi.ComponentResource {
 
     const regions = [args.primaryRegion, ...args.replicaRegions];
     const providers = Object.fromEntries(regions.map((r) => [r, new aws.Provider(`${name}-provider-${r}`, { region: r as aws.Region }, { parent: this })]));
-    const buckets = Object.fromEntries(
-      regions.map((r) => [
-        r,
-        new ModelBucket(
-          `${name}-${r}`,
-          { ...protection, ...(args.bucketNamePrefix !== undefined && { bucketName: `${args.bucketNamePrefix}-${r}` }) },
-          { parent: this, provider: providers[r] },
-        ),
-      ]),
-    ) as Record<string, ModelBucket>;
-    const primary = buckets[args.primaryRegion]!;
-    const replicas = args.replicaRegions.map((r) => ({ region: r, bucket: buckets[r]! }));
+    const bucketIn = (r: string) =>
+      new ModelBucket(
+        `${name}-${r}`,
+        { ...protection, ...(args.bucketNamePrefix !== undefined && { bucketName: `${args.bucketNamePrefix}-${r}` }) },
+        { parent: this, provider: providers[r] },
+      );
+    const primary = bucketIn(args.primaryRegion);
+    const replicas = args.replicaRegions.map((r) => ({ region: r, bucket: bucketIn(r) }));
+    const buckets = [{ region: args.primaryRegion, bucket: primary }, ...replicas];
 
     const role = new aws.iam.Role(
       `${name}-replication-role`,
@@ -114,9 +111,7 @@ export class ArtifactStore extends pulumi.ComponentResource {
       );
     }
 
-    this.buckets = Object.fromEntries(
-      regions.map((r) => [r, { bucketName: buckets[r]!.bucketName, bucketArn: buckets[r]!.bucketArn, kmsKeyArn: buckets[r]!.kmsKeyArn }]),
-    );
+    this.buckets = Object.fromEntries(buckets.map(({ region, bucket }) => [region, { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn, kmsKeyArn: bucket.kmsKeyArn }]));
     this.replicationRoleArn = role.arn;
     this.registerOutputs({ buckets: this.buckets, primaryRegion: this.primaryRegion, replicationRoleArn: this.replicationRoleArn });
   }

@@ -155,8 +155,10 @@ export class Flux extends pulumi.ComponentResource {
 
     this.namespace = pulumi.output(namespaceName);
     this.gitRepositoryName = gitRepository.metadata.name;
-    // The first Kustomization: the GPU infrastructure's when synced, else the models'.
-    this.kustomizationName = kustomization!.metadata.name;
+    // The first Kustomization: the GPU infrastructure's when synced, else the models'. The
+    // contract checked above refuses args with neither (lib/contracts/flux.ts).
+    if (kustomization === undefined) throw new Error(`Flux ${name}: neither gpuInfrastructure nor models is given (fluxArgsProblems refuses this)`);
+    this.kustomizationName = kustomization.metadata.name;
     this.registerOutputs({
       namespace: this.namespace,
       gitRepositoryName: this.gitRepositoryName,

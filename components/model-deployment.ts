@@ -81,6 +81,8 @@ export class ModelDeployment extends pulumi.ComponentResource {
   readonly objects: readonly KubeObject[];
   /** Children created by direct delivery, by child name; empty for GitOps. */
   readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
+  /** Each object with its GitOps file path, in the order of `objects`. */
+  private readonly placed: readonly { readonly obj: KubeObject; readonly path: string }[];
   private readonly source: string;
   private manifestsOutput?: pulumi.Output<KubeObject[]>;
   private rendered?: pulumi.Output<ManifestFile[]>;
@@ -99,7 +101,7 @@ export class ModelDeployment extends pulumi.ComponentResource {
    * YAML is most of a model's cost in a plan that writes no files.
    */
   get files(): pulumi.Output<ManifestFile[]> {
-    this.rendered ??= this.paths.apply((paths) => this.objects.map((o, i) => manifestFile(o, paths[i]!, this.source)));
+    this.rendered ??= pulumi.output(this.placed.map(({ obj, path }) => manifestFile(obj, path, this.source)));
     return this.rendered;
   }
 
@@ -124,13 +126,15 @@ export class ModelDeployment extends pulumi.ComponentResource {
       // The training Job first, and every serving object after it: the provider waits for a Job
       // to complete before it reports it created, so a failed fine-tune stops the update before
       // the candidate is served (lib/render/training-job.ts).
-      const training = objects.filter(isTrainingJob);
+      const training = args.declaration.spec.training;
       const trained: pulumi.Resource[] = [];
-      for (const obj of training) {
-        const child = childName(name, model, namespace, obj);
-        const minutes = args.declaration.spec.training!.activeDeadlineMinutes;
-        children[child] = createObject(child, obj, model, { parent: this, dependsOn, customTimeouts: { create: `${minutes + 15}m` } });
-        trained.push(children[child]!);
+      if (training) {
+        for (const obj of objects.filter(isTrainingJob)) {
+          const child = childName(name, model, namespace, obj);
+          const job = createObject(child, obj, model, { parent: this, dependsOn, customTimeouts: { create: `${training.activeDeadlineMinutes + 15}m` } });
+          children[child] = job;
+          trained.push(job);
+        }
       }
       for (const obj of objects.filter((o) => !isTrainingJob(o))) {
         const child = childName(name, model, namespace, obj);
@@ -141,7 +145,8 @@ export class ModelDeployment extends pulumi.ComponentResource {
     this.objects = objects;
     this.resources = children;
     this.source = args.file;
-    this.paths = pulumi.output(objects.map((obj) => manifestPath(obj, outputDir, namespace, model, args.render.delivery)));
+    this.placed = objects.map((obj) => ({ obj, path: manifestPath(obj, outputDir, namespace, model, args.render.delivery) }));
+    this.paths = pulumi.output(this.placed.map((p) => p.path));
     // The objects as one JSON text, too.
     this.registerOutputs({ manifests: renderedObjectsOutput(objects), paths: this.paths });
   }

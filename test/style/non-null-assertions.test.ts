@@ -1,6 +1,6 @@
 /**
- * No `!` non-null assertions in infra/, the renderers (lib/render/) or the input contracts
- * (lib/contracts/): an assertion there stands in
+ * No `!` non-null assertions in infra/, the components, the renderers (lib/render/) or the input
+ * contracts (lib/contracts/): an assertion there stands in
  * for a union the types should carry (create/attach, argocd/flux/direct, vllm/kserve), and it
  * fails far from the rule it assumes. Parsed with the TypeScript compiler API, so comments,
  * strings and `!==` never count.
@@ -12,7 +12,7 @@ import { join, relative } from "node:path";
 import ts from "typescript";
 
 const ROOT = join(__dirname, "..", "..");
-const GUARDED = ["infra", "lib/render", "lib/contracts"];
+const GUARDED = ["infra", "components", "lib/render", "lib/contracts"];
 
 function sources(dir: string): string[] {
   return readdirSync(dir)
