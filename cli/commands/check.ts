@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { ValidationError } from "../../lib/errors";
-import { isDeclaration, judgeDeclaration } from "../../lib/manifests/declarations";
+import { isDeclaration, judgeDeclaration, type ClustersRead } from "../../lib/manifests/declarations";
 import { MissingPathError, parseManifests, readManifests, type Failure, type ManifestSet } from "../../lib/manifests/read";
 import { kindAndName, toPolicyResource } from "../../lib/manifests/resources";
 import { evaluatePolicies, loadPackConfig, type PackConfig, type PolicyResource } from "../../plan/policy/evaluate";
@@ -53,6 +53,7 @@ export function checkManifests(paths: readonly string[], options: { policyConfig
   // Declarations go through plan's loader, then the pack, as the ModelDeployment component presents them.
   const manifests = set.objects.filter((m) => !isDeclaration(m.object));
   const declared: PolicyResource[] = [];
+  const clustersRead: ClustersRead = new Map();
   for (const file of [...new Set(set.objects.filter((m) => isDeclaration(m.object)).map((m) => m.file))]) {
     let text: string;
     try {
@@ -62,7 +63,7 @@ export function checkManifests(paths: readonly string[], options: { policyConfig
       continue;
     }
     const documents = (require("yaml") as typeof import("yaml")).parseAllDocuments(text).filter((d) => d.contents !== null).length;
-    const judged = judgeDeclaration(file, text, documents, config);
+    const judged = judgeDeclaration(file, text, documents, config, clustersRead);
     if (judged.resource) declared.push(judged.resource);
     set.failures.push(...judged.failures);
   }

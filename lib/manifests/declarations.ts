@@ -30,25 +30,42 @@ export function declarationContext(config: PackConfig): DeploymentContext {
  * when the declaration declares waves. Outside such a layout there is nothing to read them from,
  * and the loader refuses waves it cannot check.
  */
-function clustersFor(file: string): DeploymentContext["clusters"] {
+function clustersFor(file: string, read: ClustersRead): DeploymentContext["clusters"] {
   const environmentDir = dirname(resolve(file));
   const deploymentsDir = dirname(environmentDir);
   if (basename(deploymentsDir) !== "deployments") return undefined;
+  const root = dirname(deploymentsDir);
+  const environment = basename(environmentDir);
   return () => {
-    const { clustersOf } = require("../config/environment-clusters") as typeof import("../config/environment-clusters");
-    return clustersOf(dirname(deploymentsDir), basename(environmentDir));
+    const key = `${root}\0${environment}`;
+    let clusters = read.get(key);
+    if (clusters === undefined) {
+      const { clustersOf } = require("../config/environment-clusters") as typeof import("../config/environment-clusters");
+      clusters = clustersOf(root, environment);
+      read.set(key, clusters);
+    }
+    return clusters;
   };
 }
 
-/** One declaration file: the resource the pack judges, or the loader's problems as failures. */
-export function judgeDeclaration(file: string, text: string, documents: number, config: PackConfig): { resource?: PolicyResource; failures: Failure[] } {
+/**
+ * The clusters already read in one run, by project root and environment: a check over many
+ * declarations with waves reads each project's stacks once.
+ */
+export type ClustersRead = Map<string, ReturnType<NonNullable<DeploymentContext["clusters"]>>>;
+
+/**
+ * One declaration file: the resource the pack judges, or the loader's problems as failures.
+ * `read` carries the clusters read by earlier calls of the same run.
+ */
+export function judgeDeclaration(file: string, text: string, documents: number, config: PackConfig, read: ClustersRead = new Map()): { resource?: PolicyResource; failures: Failure[] } {
   if (documents !== 1) {
     return { failures: [{ file, line: 1, reason: `declares a ${KIND} among ${documents} documents; the loader reads one declaration per file (deployments/<environment>/<model>.yaml), so move it to a file of its own` }] };
   }
   try {
     // The loader (and zod) is loaded only when a declaration is met: most checked trees have none.
     const { loadDeploymentFile } = require("../deployments/loader") as typeof import("../deployments/loader");
-    const clusters = clustersFor(file);
+    const clusters = clustersFor(file, read);
     const loaded = loadDeploymentFile(file, text, { ...declarationContext(config), ...(clusters && { clusters }) });
     const name = loaded.declaration.metadata.name;
     return {

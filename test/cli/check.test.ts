@@ -1,9 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli as runCli } from "../support/cli";
+import { judgeDeclaration, type ClustersRead } from "../../lib/manifests/declarations";
 import { readManifests } from "../../lib/manifests/read";
 import { toPolicyResource } from "../../lib/manifests/resources";
 import { evaluatePolicies } from "../../plan/policy/evaluate";
@@ -165,6 +166,25 @@ describe("check on declarations with region waves", () => {
     const r = await cli("check", join(root, "deployments/production"));
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /^3 objects in 3 files: 0 mandatory and 0 advisory violations, 0 documents that could not be judged$/m);
+  });
+
+  it("reads a project's stacks once in a run, however many declarations declare waves", () => {
+    // GIVEN a project with stacks and two declarations with waves
+    const dir = mkdtempSync(join(tmpdir(), "check-waves-once-"));
+    mkdirSync(join(dir, "deployments/production"), { recursive: true });
+    cpSync(join(root, "stacks"), join(dir, "stacks"), { recursive: true });
+    const text = readFileSync(sample, "utf8");
+    const read: ClustersRead = new Map();
+    const file = join(dir, "deployments/production/llama-3-70b-instruct.yaml");
+    const judge = (t: string) => judgeDeclaration(file, t, 1, {}, read);
+    // WHEN the first is judged, the stacks are removed, and the second is judged in the same run
+    assert.deepEqual(judge(text).failures, []);
+    rmSync(join(dir, "stacks"), { recursive: true });
+    // THEN the second is judged against the clusters read for the first
+    assert.deepEqual(judge(text.replace("team: ", "team: other-")).failures, []);
+    assert.deepEqual([...read.keys()], [`${dir}\0production`]);
+    // and a new run reads the stacks again (here: finds none)
+    assert.match(String(judgeDeclaration(file, text, 1, {}).failures[0]?.reason), /no stack in stacks\/ serves environment production/);
   });
 
   it("refuses waves it cannot check when no project's stacks are beside the declaration", async () => {
