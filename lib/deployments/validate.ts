@@ -20,6 +20,7 @@ import type { EnvironmentCluster } from "../config/environment-clusters";
 import type { KeyPath, SourceMap } from "./positions";
 import { waveProblems } from "./waves";
 import { declarationSchema, type ModelDeploymentDeclaration } from "./schema";
+import { vllmInputs } from "./vllm-inputs";
 
 export interface GpuPool {
   readonly name: string;
@@ -174,7 +175,8 @@ function artifactProblems(d: ModelDeploymentDeclaration, sink: ProblemSink): voi
         );
       }
     }
-    if (artifact.image === undefined && vllm) {
+    const inputs = vllm ? vllmInputs(d.spec.serving, artifact) : undefined;
+    if (inputs?.ok === false && inputs.missing.includes("image")) {
       sink.add(["spec", role, "image"], "is required for the vllm engine: the Rollout runs this image", `add image: ${IMAGES.vllm}`);
     }
   }
@@ -214,9 +216,10 @@ function servingProblems(d: ModelDeploymentDeclaration, context: DeploymentConte
     }
   }
   if (serving.engine === "vllm") {
-    if (serving.vllm === undefined) {
+    const inputs = vllmInputs(serving, d.spec.stable);
+    if (!inputs.ok && inputs.missing.includes("vllm")) {
       sink.add(["spec", "serving", "vllm"], "is required for the vllm engine", "add vllm: {tensorParallelSize, maxModelLen, gpuMemoryUtilization}");
-    } else if (serving.vllm.tensorParallelSize !== gpu.count) {
+    } else if (serving.vllm !== undefined && serving.vllm.tensorParallelSize !== gpu.count) {
       // vLLM shards the weights over exactly tensorParallelSize GPUs of one replica: fewer GPUs
       // and the server does not start, more and the extra GPUs are paid for and idle.
       sink.add(

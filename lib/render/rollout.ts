@@ -27,6 +27,7 @@
  */
 import { argoMetric, metricSource, rolloutSelector, type SloThresholds, sloMetrics } from "../analysis/slo";
 import type { Artifact, Analysis } from "../deployments/schema";
+import { vllmInputs, type VllmSettings } from "../deployments/vllm-inputs";
 import type { KubeObject, ModelView, RenderContext } from "./model-view";
 
 /** Karpenter leaves a node alone while a pod on it carries this (karpenter.sh/v1 well-known annotation). */
@@ -59,22 +60,21 @@ export function modelArgs(uri: string): string[] {
 }
 
 /**
- * What the vLLM engine needs beyond the other engines: its settings and a serving image pinned by
- * digest. The declaration types keep both optional (KServe runtimes need neither); the loader
- * refuses a vllm declaration without them (lib/deployments/validate.ts), and this is the one place
- * the renderer narrows to them, naming the field should a caller skip the loader.
+ * The vllm engine's settings and the artifact's image (lib/deployments/vllm-inputs.ts, the rule
+ * the loader enforces), naming what is missing should a caller skip the loader.
  */
-function vllmInputs(view: ModelView, artifact: Artifact): { readonly vllm: NonNullable<ModelView["declaration"]["spec"]["serving"]["vllm"]>; readonly image: string } {
-  const { vllm } = view.declaration.spec.serving;
-  const { image } = artifact;
-  if (vllm === undefined) throw new Error(`${view.name}: the vllm engine needs spec.serving.vllm (load declarations with lib/deployments/loader.ts, which requires it)`);
-  if (image === undefined) throw new Error(`${view.name}: the vllm engine needs an image on ${artifact.uri} (load declarations with lib/deployments/loader.ts, which requires it)`);
-  return { vllm, image };
+function vllmOf(view: ModelView, artifact: Artifact): { readonly vllm: VllmSettings; readonly image: string } {
+  const inputs = vllmInputs(view.declaration.spec.serving, artifact);
+  if (!inputs.ok) {
+    const fields = inputs.missing.map((m) => (m === "vllm" ? "spec.serving.vllm" : `an image on ${artifact.uri}`)).join(" and ");
+    throw new Error(`${view.name}: the vllm engine needs ${fields} (load declarations with lib/deployments/loader.ts, which requires them)`);
+  }
+  return inputs;
 }
 
 function container(view: ModelView, artifact: Artifact): Record<string, unknown> {
   const { model, rollout } = view.declaration.spec;
-  const { vllm, image } = vllmInputs(view, artifact);
+  const { vllm, image } = vllmOf(view, artifact);
   const health = (periodSeconds: number, failureThreshold: number, timeoutSeconds: number) => ({
     failureThreshold,
     httpGet: { path: "/health", port: "http" },
