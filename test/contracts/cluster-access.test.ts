@@ -7,27 +7,14 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { mockRuntime } from "../support/harness";
-import { parseStackConfig } from "../../lib/config/stack-config";
 import { isIpv4Cidr } from "../../lib/contracts/cluster-access";
-import { problemsOf } from "./problems";
+import { clusterConfigProblems, problemsOf, STACK_FILE } from "./problems";
 
-const FILE = "stacks/Pulumi.test.yaml";
+const FILE = STACK_FILE;
 const SUBNETS = ["subnet-0e1a5c0de0000001a", "subnet-0e1a5c0de0000001b"];
 
 function configProblems(patch: Record<string, string>): string[] {
-  const config = {
-    "aws:region": "us-east-1",
-    "ml-gitops:environment": "production",
-    "ml-gitops:clusterName": "ml-test",
-    "ml-gitops:privateSubnetIds": JSON.stringify(SUBNETS),
-    "ml-gitops:modelBucketName": "acme-test-models",
-    "ml-gitops:gitRepoUrl": "https://github.com/acme/deploy.git",
-    "ml-gitops:argocdAdminPasswordBcrypt": "[secret]",
-    "ml-gitops:gitToken": "[secret]",
-    "ml-gitops:gatewayClassName": "envoy",
-    ...patch,
-  };
-  return problemsOf(() => parseStackConfig(config, { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]));
+  return clusterConfigProblems(patch);
 }
 
 interface Mutation {

@@ -9,29 +9,17 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mockRuntime } from "../support/harness";
 import { formatProblem } from "../../lib/errors";
-import { parseStackConfig } from "../../lib/config/stack-config";
 import { gatewayApiArgsProblems, type GatewayApiArgs } from "../../lib/contracts/gateway-api";
 import { kserveArgsProblems } from "../../lib/contracts/kserve";
-import { problemsOf } from "./problems";
+import { clusterConfigProblems, problemsOf, STACK_FILE } from "./problems";
 
-const FILE = "stacks/Pulumi.test.yaml";
+const FILE = STACK_FILE;
 const GATEWAY = { namespace: "kserve", name: "kserve-ingress-gateway", gatewayClassName: "envoy", routeNamespaces: ["models"] };
 const CLASS_MESSAGE =
   "is not a valid GatewayClass name: use at most 253 lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit (got \"Envoy\"). Name the GatewayClass of the cluster's Gateway API implementation, e.g. envoy.";
 
 function configProblems(extra: Record<string, string>): string[] {
-  const config = {
-    "aws:region": "us-east-1",
-    "ml-gitops:environment": "production",
-    "ml-gitops:clusterName": "ml-test",
-    "ml-gitops:privateSubnetIds": JSON.stringify(["subnet-0e1a5c0de0000001a", "subnet-0e1a5c0de0000001b"]),
-    "ml-gitops:modelBucketName": "acme-test-models",
-    "ml-gitops:gitRepoUrl": "https://github.com/acme/deploy.git",
-    "ml-gitops:argocdAdminPasswordBcrypt": "[secret]",
-    "ml-gitops:gitToken": "[secret]",
-    ...extra,
-  };
-  return problemsOf(() => parseStackConfig(config, { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]));
+  return clusterConfigProblems({ "ml-gitops:gatewayClassName": undefined, ...extra });
 }
 
 describe("GatewayApi and Karpenter contracts", async () => {

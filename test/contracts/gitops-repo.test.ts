@@ -8,31 +8,13 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { mockRuntime } from "../support/harness";
-import { parseStackConfig } from "../../lib/config/stack-config";
-import { problemsOf } from "./problems";
+import { clusterConfigProblems, problemsOf, STACK_FILE } from "./problems";
 
-const FILE = "stacks/Pulumi.test.yaml";
+const FILE = STACK_FILE;
 const HASH = "$2a$10$abcdefghijklmnopqrstuJ0dGwz7hXh5b2c3d4e5f6g7h8i9j0kLm";
 
 const configProblems = (patch: Record<string, string>) =>
-  problemsOf(() =>
-    parseStackConfig(
-      {
-        "aws:region": "us-east-1",
-        "ml-gitops:environment": "production",
-        "ml-gitops:clusterName": "ml-test",
-        "ml-gitops:privateSubnetIds": JSON.stringify(["subnet-0e1a5c0de0000001a", "subnet-0e1a5c0de0000001b"]),
-        "ml-gitops:modelBucketName": "acme-test-models",
-        "ml-gitops:delivery": "flux",
-        "ml-gitops:gitRepoUrl": "https://github.com/acme/deploy.git",
-        "ml-gitops:gitToken": "[secret]",
-        "ml-gitops:gatewayClassName": "envoy",
-        ...patch,
-      },
-      { stack: "test", file: FILE },
-      ["ml-gitops:gitToken"],
-    ),
-  );
+  clusterConfigProblems({ "ml-gitops:delivery": "flux", "ml-gitops:argocdAdminPasswordBcrypt": undefined, ...patch });
 
 describe("GitOps repository contract", async () => {
   await mockRuntime();

@@ -8,35 +8,19 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { mockRuntime } from "../support/harness";
-import { parseStackConfig } from "../../lib/config/stack-config";
 import { GPU_POOL_DISK_GIB, GPU_POOL_NODES } from "../../lib/contracts/gpu-node-pool";
 import { isWholeNumberIn } from "../../lib/contracts/validators";
-import { problemsOf } from "./problems";
+import { clusterConfigProblems, problemsOf, STACK_FILE } from "./problems";
 
-const FILE = "stacks/Pulumi.test.yaml";
+const FILE = STACK_FILE;
 const SUBNETS = ["us-east-1a", "us-east-1b"].map((z) => ({ id: `subnet-${z.slice(-1)}`, availabilityZone: z }));
 const MANAGED = { amiType: "AL2023_x86_64_NVIDIA", instanceTypes: ["g6.xlarge"], minSize: 0, maxSize: 4 };
 const KARPENTER = { provisioner: "karpenter", amiType: "AL2023_x86_64_NVIDIA", instanceTypes: ["p5.48xlarge"], minSize: 0, maxSize: 2 };
 const DISK_FIX = "The NVIDIA AMI's root snapshot alone is 20 GiB, and serving images and model files need the rest (gp3 volumes end at 16384). Omit it for the default 200.";
 
-function stackConfig(pool: Record<string, unknown>): Record<string, string> {
-  return {
-    "aws:region": "us-east-1",
-    "ml-gitops:environment": "production",
-    "ml-gitops:clusterName": "ml-test",
-    "ml-gitops:privateSubnetIds": JSON.stringify(["subnet-0e1a5c0de0000001a", "subnet-0e1a5c0de0000001b"]),
-    "ml-gitops:gpuPools": JSON.stringify([{ name: "gpu", ...pool }]),
-    "ml-gitops:modelBucketName": "acme-test-models",
-    "ml-gitops:gitRepoUrl": "https://github.com/acme/deploy.git",
-    "ml-gitops:argocdAdminPasswordBcrypt": "[secret]",
-    "ml-gitops:gitToken": "[secret]",
-    "ml-gitops:gatewayClassName": "envoy",
-  };
-}
-
 /** The stack config's problems for one pool, formatted; [] when it parses. */
 function configProblems(pool: Record<string, unknown>): string[] {
-  return problemsOf(() => parseStackConfig(stackConfig(pool), { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]));
+  return clusterConfigProblems({ "ml-gitops:gpuPools": JSON.stringify([{ name: "gpu", ...pool }]) });
 }
 
 /** A component's problems, formatted; [] when it constructs. */

@@ -7,30 +7,20 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { mockRuntime } from "../support/harness";
-import { parseStackConfig } from "../../lib/config/stack-config";
 import { PLATFORM_NAMESPACES } from "../../lib/contracts/models-namespace";
-import { problemsOf } from "./problems";
+import { clusterConfigProblems, problemsOf, STACK_FILE } from "./problems";
 
-const FILE = "stacks/Pulumi.test.yaml";
+const FILE = STACK_FILE;
 const HASH = "$2a$10$abcdefghijklmnopqrstuJ0dGwz7hXh5b2c3d4e5f6g7h8i9j0kLm";
 
 const configProblems = (namespace: string) =>
-  problemsOf(() =>
-    parseStackConfig(
-      {
-        "aws:region": "us-east-1",
-        "ml-gitops:environment": "production",
-        "ml-gitops:clusterName": "ml-test",
-        "ml-gitops:privateSubnetIds": JSON.stringify(["subnet-0e1a5c0de0000001a", "subnet-0e1a5c0de0000001b"]),
-        "ml-gitops:modelBucketName": "acme-test-models",
-        "ml-gitops:delivery": "direct",
-        "ml-gitops:gatewayClassName": "envoy",
-        "ml-gitops:modelsNamespace": namespace,
-      },
-      { stack: "test", file: FILE },
-      [],
-    ),
-  );
+  clusterConfigProblems({
+    "ml-gitops:delivery": "direct",
+    "ml-gitops:gitRepoUrl": undefined,
+    "ml-gitops:argocdAdminPasswordBcrypt": undefined,
+    "ml-gitops:gitToken": undefined,
+    "ml-gitops:modelsNamespace": namespace,
+  });
 
 describe("models namespace contract", async () => {
   await mockRuntime();

@@ -8,31 +8,15 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { mockRuntime } from "../support/harness";
 import { formatProblem, ValidationError } from "../../lib/errors";
-import { parseStackConfig, type ClusterStackConfig } from "../../lib/config/stack-config";
+import type { ClusterStackConfig } from "../../lib/config/stack-config";
 import { MONITORING_DEFAULTS, monitoringArgsProblems, monitoringChoice, prometheusAddress, PROMETHEUS_RETENTION } from "../../lib/contracts/monitoring";
-import { problemsOf } from "./problems";
+import { clusterConfigProblems, parseClusterConfig, problemsOf, STACK_FILE } from "./problems";
 
-const FILE = "stacks/Pulumi.test.yaml";
-
-const baseConfig = {
-  "aws:region": "us-east-1",
-  "ml-gitops:environment": "production",
-  "ml-gitops:clusterName": "ml-test",
-  "ml-gitops:privateSubnetIds": JSON.stringify(["subnet-0e1a5c0de0000001a", "subnet-0e1a5c0de0000001b"]),
-  "ml-gitops:modelBucketName": "acme-test-models",
-  "ml-gitops:gitRepoUrl": "https://github.com/acme/deploy.git",
-  "ml-gitops:argocdAdminPasswordBcrypt": "[secret]",
-  "ml-gitops:gitToken": "[secret]",
-  "ml-gitops:gatewayClassName": "envoy",
-};
+const FILE = STACK_FILE;
 
 function parse(extra: Record<string, string>): ClusterStackConfig | string[] {
-  try {
-    return parseStackConfig({ ...baseConfig, ...extra }, { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]) as ClusterStackConfig;
-  } catch (err) {
-    assert.ok(err instanceof ValidationError, String(err));
-    return err.problems.map(formatProblem);
-  }
+  const problems = clusterConfigProblems(extra);
+  return problems.length > 0 ? problems : parseClusterConfig(extra);
 }
 
 describe("Monitoring args contract", async () => {

@@ -8,30 +8,17 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { mockRuntime } from "../support/harness";
-import { parseStackConfig } from "../../lib/config/stack-config";
 import { SYNC_TIMEOUT_MINUTES } from "../../lib/contracts/sync-timeout";
 import { isWholeNumberIn } from "../../lib/contracts/validators";
-import { problemsOf } from "./problems";
+import { clusterConfigProblems, problemsOf, STACK_FILE } from "./problems";
 
-const FILE = "stacks/Pulumi.test.yaml";
+const FILE = STACK_FILE;
 const HASH = "$2a$10$abcdefghijklmnopqrstuJ0dGwz7hXh5b2c3d4e5f6g7h8i9j0kLm";
 const WHY =
   "GPU nodes take 15-25 minutes to turn healthy from cold and model pods 10+ more; a shorter timeout fails healthy syncs, a longer one holds a stuck sync for hours. Omit it for the default 45.";
 
 function configProblems(minutes: string): string[] {
-  const config = {
-    "aws:region": "us-east-1",
-    "ml-gitops:environment": "production",
-    "ml-gitops:clusterName": "ml-test",
-    "ml-gitops:privateSubnetIds": JSON.stringify(["subnet-0e1a5c0de0000001a", "subnet-0e1a5c0de0000001b"]),
-    "ml-gitops:modelBucketName": "acme-test-models",
-    "ml-gitops:gitRepoUrl": "https://github.com/acme/deploy.git",
-    "ml-gitops:argocdAdminPasswordBcrypt": "[secret]",
-    "ml-gitops:gitToken": "[secret]",
-    "ml-gitops:gatewayClassName": "envoy",
-    "ml-gitops:syncTimeoutMinutes": minutes,
-  };
-  return problemsOf(() => parseStackConfig(config, { stack: "test", file: FILE }, ["ml-gitops:argocdAdminPasswordBcrypt", "ml-gitops:gitToken"]));
+  return clusterConfigProblems({ "ml-gitops:syncTimeoutMinutes": minutes });
 }
 
 describe("sync timeout contract", async () => {
