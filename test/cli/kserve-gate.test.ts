@@ -67,6 +67,19 @@ describe("advance through a KServe analysis step", { skip: prometheusSkip }, () 
   const setup = pool.make;
   const advance = advanceIn;
   const unchanged = assertUnchanged;
+  /** A candidate 10× over its p99 budget: advance refuses with exit 1 and the evidence, and writes nothing. */
+  const refusesSlowCandidate = async (r: ReturnType<typeof setup>) => {
+    const before = { text: r.read(), head: r.head() };
+    const res = await advance(r, "--prometheus", proms.slow!.url);
+    assert.equal(res.code, 1);
+    assert.equal(
+      res.stderr,
+      "ml-gitops advance: advance llama-3-8b in production: refused\n" +
+        "  - analysis slo failed: the candidate breaks its thresholds; nothing was written\n" +
+        "  - measured: slo p99_latency_ms=9950<=3000 error_rate=0<=0.01 fail\n",
+    );
+    unchanged(r, before);
+  };
 
   before(async () => {
     assertPrometheusInstalled();
@@ -111,17 +124,7 @@ describe("advance through a KServe analysis step", { skip: prometheusSkip }, () 
   });
 
   it("refuses with exit 1 and writes nothing when the candidate breaks a threshold", async () => {
-    const r = setup();
-    const before = { text: r.read(), head: r.head() };
-    const res = await advance(r, "--prometheus", proms.slow!.url);
-    assert.equal(res.code, 1);
-    assert.equal(
-      res.stderr,
-      "ml-gitops advance: advance llama-3-8b in production: refused\n" +
-        "  - analysis slo failed: the candidate breaks its thresholds; nothing was written\n" +
-        "  - measured: slo p99_latency_ms=9950<=3000 error_rate=0<=0.01 fail\n",
-    );
-    unchanged(r, before);
+    await refusesSlowCandidate(setup());
   });
 
   it("refuses with exit 1 when no traffic reached the candidate: inconclusive is not a pass", async () => {
@@ -187,17 +190,7 @@ describe("advance through a KServe analysis step", { skip: prometheusSkip }, () 
     }
 
     it("stops the rollout in the wave whose analysis fails: exit 1, nothing written", async () => {
-      const r = wavedRepo();
-      const before = { text: r.read(), head: r.head() };
-      const res = await advance(r, "--prometheus", proms.slow!.url);
-      assert.equal(res.code, 1);
-      assert.equal(
-        res.stderr,
-        "ml-gitops advance: advance llama-3-8b in production: refused\n" +
-          "  - analysis slo failed: the candidate breaks its thresholds; nothing was written\n" +
-          "  - measured: slo p99_latency_ms=9950<=3000 error_rate=0<=0.01 fail\n",
-      );
-      unchanged(r, before);
+      await refusesSlowCandidate(wavedRepo());
     });
 
     it("commits a passing analysis with its evidence, the wave and the wave's region", async () => {
