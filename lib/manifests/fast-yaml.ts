@@ -277,6 +277,18 @@ export function parseFastYamlMany(texts: readonly string[], schema: PlainSchema 
   return out;
 }
 
+/**
+ * The index of the text an offset of the stream is in, given each text's starting offset; offsets
+ * must be asked for in increasing order (documents come in order), so the search only moves forward.
+ */
+function textIndex(offsets: readonly number[]): (offset: number) => number {
+  let k = 0;
+  return (offset) => {
+    while (k + 1 < offsets.length && offset >= offsets[k + 1]!) k++;
+    return k;
+  };
+}
+
 function readChunk(texts: readonly string[], chunk: readonly number[], schema: PlainSchema, out: (FastDocument[] | undefined)[]): void {
   const offsets: number[] = [];
   let source = "";
@@ -284,23 +296,22 @@ function readChunk(texts: readonly string[], chunk: readonly number[], schema: P
     offsets.push(source.length);
     source += `${texts[i]!}...\n`;
   }
-  const ends = offsets.map((o, k) => o + texts[chunk[k]!]!.length);
-  // Which text an offset is in: documents come in order, so the search only moves forward.
-  let k = 0;
-  const textAt = (offset: number) => {
-    while (k + 1 < offsets.length && offset >= offsets[k + 1]!) k++;
-    return k;
+  const ends = offsets.map((o, c) => o + texts[chunk[c]!]!.length);
+  // Every node must lie in the text its document starts in.
+  const docText = textIndex(offsets);
+  const within = (docStart: number, offset: number) => {
+    const t = docText(docStart);
+    return docStart >= 0 && offset >= offsets[t]! && offset <= ends[t]!;
   };
-  const within = (docStart: number, offset: number) => docStart >= 0 && offset <= ends[textAt(docStart)]! && offset >= offsets[k]!;
   const parsed = parseChecked(source, schema, within);
   if (parsed === undefined) {
     for (const i of chunk) out[i] = parseFastYaml(texts[i]!, schema);
     return;
   }
-  k = 0;
+  const textOf = textIndex(offsets);
   const perText: { starts: number[]; values: unknown[] }[] = chunk.map(() => ({ starts: [], values: [] }));
   parsed.starts.forEach((start, d) => {
-    const t = perText[textAt(start)]!;
+    const t = perText[textOf(start)]!;
     t.starts.push(start);
     t.values.push(parsed.values[d]);
   });

@@ -11,11 +11,11 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { resolvesInside } from "../inside";
 import { parseFastYaml, parseFastYamlMany, type FastDocument } from "./fast-yaml";
+import { join } from "node:path";
+import type { Document, Node, ScalarTag, Tags } from "yaml";
 
 /** Files read before their texts are parsed together: a few of parseFastYamlMany's chunks. */
 const READ_GROUP = 256;
-import { join } from "node:path";
-import type { Document, Node, ScalarTag, Tags } from "yaml";
 
 /** The yaml library, loaded when the fast path (lib/manifests/fast-yaml.ts, js-yaml) declines a file. */
 const yaml = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
