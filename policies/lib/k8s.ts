@@ -3,6 +3,7 @@
  * core group spelled `core` (`kubernetes:core/v1:Pod`). Matching ignores the version so that
  * `apps/v1beta2` Deployments in old manifests are still checked.
  */
+import { BoundedMemo } from "./memo";
 import { MODEL_DEPLOYMENT_TYPE } from "./platform";
 
 export { MODEL_DEPLOYMENT_TYPE };
@@ -13,14 +14,11 @@ export interface KubeType {
   kind: string;
 }
 
-// Every rule asks about every resource's type; a cache keeps that off the hot path.
-const parsed = new Map<string, KubeType | undefined>();
+// Every rule asks about every resource's type; remembering the answers keeps that off the hot path.
+const parsed = new BoundedMemo<KubeType | undefined>();
 
 export function parseKubeType(type: string): KubeType | undefined {
-  if (parsed.has(type)) return parsed.get(type);
-  const result = parseUncached(type);
-  if (parsed.size < 10_000) parsed.set(type, result);
-  return result;
+  return parsed.get(type, () => parseUncached(type));
 }
 
 function parseUncached(type: string): KubeType | undefined {

@@ -11,6 +11,8 @@
  *   included), `[!...]` and `{a,b}` alternatives.
  */
 
+import { BoundedMemo } from "../memo";
+
 function escape(c: string): string {
   return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
 }
@@ -43,18 +45,11 @@ function classAt(pattern: string, start: number, negations: readonly string[]): 
  * Compiled patterns by source: an AppProject's handful of entries is matched against every
  * object its Applications sync.
  */
-const compiled = new Map<string, RegExp | undefined>();
-
-function cached(key: string, compile: () => RegExp | undefined): RegExp | undefined {
-  if (compiled.has(key)) return compiled.get(key);
-  const re = compile();
-  if (compiled.size < 10_000) compiled.set(key, re);
-  return re;
-}
+const compiled = new BoundedMemo<RegExp | undefined>();
 
 /** Go filepath.Match on Linux (separator '/'); undefined for a malformed pattern. */
 export function goPathPattern(pattern: string): RegExp | undefined {
-  return cached(`go\0${pattern}`, () => compileGoPath(pattern));
+  return compiled.get(`go\0${pattern}`, () => compileGoPath(pattern));
 }
 
 function compileGoPath(pattern: string): RegExp | undefined {
@@ -82,7 +77,7 @@ export function goPathMatch(pattern: string, value: string): boolean {
 
 /** gobwas/glob with the given separators; undefined for a malformed pattern. */
 export function gobwasPattern(pattern: string, separators: readonly string[] = []): RegExp | undefined {
-  return cached(`gobwas\0${separators.join("")}\0${pattern}`, () => compileGobwas(pattern, separators));
+  return compiled.get(`gobwas\0${separators.join("")}\0${pattern}`, () => compileGobwas(pattern, separators));
 }
 
 function compileGobwas(pattern: string, separators: readonly string[]): RegExp | undefined {
