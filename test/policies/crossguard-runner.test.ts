@@ -15,6 +15,8 @@ import { join } from "node:path";
 import { CrossGuardRunner, packConfigFile, type PolicyInfo, type RunnerViolation } from "../support/crossguard-runner";
 import { PROJECT_ROOT } from "../support/project-copy";
 import { DIGEST, UNKNOWN_STRING, withField } from "./helpers";
+import { MODEL_DEPLOYMENT_TYPE } from "../../lib/deployments/types";
+import { declarationInput, declarationOf } from "../../lib/predicates/model-deployment-props";
 
 interface Verdict {
   policy: string;
@@ -97,6 +99,7 @@ describe("the policy pack under the real CrossGuard runner", () => {
     const isvc = cluster.gitops.find((r) => r.type.endsWith(":InferenceService"))!;
     const rollout = cluster.gitops.find((r) => r.type.endsWith(":Rollout"))!;
     const nodeGroup = cluster.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup")!;
+    const model = cluster.resources.find((r) => r.type === MODEL_DEPLOYMENT_TYPE && typeof r.props.declaration === "string")!;
     const injected: PolicyResource[] = [
       { ...isvc, urn: `${isvc.urn}-latest`, props: withField(isvc.props, "spec.predictor.model.storageUri", "s3://acme-ml-models-us-east-1/fraud/latest/") },
       { ...isvc, urn: `${isvc.urn}-elsewhere`, props: withField(isvc.props, "spec.predictor.model.storageUri", `s3://someone-elses-bucket/fraud/sha256-${DIGEST}/`) },
@@ -104,8 +107,11 @@ describe("the policy pack under the real CrossGuard runner", () => {
       { ...rollout, urn: `${rollout.urn}-tag`, props: withField(rollout.props, "spec.template.spec.containers[0].image", "vllm/vllm-openai:latest") },
       { ...rollout, urn: `${rollout.urn}-nosteps`, props: withField(rollout.props, "spec.strategy.canary.steps", [{ setWeight: 50 }]) },
       { ...nodeGroup, urn: `${nodeGroup.urn}-untainted`, props: withField(nodeGroup.props, "taints", []) },
+      // A ModelDeployment's declaration arrives as the JSON text the component registers.
+      { ...model, urn: `${model.urn}-unpinned`, props: { ...model.props, declaration: declarationInput(withField(declarationOf(model.props) as object, "spec.stable.uri", "s3://acme-ml-models-us-east-1/fraud/latest/")) } },
     ];
     const expected = offline(injected);
+    assert.ok(expected.some((v) => v.urn === `${model.urn}-unpinned` && v.policy === "model-artifact-immutable"), JSON.stringify(expected, null, 2));
     assert.ok(expected.filter((v) => v.level === "mandatory").length >= 4, `the injected resources should violate mandatory rules: ${JSON.stringify(expected, null, 2)}`);
     assert.deepEqual(await viaRunner(injected), expected);
   });
