@@ -4,11 +4,11 @@
  * and where the canary stands now.
  */
 import { analysisGate, thresholdSummary, trafficPath } from "../lib/analysis/gating";
-import type { ModelDeploymentDeclaration } from "../lib/deployments/types";
+import type { ParsedDeclaration } from "../lib/deployments/schema";
 
-type Step = ModelDeploymentDeclaration["spec"]["rollout"]["steps"][number];
+type Step = ParsedDeclaration["spec"]["rollout"]["steps"][number];
 
-function label(step: Step, d: ModelDeploymentDeclaration): string {
+function label(step: Step, d: ParsedDeclaration): string {
   if (step.setWeight !== undefined) return `${step.setWeight}% traffic`;
   if (step.pause !== undefined) return step.pause.duration ? `pause ${step.pause.duration}` : "pause until advanced";
   const a = d.spec.rollout.analysis[step.analysis!];
@@ -16,7 +16,7 @@ function label(step: Step, d: ModelDeploymentDeclaration): string {
 }
 
 /** The traffic share of the candidate when the canary stands at `index`. */
-export function weightAt(declaration: ModelDeploymentDeclaration, index: number): number {
+export function weightAt(declaration: ParsedDeclaration, index: number): number {
   let weight = 0;
   declaration.spec.rollout.steps.slice(0, index + 1).forEach((s) => {
     if (s.setWeight !== undefined) weight = s.setWeight;
@@ -24,7 +24,7 @@ export function weightAt(declaration: ModelDeploymentDeclaration, index: number)
   return weight;
 }
 
-export function rolloutDiagram(declaration: ModelDeploymentDeclaration, kserveMode: "Standard" | "Knative" = "Standard"): string {
+export function rolloutDiagram(declaration: ParsedDeclaration, kserveMode: "Standard" | "Knative" = "Standard"): string {
   const { stable, candidate, rollout } = declaration.spec;
   const path = trafficPath(declaration, kserveMode);
   const lines = ["flowchart LR"];

@@ -2,7 +2,7 @@
  * Who moves a canary's traffic and who gates each of its analysis steps, per engine: what the PR
  * summary's diagram and `ml-gitops status` tell people, decided once.
  */
-import type { ModelDeploymentDeclaration } from "../deployments/schema";
+import type { ParsedDeclaration } from "../deployments/schema";
 import { versionSlug } from "../render/inference-service";
 import { kservePredictorServiceName } from "../render/routing";
 import { llmisvcName } from "../render/llm-inference-service";
@@ -15,7 +15,7 @@ export interface TrafficPath {
   readonly route: string;
 }
 
-export function trafficPath(d: ModelDeploymentDeclaration, kserveMode: "Standard" | "Knative"): TrafficPath {
+export function trafficPath(d: ParsedDeclaration, kserveMode: "Standard" | "Knative"): TrafficPath {
   const { name } = d.metadata;
   if (d.spec.serving.engine === "vllm") return { mover: "Argo Rollouts (Gateway API plugin)", route: `HTTPRoute ${name} → ${name}-canary` };
   if (d.spec.serving.engine === "llm-inference-service") {
@@ -28,7 +28,7 @@ export function trafficPath(d: ModelDeploymentDeclaration, kserveMode: "Standard
 }
 
 /** Who runs an analysis step and stops a failing canary. */
-export function analysisGate(d: ModelDeploymentDeclaration): string {
+export function analysisGate(d: ParsedDeclaration): string {
   return d.spec.serving.engine === "vllm" ? "Argo Rollouts AnalysisRun" : "ml-gitops advance --prometheus";
 }
 
@@ -47,7 +47,7 @@ export function thresholdSummary(a: SloThresholds): string {
 }
 
 /** Which GPU-side metrics gate a model's canary, for the PR summary: empty when none. */
-export function gpuGates(d: ModelDeploymentDeclaration): string[] {
+export function gpuGates(d: ParsedDeclaration): string[] {
   const out = new Set<string>();
   for (const a of Object.values(d.spec.rollout.analysis)) {
     if (a.minGenerationTokensPerSecond !== undefined) out.add("generation throughput (vLLM)");

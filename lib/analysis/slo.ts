@@ -60,14 +60,15 @@
  *   carry none of our labels, so they are joined on (namespace, pod) with `up` of the candidate's
  *   scrape targets, which do.
  */
-import type { ModelDeploymentDeclaration } from "../deployments/schema";
+import type { ParsedDeclaration } from "../deployments/schema";
 import { argoConditions, type Bound, type Verdict, verdict } from "./conditions";
 
 /** Where a model's metrics come from: which server exports them. */
 export type MetricSource = "vllm-openai" | "kserve-vllm" | "kserve-model-server" | "llmisvc-vllm";
 
-export function metricSource(d: ModelDeploymentDeclaration): MetricSource {
-  switch (d.spec.serving.engine) {
+export function metricSource(d: ParsedDeclaration): MetricSource {
+  const engine = d.spec.serving.engine;
+  switch (engine) {
     case "vllm":
       return "vllm-openai";
     case "llm-inference-service":
@@ -75,7 +76,7 @@ export function metricSource(d: ModelDeploymentDeclaration): MetricSource {
     case "kserve":
       return d.spec.model.format === "huggingface" ? "kserve-vllm" : "kserve-model-server";
     default: {
-      const never: never = d.spec.serving.engine;
+      const never: never = engine;
       throw new Error(`unknown engine ${String(never)}`);
     }
   }

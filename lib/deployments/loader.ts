@@ -12,6 +12,7 @@ import { clustersOf, type EnvironmentCluster } from "../config/environment-clust
 import { parseFastYaml } from "../manifests/fast-yaml";
 import { SourceMap } from "./positions";
 import { declarationSchema } from "./schema";
+import { engineDeclaration } from "./vllm-inputs";
 import type { LoadedDeployment } from "./types";
 import { declarationProblems, ProblemSink, schemaProblems, type DeploymentContext } from "./validate";
 
@@ -61,8 +62,9 @@ export function checkFile(file: string, text: string, context: DeploymentContext
   const source = SourceMap.fromText(file, text, YAML_OPTIONS);
   const sink = new ProblemSink(source);
   declarationProblems(parsed.data, file, context, sink);
-  if (sink.problems.length > 0) return checkFileWithPositions(file, text, context);
-  return { deployment: { file, environment: environmentOf(file), declaration: parsed.data }, problems: [], source };
+  const declaration = sink.problems.length === 0 ? engineDeclaration(parsed.data) : undefined;
+  if (declaration === undefined) return checkFileWithPositions(file, text, context);
+  return { deployment: { file, environment: environmentOf(file), declaration }, problems: [], source };
 }
 
 /** The full path: a Document with positions. Exported for the test that compares both paths. */
@@ -109,7 +111,10 @@ export function checkFileWithPositions(file: string, text: string, context: Depl
   }
   declarationProblems(parsed.data, file, context, sink);
   if (sink.problems.length > 0) return { problems: sink.problems, source };
-  return { deployment: { file, environment: environmentOf(file), declaration: parsed.data }, problems: [], source };
+  // What the engine lacks is a problem above (validate.ts reports each of vllmInputs' findings).
+  const declaration = engineDeclaration(parsed.data);
+  if (declaration === undefined) throw new Error(`${file}: the vllm engine lacks its settings or an image, yet no problem was reported (validate.ts and vllm-inputs.ts disagree)`);
+  return { deployment: { file, environment: environmentOf(file), declaration }, problems: [], source };
 }
 
 /** The first alias (`*name`) whose anchor is not set before it, if any. */

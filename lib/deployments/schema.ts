@@ -284,10 +284,30 @@ export const declarationSchema = z.strictObject({
 });
 
 export type ModelDeploymentInput = z.input<typeof declarationSchema>;
-export type ModelDeploymentDeclaration = z.output<typeof declarationSchema>;
-export type DeclarationSpec = ModelDeploymentDeclaration["spec"];
+/**
+ * What the schema alone accepts: every engine's fields optional, so that the loader's messages
+ * stay the schema's. The loader reports what an engine lacks (validate.ts) and then narrows the
+ * declaration to its engine's type (lib/deployments/vllm-inputs.ts `engineDeclaration`).
+ */
+export type ParsedDeclaration = z.output<typeof declarationSchema>;
+/** A declaration's spec, parsed or narrowed: what every engine shares. */
+export type DeclarationSpec = ParsedDeclaration["spec"];
 export type Artifact = z.output<typeof artifactSchema>;
 export type Candidate = z.output<typeof candidateSchema>;
+export type VllmSettings = NonNullable<DeclarationSpec["serving"]["vllm"]>;
+
+type ServingBy<E extends Engine, Extra = unknown> = Omit<DeclarationSpec["serving"], "engine"> & { engine: E } & Extra;
+type DeclarationBy<Serving, Served extends { stable: Artifact; candidate: Candidate }> = Omit<ParsedDeclaration, "spec"> & {
+  spec: Omit<DeclarationSpec, "serving" | "stable" | "candidate"> & { serving: Serving; stable: Served["stable"]; candidate?: Served["candidate"] };
+};
+
+/** The vllm engine: an Argo Rollout runs each served artifact's image with these settings. */
+export type VllmDeclaration = DeclarationBy<ServingBy<"vllm", { vllm: VllmSettings }>, { stable: Artifact & { image: string }; candidate: Candidate & { image: string } }>;
+export type KServeDeclaration = DeclarationBy<ServingBy<"kserve">, { stable: Artifact; candidate: Candidate }>;
+export type LlmInferenceServiceDeclaration = DeclarationBy<ServingBy<"llm-inference-service">, { stable: Artifact; candidate: Candidate }>;
+/** A loaded declaration, as its engine's type: narrow it with `servedBy` (lib/deployments/vllm-inputs.ts). */
+export type ModelDeploymentDeclaration = VllmDeclaration | KServeDeclaration | LlmInferenceServiceDeclaration;
+export type DeclarationOf<E extends Engine> = Extract<ModelDeploymentDeclaration, { spec: { serving: { engine: E } } }>;
 export type Release = z.output<typeof releaseSchema>;
 export type DeclaredStep = z.output<typeof stepSchema>;
 export type Analysis = z.output<typeof analysisSchema>;

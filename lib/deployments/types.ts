@@ -13,12 +13,12 @@ export type {
 export { API_VERSION, KIND } from "./kind";
 
 /** A declaration as loaded from git: where it came from and what it says. */
-export interface LoadedDeployment {
+export interface LoadedDeployment<D extends import("./schema").ModelDeploymentDeclaration = import("./schema").ModelDeploymentDeclaration> {
   /** Path relative to the project root, e.g. `deployments/production/llama-3-70b.yaml`. */
   readonly file: string;
   /** Environment = the directory under `deployments/`. */
   readonly environment: string;
-  readonly declaration: import("./schema").ModelDeploymentDeclaration;
+  readonly declaration: D;
 }
 
 /** Type token of the ModelDeployment component; its inputs carry `declaration`. */

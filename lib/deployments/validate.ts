@@ -19,7 +19,7 @@ import { TRAINING_JOB_MAX_NAME, trainingJobName } from "../render/training-job";
 import type { EnvironmentCluster } from "../config/environment-clusters";
 import type { KeyPath, SourceMap } from "./positions";
 import { waveProblems } from "./waves";
-import { declarationSchema, type ModelDeploymentDeclaration } from "./schema";
+import { declarationSchema, type ParsedDeclaration } from "./schema";
 import { vllmInputs } from "./vllm-inputs";
 
 export interface GpuPool {
@@ -92,7 +92,7 @@ export function schemaProblems(error: z.ZodError, data: unknown, sink: ProblemSi
 // ---------------------------------------------------------------------------------------------
 // Cross-field rules
 
-function stepProblems(d: ModelDeploymentDeclaration, context: DeploymentContext, sink: ProblemSink): void {
+function stepProblems(d: ParsedDeclaration, context: DeploymentContext, sink: ProblemSink): void {
   const { steps, analysis } = d.spec.rollout;
   const rules = {
     maxInitialWeight: context.canaryRules?.maxInitialWeight ?? DEFAULT_CANARY_RULES.maxInitialWeight,
@@ -144,7 +144,7 @@ function stepProblems(d: ModelDeploymentDeclaration, context: DeploymentContext,
  * stable-requires-canary): the pack is configurable per cluster, and a declaration that breaks
  * them must fail `plan` and `pulumi preview` as a named policy violation, not as a load error.
  */
-function artifactProblems(d: ModelDeploymentDeclaration, sink: ProblemSink): void {
+function artifactProblems(d: ParsedDeclaration, sink: ProblemSink): void {
   const vllm = d.spec.serving.engine === "vllm";
   const artifacts = [["stable", d.spec.stable] as const, ...(d.spec.candidate ? [["candidate", d.spec.candidate] as const] : [])];
   for (const [role, artifact] of artifacts) {
@@ -196,7 +196,7 @@ function artifactProblems(d: ModelDeploymentDeclaration, sink: ProblemSink): voi
   }
 }
 
-function servingProblems(d: ModelDeploymentDeclaration, context: DeploymentContext, sink: ProblemSink): void {
+function servingProblems(d: ParsedDeclaration, context: DeploymentContext, sink: ProblemSink): void {
   const serving = d.spec.serving;
   const { gpu } = serving;
   if (gpu.count > 0 && gpu.types === undefined) {
@@ -248,7 +248,7 @@ function servingProblems(d: ModelDeploymentDeclaration, context: DeploymentConte
 }
 
 /** What KServe v0.20.0's LLMInferenceService can and cannot be told (lib/render/llm-inference-service.ts). */
-function llmisvcProblems(d: ModelDeploymentDeclaration, sink: ProblemSink): void {
+function llmisvcProblems(d: ParsedDeclaration, sink: ProblemSink): void {
   const { serving, model } = d.spec;
   const engine = "the llm-inference-service engine";
   if (!(LLMISVC_FORMATS as readonly string[]).includes(model.format)) {
@@ -290,7 +290,7 @@ function llmisvcProblems(d: ModelDeploymentDeclaration, sink: ProblemSink): void
  * Whether the image and URIs are pinned is the policy pack's call (training-job-pinned), as for
  * serving artifacts.
  */
-function trainingProblems(d: ModelDeploymentDeclaration, context: DeploymentContext, sink: ProblemSink): void {
+function trainingProblems(d: ParsedDeclaration, context: DeploymentContext, sink: ProblemSink): void {
   const { training, candidate } = d.spec;
   if (training === undefined || candidate === undefined) return;
   if (training.outputUri !== candidate.uri) {
@@ -324,7 +324,7 @@ function trainingProblems(d: ModelDeploymentDeclaration, context: DeploymentCont
 }
 
 /** Cross-field problems of a declaration that passed the schema. */
-export function declarationProblems(d: ModelDeploymentDeclaration, file: string, context: DeploymentContext, sink: ProblemSink): void {
+export function declarationProblems(d: ParsedDeclaration, file: string, context: DeploymentContext, sink: ProblemSink): void {
   const expected = `${d.metadata.name}.yaml`;
   if (path.basename(file) !== expected) {
     sink.add(["metadata", "name"], `does not match the file name ${path.basename(file)}`, `rename the file to ${path.join(path.dirname(file), expected)}, or change metadata.name`, { value: d.metadata.name });

@@ -205,7 +205,7 @@ export function clusterWaveState(spec: DeclarationSpec, cluster: ClusterRef): { 
  * The candidate as one cluster serves it: unchanged without waves (or without a cluster in view,
  * e.g. a render with no stack); at the last step in a completed wave; none in a waiting wave.
  */
-export function candidateOnCluster(spec: DeclarationSpec, cluster: ClusterRef | undefined): Candidate | undefined {
+export function candidateOnCluster<C extends Candidate>(spec: DeclarationSpec & { readonly candidate?: C }, cluster: ClusterRef | undefined): C | undefined {
   const candidate = spec.candidate;
   if (candidate === undefined || cluster === undefined || spec.rollout.waves === undefined) return candidate;
   const where = clusterWaveState(spec, cluster)!;

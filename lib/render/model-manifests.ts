@@ -27,7 +27,7 @@ import { renderPodMonitor } from "./monitoring";
 import { renderHttpRoutes } from "./routing";
 import { renderTrainingAnchor, renderTrainingJob } from "./training-job";
 
-import { ANNOTATIONS, modelView, type KubeObject, type RenderContext } from "./model-view";
+import { ANNOTATIONS, modelView, viewServedBy, type KubeObject, type ModelView, type RenderContext } from "./model-view";
 
 export { DEFAULT_GATEWAY } from "./routing";
 export * from "./model-view";
@@ -57,30 +57,22 @@ function byKindAndName(a: KubeObject, b: KubeObject): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+/** What the declaration's engine serves it with. */
+function engineObjects(view: ModelView, ctx: RenderContext): KubeObject[] {
+  if (viewServedBy(view, "vllm")) return [...renderRollout(view, ctx), ...renderHttpRoutes(view, ctx), renderPodMonitor(view)];
+  // The candidate's pods are kept from voluntary disruption by a PDB, not by an annotation in
+  // their template, which would restart them at promotion (disruption-budget.ts).
+  if (viewServedBy(view, "kserve")) return [renderInferenceService(view, ctx), ...renderHttpRoutes(view, ctx), ...renderLocalModelCaches(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)];
+  // KServe's controller makes each member's HTTPRoute: no route of ours (routing.ts).
+  if (viewServedBy(view, "llm-inference-service")) return [...renderLlmInferenceServices(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)];
+  throw new Error(`${view.name}: unknown engine ${String(view.declaration.spec.serving.engine)}`);
+}
+
 /** Every object that serves one declaration, canonical and sorted by kind and name. */
 export function renderModel(deployment: LoadedDeployment, ctx: RenderContext): KubeObject[] {
   const view = modelView(deployment, ctx);
   const source = { [ANNOTATIONS.source]: deployment.file };
-  const engine = view.declaration.spec.serving.engine;
-  let objects: KubeObject[];
-  switch (engine) {
-    case "vllm":
-      objects = [...renderRollout(view, ctx), ...renderHttpRoutes(view, ctx), renderPodMonitor(view)];
-      break;
-    case "kserve":
-      // The candidate's pods are kept from voluntary disruption by a PDB, not by an annotation in
-      // their template, which would restart them at promotion (disruption-budget.ts).
-      objects = [renderInferenceService(view, ctx), ...renderHttpRoutes(view, ctx), ...renderLocalModelCaches(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)];
-      break;
-    case "llm-inference-service":
-      // KServe's controller makes each member's HTTPRoute: no route of ours (routing.ts).
-      objects = [...renderLlmInferenceServices(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)];
-      break;
-    default: {
-      const never: never = engine;
-      throw new Error(`unknown engine ${String(never)}`);
-    }
-  }
+  const objects = engineObjects(view, ctx);
   objects.push(...renderTrainingJob(view, ctx), ...renderTrainingAnchor(view, ctx));
   return objects
     .map((o) => canonical({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...source } } }))

@@ -4,8 +4,9 @@
  * from model-manifests.ts, which imports the renderers, so no renderer imports back into a module
  * that imports it (no import cycle, type-only imports included).
  */
-import type { Artifact, Candidate, ModelDeploymentDeclaration } from "../deployments/schema";
+import type { Artifact, DeclarationOf, Engine, ModelDeploymentDeclaration } from "../deployments/schema";
 import type { LoadedDeployment } from "../deployments/types";
+import { servedBy } from "../deployments/vllm-inputs";
 import { candidateOnCluster, type ClusterRef } from "../deployments/waves";
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
 import { GPU_MODEL_LABEL, GPU_TAINT_K8S } from "../gpu/node-labels";
@@ -74,17 +75,18 @@ export interface RenderContext {
 }
 
 /** Everything the renderers need to know about one model, decided once. */
-export interface ModelView {
-  readonly declaration: ModelDeploymentDeclaration;
+/** One declaration as a cluster renders it; `D` narrows it to one engine's (`servedBy`). */
+export interface ModelView<D extends ModelDeploymentDeclaration = ModelDeploymentDeclaration> {
+  readonly declaration: D;
   readonly name: string;
   readonly namespace: string;
   readonly environment: string;
   /** Labels on every object; `selector` is the subset pods are selected by. */
   readonly labels: Readonly<Record<string, string>>;
   readonly selector: Readonly<Record<string, string>>;
-  readonly stable: Artifact;
+  readonly stable: D["spec"]["stable"];
   /** The candidate as this cluster serves it (its wave's step), unless there is none here or the context bootstraps. */
-  readonly candidate?: Candidate;
+  readonly candidate?: NonNullable<D["spec"]["candidate"]>;
   /** Candidate's weight at its declared step: the last setWeight at or before it; 0 without a candidate. */
   readonly canaryWeight: number;
   /** Weights stepped so far, e.g. [10, 25]: evidence for the policy pack that the canary was stepped. */
@@ -117,7 +119,12 @@ export const ANNOTATIONS = {
 export { GPU_MODEL_LABEL };
 export const GPU_RESOURCE = "nvidia.com/gpu";
 
-export function modelView(deployment: LoadedDeployment, ctx: RenderContext): ModelView {
+/** Whether the view's declaration is served by `engine`, narrowing the view to that engine's. */
+export function viewServedBy<E extends Engine>(view: ModelView, engine: E): view is ModelView<DeclarationOf<E>> {
+  return servedBy(view.declaration, engine);
+}
+
+export function modelView<D extends ModelDeploymentDeclaration>(deployment: LoadedDeployment<D>, ctx: RenderContext): ModelView<D> {
   const d = deployment.declaration;
   const { name, namespace } = d.metadata;
   const candidate = ctx.bootstrap ? undefined : candidateOnCluster(d.spec, ctx.cluster);

@@ -26,8 +26,7 @@
  * "10%" would really be 33% or 50% of traffic.
  */
 import { argoMetric, metricSource, rolloutSelector, type SloThresholds, sloMetrics } from "../analysis/slo";
-import type { Artifact, Analysis } from "../deployments/schema";
-import { vllmInputs, type VllmSettings } from "../deployments/vllm-inputs";
+import type { Artifact, Analysis, VllmDeclaration } from "../deployments/schema";
 import type { KubeObject, ModelView, RenderContext } from "./model-view";
 
 /** Karpenter leaves a node alone while a pod on it carries this (karpenter.sh/v1 well-known annotation). */
@@ -59,22 +58,11 @@ export function modelArgs(uri: string): string[] {
   return [`--model=${uri}`, "--load-format=runai_streamer"];
 }
 
-/**
- * The vllm engine's settings and the artifact's image (lib/deployments/vllm-inputs.ts, the rule
- * the loader enforces), naming what is missing should a caller skip the loader.
- */
-function vllmOf(view: ModelView, artifact: Artifact): { readonly vllm: VllmSettings; readonly image: string } {
-  const inputs = vllmInputs(view.declaration.spec.serving, artifact);
-  if (!inputs.ok) {
-    const fields = inputs.missing.map((m) => (m === "vllm" ? "spec.serving.vllm" : `an image on ${artifact.uri}`)).join(" and ");
-    throw new Error(`${view.name}: the vllm engine needs ${fields} (load declarations with lib/deployments/loader.ts, which requires them)`);
-  }
-  return inputs;
-}
-
-function container(view: ModelView, artifact: Artifact): Record<string, unknown> {
-  const { model, rollout } = view.declaration.spec;
-  const { vllm, image } = vllmOf(view, artifact);
+/** The vLLM server container for `artifact`: its image, with the declaration's vllm settings. */
+function container(view: ModelView<VllmDeclaration>, artifact: Artifact & { readonly image: string }): Record<string, unknown> {
+  const { model, rollout, serving } = view.declaration.spec;
+  const { vllm } = serving;
+  const { image } = artifact;
   const health = (periodSeconds: number, failureThreshold: number, timeoutSeconds: number) => ({
     failureThreshold,
     httpGet: { path: "/health", port: "http" },
@@ -197,7 +185,7 @@ export function renderAnalysisTemplates(view: ModelView, ctx: RenderContext): Ku
 export const WAVES_ROLLBACK_WINDOW = { revisions: 1 } as const;
 
 /** The Rollout, its two Services and its AnalysisTemplates. */
-export function renderRollout(view: ModelView, ctx: RenderContext): KubeObject[] {
+export function renderRollout(view: ModelView<VllmDeclaration>, ctx: RenderContext): KubeObject[] {
   const d = view.declaration;
   const template = view.candidate ?? view.stable;
   const deadlineSeconds = d.spec.rollout.progressDeadlineMinutes * 60;

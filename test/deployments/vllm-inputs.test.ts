@@ -1,16 +1,16 @@
 /**
  * The vllm engine's inputs (lib/deployments/vllm-inputs.ts): one rule, reported by the loader and
- * relied on by the Rollout renderer, which names what is missing should a caller skip the loader.
+ * the narrowing that gives the Rollout renderer a declaration whose type carries both.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { loadDeploymentFile } from "../../lib/deployments/loader";
-import { vllmInputs } from "../../lib/deployments/vllm-inputs";
+import { declarationSchema } from "../../lib/deployments/schema";
+import { engineDeclaration, servedBy, vllmInputs } from "../../lib/deployments/vllm-inputs";
 import { formatProblem, ValidationError } from "../../lib/errors";
-import { renderModel } from "../../lib/render/model-manifests";
-import { CONTEXT, FILE, IMAGE, URI_V1, VALID } from "./fixture";
+import { load as loadYaml } from "js-yaml";
+import { CONTEXT, FILE, IMAGE, VALID } from "./fixture";
 
-const CTX = { kserveMode: "Standard" as const, storageServiceAccount: "model-reader", prometheusUrl: "http://prometheus.monitoring:9090" };
 const loaded = loadDeploymentFile(FILE, VALID, CONTEXT);
 const { serving, stable } = loaded.declaration.spec;
 
@@ -44,10 +44,43 @@ describe("the vllm engine's inputs", () => {
     );
   });
 
-  it("are named by the renderer when a caller hands it a declaration the loader would refuse", () => {
-    const { vllm: _v, ...noSettings } = serving;
-    const { image: _i, ...noImage } = stable;
-    const broken = { ...loaded, declaration: { ...loaded.declaration, spec: { ...loaded.declaration.spec, serving: noSettings, stable: noImage, candidate: undefined } } };
-    assert.throws(() => renderModel(broken, CTX), { message: `llama: the vllm engine needs spec.serving.vllm and an image on ${URI_V1} (load declarations with lib/deployments/loader.ts, which requires them)` });
+});
+
+describe("a declaration narrowed to its engine (engineDeclaration)", () => {
+  const parsed = declarationSchema.parse(loadYaml(VALID));
+  const { candidate: _c, ...withoutCandidate } = parsed.spec;
+  const stableOnly = { ...parsed, spec: withoutCandidate };
+  const asKServe = { ...parsed, spec: { ...parsed.spec, serving: { ...parsed.spec.serving, engine: "kserve" as const } } };
+  const asLlmisvc = { ...parsed, spec: { ...parsed.spec, serving: { ...parsed.spec.serving, engine: "llm-inference-service" as const } } };
+
+  it("is the declaration itself, every key in its place (it is registered as JSON text)", () => {
+    for (const d of [parsed, stableOnly, asKServe, asLlmisvc]) {
+      const narrowed = engineDeclaration(d);
+      assert.deepEqual(narrowed, d);
+      assert.equal(JSON.stringify(narrowed), JSON.stringify(d));
+    }
+    assert.deepEqual(loaded.declaration, parsed);
+  });
+
+  it("carries the vllm engine's settings and each served artifact's image in its type", () => {
+    const narrowed = engineDeclaration(parsed);
+    assert.ok(narrowed && servedBy(narrowed, "vllm"));
+    // Typed as VllmDeclaration: no optional to unwrap.
+    const images: string[] = [narrowed.spec.stable.image, ...(narrowed.spec.candidate ? [narrowed.spec.candidate.image] : [])];
+    assert.deepEqual(images, [IMAGE, IMAGE]);
+    assert.equal(narrowed.spec.serving.vllm.tensorParallelSize, 4);
+    assert.equal(servedBy(narrowed, "kserve"), false);
+  });
+
+  it("is refused for the vllm engine without its settings, or without the stable's or the candidate's image", () => {
+    const { vllm: _v, ...noSettings } = parsed.spec.serving;
+    const { image: _s, ...stableNoImage } = parsed.spec.stable;
+    const { image: _i, ...candidateNoImage } = parsed.spec.candidate!;
+    assert.equal(engineDeclaration({ ...parsed, spec: { ...parsed.spec, serving: noSettings } }), undefined);
+    assert.equal(engineDeclaration({ ...parsed, spec: { ...parsed.spec, stable: stableNoImage } }), undefined);
+    assert.equal(engineDeclaration({ ...parsed, spec: { ...parsed.spec, candidate: candidateNoImage } }), undefined);
+    assert.equal(engineDeclaration({ ...stableOnly, spec: { ...stableOnly.spec, stable: stableNoImage } }), undefined);
+    // The other engines serve the runtime's image: none required.
+    assert.deepEqual(engineDeclaration({ ...asKServe, spec: { ...asKServe.spec, stable: stableNoImage } })?.spec.stable, stableNoImage);
   });
 });
