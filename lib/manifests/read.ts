@@ -8,9 +8,10 @@
  * document: that one value is unknown, as CrossGuard treats a value unknown during preview (the
  * engine's unknown-string sentinel, so rules skip exactly that value), and the rest is checked.
  */
-import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
+import { readdirSync, statSync, type Dirent } from "node:fs";
 import { resolvesInside } from "../inside";
 import { parseFastYaml, parseFastYamlMany, type FastDocument } from "./fast-yaml";
+import { readInGroups } from "./read-ahead";
 import { join } from "node:path";
 import type { Document, Node, ScalarTag, Tags } from "yaml";
 
@@ -291,15 +292,15 @@ export function parseManifestsWithYaml(text: string, file: string): { objects: M
 export function readManifests(paths: readonly string[]): ManifestSet {
   const files = manifestFiles(paths);
   const set: ManifestSet = { files: files.length, objects: [], failures: [] };
-  // Files are read a group at a time and their texts parsed together (parseFastYamlMany).
-  for (let g = 0; g < files.length; g += READ_GROUP) {
-    const group = files.slice(g, g + READ_GROUP);
-    const texts = group.map((file) => {
-      try {
-        return readFileSync(file, "utf8");
-      } catch (err) {
-        throw new MissingPathError(`${file}: cannot be read (${err instanceof Error ? err.message : String(err)})`);
-      }
+  // Files are read a group at a time, ahead of the parsing (read-ahead.ts), and each group's
+  // texts parsed together (parseFastYamlMany).
+  let g = 0;
+  for (const read of readInGroups(files, READ_GROUP)) {
+    const group = files.slice(g, g + read.length);
+    g += read.length;
+    const texts = read.map((text, i) => {
+      if (typeof text === "string") return text;
+      throw new MissingPathError(`${group[i]}: cannot be read (${text.error})`);
     });
     const fast = parseFastYamlMany(texts);
     group.forEach((file, i) => {
