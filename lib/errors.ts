@@ -43,9 +43,30 @@ export function looksSecret(path: string, value: string): boolean {
   return value.length >= 20 && /[A-Z]/.test(value) && /[a-z]/.test(value) && /\d/.test(value);
 }
 
+/**
+ * A credential in a URL: any user info of an http(s) URL (GitHub and most HTTP APIs take a token
+ * as the user name), and user:password in any other scheme (`ssh://git@host` names a user, no
+ * secret). One rule for every URL a user gives (the GitOps repository, a Prometheus) and for
+ * every message printed.
+ */
+const HTTP_USERINFO = /\b(https?:\/\/)[^/\s?#]*@/gi;
+const PASSWORD_USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/\s?#@]*:[^/\s?#]*@/g;
+
+/** Whether `text` holds a URL that carries a credential (see HTTP_USERINFO). */
+export function hasUrlCredential(text: string): boolean {
+  HTTP_USERINFO.lastIndex = 0;
+  PASSWORD_USERINFO.lastIndex = 0;
+  return HTTP_USERINFO.test(text) || PASSWORD_USERINFO.test(text);
+}
+
+/** `text` with the credential of every URL in it replaced by `[redacted]`. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(HTTP_USERINFO, "$1[redacted]@").replace(PASSWORD_USERINFO, "$1[redacted]@");
+}
+
 /** The value with every secret-looking string replaced by its length only. */
 export function redactValue(path: string, value: unknown): unknown {
-  if (typeof value === "string") return looksSecret(path, value) ? `[redacted: ${value.length} characters]` : value;
+  if (typeof value === "string") return looksSecret(path, value) ? `[redacted: ${value.length} characters]` : redactUrlCredentials(value);
   if (Array.isArray(value)) return value.map((v, i) => redactValue(`${path}[${i}]`, v));
   if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(`${path}.${k}`, v)]));
   return value;
@@ -55,7 +76,8 @@ export function redactValue(path: string, value: unknown): unknown {
 export function formatProblem(p: Problem): string {
   const where = p.file ? `${p.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ""}` : ""}: ` : "";
   const got = "value" in p ? ` (got ${formatValue(redactValue(p.path, p.value))})` : "";
-  return `${where}${p.path}: ${p.message}${got}. ${p.fix}`;
+  // A message may quote what it was given too: no URL's credential is printed, wherever it is.
+  return redactUrlCredentials(`${where}${p.path}: ${p.message}${got}. ${p.fix}`);
 }
 
 export class ValidationError extends Error {

@@ -15,7 +15,8 @@
  */
 import type { Command } from "commander";
 import { evidenceTrailers, runGate, type GateResult } from "../../lib/analysis/gate";
-import { PROMETHEUS_URL, PrometheusError } from "../../lib/analysis/prometheus";
+import { PrometheusError } from "../../lib/analysis/prometheus";
+import { prometheusAddress } from "../../lib/contracts/monitoring";
 import { ValidationError } from "../../lib/errors";
 import { reportFailure } from "../../lib/promotion/outcome";
 import { stepLabel } from "../../lib/promotion/steps";
@@ -33,14 +34,14 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The addresses to query, by the contracts' one rule (lib/contracts/monitoring.ts prometheusAddress). @throws ValidationError */
 function prometheusUrls(flags: readonly string[]): string[] {
   const fromEnv = (process.env[PROMETHEUS_ENV] ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
-  const urls = flags.length > 0 ? [...flags] : fromEnv;
-  const bad = urls.filter((u) => !PROMETHEUS_URL.test(u));
-  if (bad.length > 0) {
-    throw new ValidationError("advance", bad.map((value) => ({ path: "--prometheus", value, message: "is not an http(s) URL", fix: "Give the Prometheus API base URL, e.g. http://127.0.0.1:9090." })));
-  }
-  return urls;
+  const [urls, path] = flags.length > 0 ? [flags, "--prometheus"] : [fromEnv, PROMETHEUS_ENV];
+  const checked = urls.map((u) => prometheusAddress(u, path, "http://127.0.0.1:9090 (kubectl -n monitoring port-forward svc/kube-prometheus-stack-prometheus 9090)"));
+  const problems = checked.flatMap((c) => ("problem" in c ? [c.problem] : []));
+  if (problems.length > 0) throw new ValidationError("advance", problems);
+  return checked.flatMap((c) => ("address" in c ? [c.address] : []));
 }
 
 /** Runs the gate for the step being left, or returns undefined when the step needs none. @throws PromotionRefused, ValidationError, PrometheusError */

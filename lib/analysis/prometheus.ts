@@ -6,13 +6,13 @@
  * rejects or a result that is not a vector is a `PrometheusError`, which the CLI reports with
  * exit 2 (never a pass, never a refusal that looks like a failed canary).
  */
-
-/** What every Prometheus address must look like: config, component args and `--prometheus` alike. */
-export const PROMETHEUS_URL = /^https?:\/\/\S+$/;
+import { redactUrlCredentials } from "../errors";
 
 export class PrometheusError extends Error {
   constructor(message: string) {
-    super(message);
+    // The addresses are checked (lib/contracts/monitoring.ts prometheusAddress) but the message
+    // also quotes what the HTTP client said: no URL's credential is printed.
+    super(redactUrlCredentials(message));
     this.name = "PrometheusError";
   }
 }

@@ -4,7 +4,7 @@
  * ml-gitops:gitopsPath): one rule each, for the components and the stack config keys
  * ml-gitops:gitRepoUrl and ml-gitops:gitopsPath.
  */
-import type { Problem } from "../errors";
+import { hasUrlCredential, type Problem } from "../errors";
 
 /**
  * An HTTPS URL with a repository path: both engines authenticate with the token over HTTPS
@@ -13,14 +13,9 @@ import type { Problem } from "../errors";
  */
 const REPO_URL = /^https:\/\/[^/\s]+\/\S+$/;
 
-/**
- * A credential in the URL, which no message may repeat: any user info of an http(s) URL (GitHub
- * takes a token as the user name), or user:password in any other scheme (ssh://git@host is not one).
- */
-const USERINFO = /^https?:\/\/[^/\s]*@|^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/\s@]*:[^/\s@]*@/i;
-
 export function repoUrlProblem(path: string, url: string): Problem | undefined {
-  if (USERINFO.test(url)) {
+  // A credential in the URL is never repeated in the message (lib/errors.ts hasUrlCredential).
+  if (hasUrlCredential(url)) {
     return { path, message: "carries a credential in the URL (not repeated here)", fix: "Remove it from the URL; the token is given on its own (ml-gitops:gitToken, or the component's repo.token), as a secret." };
   }
   if (REPO_URL.test(url)) return undefined;

@@ -4,7 +4,7 @@
  * an address) and, when the stack installs it, the Monitoring component's args
  * (components/monitoring.ts). Pure: nothing here loads the Pulumi SDK.
  */
-import type { Problem } from "../errors";
+import { hasUrlCredential, type Problem } from "../errors";
 import { helmTimeoutProblems } from "./helm-release";
 import { pathIn } from "./validators";
 
@@ -73,13 +73,15 @@ export function monitoringChoice(prefix: string, kind: MonitoringChoice["kind"],
 /**
  * The one rule for a Prometheus address the canary analyses query, whoever gives it: the stack
  * config's ml-gitops:prometheusUrl, ArgoRollouts' prometheusUrl (the controller's default) and
- * ModelDeployment's render.prometheusUrl (each AnalysisTemplate's provider.prometheus.address).
+ * ModelDeployment's render.prometheusUrl (each AnalysisTemplate's provider.prometheus.address),
+ * and the Prometheus `ml-gitops advance` queries for a KServe gate (--prometheus).
  * Returns the address as AnalysisTemplates should carry it (no trailing slash), or the problem.
  */
-export function prometheusAddress(value: string, path = "prometheusUrl"): { address: string } | { problem: Problem } {
-  const problem = (message: string): { problem: Problem } => ({
-    problem: { path, value, message, fix: "Give the Prometheus base URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090." },
-  });
+export function prometheusAddress(value: string, path = "prometheusUrl", example = "http://kube-prometheus-stack-prometheus.monitoring:9090"): { address: string } | { problem: Problem } {
+  const fix = `Give the Prometheus base URL, e.g. ${example}.`;
+  const problem = (message: string): { problem: Problem } => ({ problem: { path, value, message, fix } });
+  // Never repeated, as for the GitOps repository (gitops-repo.ts): the value is the credential.
+  if (hasUrlCredential(value)) return { problem: { path, message: "carries a credential in the URL (not repeated here)", fix: `Remove it from the URL, e.g. ${example}.` } };
   let url: URL;
   try {
     url = new URL(value);
@@ -87,7 +89,6 @@ export function prometheusAddress(value: string, path = "prometheusUrl"): { addr
     return problem("is not a URL");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return problem("must be an http or https URL");
-  if (url.username !== "" || url.password !== "") return problem("must not carry credentials");
   if (url.search !== "" || url.hash !== "") return problem("must not have a query or fragment");
   return { address: value.replace(/\/+$/, "") };
 }

@@ -173,6 +173,43 @@ describe("advance through a KServe analysis step", { skip: prometheusSkip }, () 
     assert.equal(r.read(FILE), DECLARATION);
   });
 
+  it("refuses a Prometheus URL with a credential or a query, by the contracts' rule, printing no credential", async () => {
+    const r = setup();
+    const before = { text: r.read(), head: r.head() };
+    const res = await advance(r, "--prometheus", "http://admin:s3cr3t@127.0.0.1:9090", "--prometheus", "http://127.0.0.1:9090/?x=1");
+    assert.equal(res.code, 2);
+    assert.equal(
+      res.stderr,
+      [
+        "ml-gitops advance: advance: 2 problems",
+        "  - --prometheus: carries a credential in the URL (not repeated here). Remove it from the URL, e.g. http://127.0.0.1:9090 (kubectl -n monitoring port-forward svc/kube-prometheus-stack-prometheus 9090).",
+        '  - --prometheus: must not have a query or fragment (got "http://127.0.0.1:9090/?x=1"). Give the Prometheus base URL, e.g. http://127.0.0.1:9090 (kubectl -n monitoring port-forward svc/kube-prometheus-stack-prometheus 9090).',
+        "",
+      ].join("\n"),
+    );
+    unchanged(r, before);
+  });
+
+  it("names the environment variable when the bad URL came from it", async () => {
+    const r = setup();
+    const saved = process.env.ML_GITOPS_PROMETHEUS;
+    process.env.ML_GITOPS_PROMETHEUS = "prometheus:9090";
+    try {
+      const res = await advance(r);
+      assert.equal(res.code, 2);
+      assert.match(res.stderr, /  - ML_GITOPS_PROMETHEUS: must be an http or https URL \(got "prometheus:9090"\)\. Give the Prometheus base URL/);
+    } finally {
+      if (saved === undefined) delete process.env.ML_GITOPS_PROMETHEUS;
+      else process.env.ML_GITOPS_PROMETHEUS = saved;
+    }
+  });
+
+  it("queries the address without its trailing slash", async () => {
+    const r = setup();
+    const res = await advance(r, "--prometheus", `${proms.healthy!.url}/`);
+    assert.equal(res.code, 0, res.stderr);
+  });
+
   describe("in region waves", () => {
     // The same canary in wave 2 of 2 (eu-west-1), at the same analysis step.
     const WAVED = DECLARATION.replace("    step: 2\n", "    step: 2\n    wave: 2\n").replace("  rollout:\n", "  rollout:\n    waves: [{ clusters: [us-east-1], soak: 1h }, { clusters: [eu-west-1] }]\n");

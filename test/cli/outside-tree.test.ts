@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { formatProblem, looksSecret } from "../../lib/errors";
+import { formatProblem, hasUrlCredential, looksSecret } from "../../lib/errors";
 import { isName } from "../../lib/names";
 import { parseStackConfig } from "../../lib/config/stack-config";
 import { cli, makeRepo, type Repo } from "../promotion/repo";
@@ -119,6 +119,20 @@ describe("secrets in error messages", () => {
     for (const kept of ["a".repeat(64), "s3://bucket/models/x/sha256-" + "b".repeat(64) + "/", "llama-3-70b-instruct", "v3.2.0", "us-east-1"]) {
       assert.equal(shown("spec.stable.uri", kept), `spec.stable.uri: m (got ${JSON.stringify(kept)}). f`);
     }
+  });
+
+  it("never shows the credential of a URL, in the value or in the message, and keeps URLs without one", () => {
+    const shown = (p: string, v: string, message = "m") => formatProblem({ path: p, value: v, message, fix: "f" });
+    assert.equal(shown("prometheusUrl", "https://admin:s3cr3t@prom.example.com/x"), 'prometheusUrl: m (got "https://[redacted]@prom.example.com/x"). f');
+    // A token as the user name (GitHub's x-access-token form), and a password holding an @.
+    assert.equal(shown("repo", "https://ghtoken123@github.com/acme/gitops.git"), 'repo: m (got "https://[redacted]@github.com/acme/gitops.git"). f');
+    assert.equal(shown("u", "http://user:p@ss@host:9090"), 'u: m (got "http://[redacted]@host:9090"). f');
+    assert.equal(shown("u", "x", "could not reach http://user:pw@10.0.0.1:9090/api/v1/query, nor ftp://a:b@h"), "u: could not reach http://[redacted]@10.0.0.1:9090/api/v1/query, nor ftp://[redacted]@h (got \"x\"). f");
+    for (const kept of ["ssh://git@github.com/acme/gitops.git", "git@github.com:acme/gitops.git", "oci://registry.example.com/models/llama@sha256:" + "c".repeat(64), "http://prometheus.monitoring:9090", "mailto:ops@example.com"]) {
+      assert.equal(hasUrlCredential(kept), false, kept);
+      assert.equal(shown("u", kept), `u: m (got ${JSON.stringify(kept)}). f`);
+    }
+    for (const secret of ["https://tok@host", "HTTP://u:p@host", "ftp://u:p@host", "see https://u:p@host/x"]) assert.equal(hasUrlCredential(secret), true, secret);
   });
 
   it("never shows a long mixed-case alphanumeric string", () => {

@@ -84,12 +84,18 @@ describe("ArgoRollouts component", async () => {
     for (const [value, message] of [
       ["prometheus:9090", "must be an http or https URL"],
       ["not a url", "is not a URL"],
-      ["http://user:pw@prometheus:9090", "must not carry credentials"],
+      ["http://prometheus:9090/?db=1", "must not have a query or fragment"],
     ] as const) {
       assert.throws(() => new ArgoRollouts("bad", { prometheusUrl: value }), {
         message: `ArgoRollouts bad: 1 problem\n  - prometheusUrl: ${message} (got ${JSON.stringify(value)}). Give the Prometheus base URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090.`,
       });
     }
+  });
+
+  it("refuses a Prometheus address carrying a credential without repeating it", () => {
+    assert.throws(() => new ArgoRollouts("bad", { prometheusUrl: "http://user:pw@prometheus:9090" }), {
+      message: "ArgoRollouts bad: 1 problem\n  - prometheusUrl: carries a credential in the URL (not repeated here). Remove it from the URL, e.g. http://kube-prometheus-stack-prometheus.monitoring:9090.",
+    });
   });
 
   it("refuses a ServiceMonitor without metrics", () => {
