@@ -27,7 +27,8 @@ import { renderPodMonitor } from "./monitoring";
 import { renderHttpRoutes } from "./routing";
 import { renderTrainingAnchor, renderTrainingJob } from "./training-job";
 
-import { ANNOTATIONS, modelView, viewServedBy, type KubeObject, type ModelView, type RenderContext } from "./model-view";
+import type { DeclarationOf, Engine } from "../deployments/schema";
+import { ANNOTATIONS, modelView, type KubeObject, type ModelView, type RenderContext } from "./model-view";
 
 export { DEFAULT_GATEWAY } from "./routing";
 export * from "./model-view";
@@ -57,22 +58,30 @@ function byKindAndName(a: KubeObject, b: KubeObject): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-/** What the declaration's engine serves it with. */
-function engineObjects(view: ModelView, ctx: RenderContext): KubeObject[] {
-  if (viewServedBy(view, "vllm")) return [...renderRollout(view, ctx), ...renderHttpRoutes(view, ctx), renderPodMonitor(view)];
+/**
+ * What each engine serves a declaration with. A mapped type over the engines: a new engine does
+ * not compile until it has an entry, and each entry gets its engine's view (the vllm one carries
+ * the vllm settings and images in its type).
+ */
+const ENGINE_OBJECTS: { readonly [E in Engine]: (view: ModelView<DeclarationOf<E>>, ctx: RenderContext) => KubeObject[] } = {
+  vllm: (view, ctx) => [...renderRollout(view, ctx), ...renderHttpRoutes(view, ctx), renderPodMonitor(view)],
   // The candidate's pods are kept from voluntary disruption by a PDB, not by an annotation in
   // their template, which would restart them at promotion (disruption-budget.ts).
-  if (viewServedBy(view, "kserve")) return [renderInferenceService(view, ctx), ...renderHttpRoutes(view, ctx), ...renderLocalModelCaches(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)];
+  kserve: (view, ctx) => [renderInferenceService(view, ctx), ...renderHttpRoutes(view, ctx), ...renderLocalModelCaches(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)],
   // KServe's controller makes each member's HTTPRoute: no route of ours (routing.ts).
-  if (viewServedBy(view, "llm-inference-service")) return [...renderLlmInferenceServices(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)];
-  throw new Error(`${view.name}: unknown engine ${String(view.declaration.spec.serving.engine)}`);
+  "llm-inference-service": (view, ctx) => [...renderLlmInferenceServices(view, ctx), renderPodMonitor(view), ...renderCandidateDisruptionBudget(view)],
+};
+
+/** `engine` is the view's own (`view.declaration.spec.serving.engine`), so the entry fits the view. */
+function engineObjects<E extends Engine>(engine: E, view: ModelView<DeclarationOf<E>>, ctx: RenderContext): KubeObject[] {
+  return ENGINE_OBJECTS[engine](view, ctx);
 }
 
 /** Every object that serves one declaration, canonical and sorted by kind and name. */
 export function renderModel(deployment: LoadedDeployment, ctx: RenderContext): KubeObject[] {
   const view = modelView(deployment, ctx);
   const source = { [ANNOTATIONS.source]: deployment.file };
-  const objects = engineObjects(view, ctx);
+  const objects = engineObjects(view.declaration.spec.serving.engine, view, ctx);
   objects.push(...renderTrainingJob(view, ctx), ...renderTrainingAnchor(view, ctx));
   return objects
     .map((o) => canonical({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...source } } }))

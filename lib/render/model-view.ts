@@ -4,9 +4,8 @@
  * from model-manifests.ts, which imports the renderers, so no renderer imports back into a module
  * that imports it (no import cycle, type-only imports included).
  */
-import type { Artifact, DeclarationOf, Engine, ModelDeploymentDeclaration } from "../deployments/schema";
+import type { Artifact, ModelDeploymentDeclaration } from "../deployments/schema";
 import type { LoadedDeployment } from "../deployments/types";
-import { servedBy } from "../deployments/vllm-inputs";
 import { candidateOnCluster, type ClusterRef } from "../deployments/waves";
 import { GPU_MODEL_INFO, type GpuModel } from "../gpu/catalogue";
 import { GPU_MODEL_LABEL, GPU_TAINT_K8S } from "../gpu/node-labels";
@@ -118,11 +117,6 @@ export const ANNOTATIONS = {
 
 export { GPU_MODEL_LABEL };
 export const GPU_RESOURCE = "nvidia.com/gpu";
-
-/** Whether the view's declaration is served by `engine`, narrowing the view to that engine's. */
-export function viewServedBy<E extends Engine>(view: ModelView, engine: E): view is ModelView<DeclarationOf<E>> {
-  return servedBy(view.declaration, engine);
-}
 
 export function modelView<D extends ModelDeploymentDeclaration>(deployment: LoadedDeployment<D>, ctx: RenderContext): ModelView<D> {
   const d = deployment.declaration;
