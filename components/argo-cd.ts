@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { CHARTS } from "../lib/versions";
-import { Problems, ValidationError } from "../lib/errors";
+import { throwIfProblems, ValidationError } from "../lib/errors";
 import { argoCdValues, buildModelApplication, buildModelAppProject, DEFAULT_SYNC_RETRY, REPOSITORY_SECRET_LABEL } from "../lib/render/argocd";
 import { adminPasswordProblem, ARGO_CD_DEFAULTS, argoCdArgsProblems, type ArgoCdArgs } from "../lib/contracts/argo-cd";
 import { pinnedRelease } from "./pinned-release";
@@ -23,9 +23,7 @@ export class ArgoCd extends pulumi.ComponentResource {
 
   constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:gitops:ArgoCd", name, args, opts);
-    const problems = new Problems();
-    problems.addAll(argoCdArgsProblems(args));
-    problems.throwIfAny(`ArgoCd ${name}`);
+    throwIfProblems(`ArgoCd ${name}`, argoCdArgsProblems(args));
 
     const namespaceName = args.namespace ?? ARGO_CD_DEFAULTS.namespace;
     const timeoutMinutes = args.helmTimeoutMinutes ?? ARGO_CD_DEFAULTS.helmTimeoutMinutes;

@@ -12,7 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { CHARTS, ROLLOUTS_PLUGINS } from "../lib/versions";
-import { Problems } from "../lib/errors";
+import { throwIfProblems } from "../lib/errors";
 import { ARGO_ROLLOUTS_DEFAULTS, argoRolloutsArgsProblems, GATEWAY_API_PLUGIN_RBAC_NAME, prometheusAddress, type ArgoRolloutsArgs } from "../lib/contracts/argo-rollouts";
 import { ARGO_ROLLOUTS_SERVICE_ACCOUNT, argoRolloutsValues, gatewayApiPluginRules } from "../lib/render/kserve-platform";
 import { pinnedRelease } from "./pinned-release";
@@ -28,9 +28,7 @@ export class ArgoRollouts extends pulumi.ComponentResource {
 
   constructor(name: string, args: ArgoRolloutsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:serving:ArgoRollouts", name, args, opts);
-    const problems = new Problems();
-    problems.addAll(argoRolloutsArgsProblems(args));
-    problems.throwIfAny(`ArgoRollouts ${name}`);
+    throwIfProblems(`ArgoRollouts ${name}`, argoRolloutsArgsProblems(args));
 
     const pin = CHARTS.argoRollouts;
     const timeoutMinutes = args.helmTimeoutMinutes ?? ARGO_ROLLOUTS_DEFAULTS.helmTimeoutMinutes;

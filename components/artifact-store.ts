@@ -6,7 +6,7 @@
 import * as aws from "./sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkArtifactStore, type ArtifactStoreSettings } from "../lib/contracts/model-bucket";
-import { ValidationError, type Problem } from "../lib/errors";
+import { throwIfProblems, type Problem } from "../lib/errors";
 import { serviceTrustPolicy } from "../lib/aws/policy-document";
 import { replicationPolicy } from "../lib/aws/replication-policy";
 import { ModelBucket, type ModelBucketProtectionArgs } from "./model-bucket";
@@ -38,8 +38,7 @@ export class ArtifactStore extends pulumi.ComponentResource {
 
   constructor(name: string, args: ArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:ArtifactStore", name, args, opts);
-    const problems = checkArtifactStoreArgs(args);
-    if (problems.length > 0) throw new ValidationError(`ArtifactStore ${name}`, problems);
+    throwIfProblems(`ArtifactStore ${name}`, checkArtifactStoreArgs(args));
     this.primaryRegion = args.primaryRegion;
     const protection: ModelBucketProtectionArgs = {
       objectLockMode: args.objectLockMode,

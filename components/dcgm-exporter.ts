@@ -2,7 +2,7 @@
  * NVIDIA's DCGM exporter on every GPU node: per-GPU telemetry labelled with the pod using each
  * GPU, which canary analyses join to the candidate's pods (GPU memory) and people read beside it.
  */
-import { Problems } from "../lib/errors";
+import { throwIfProblems } from "../lib/errors";
 import { DCGM_EXPORTER_DEFAULTS, dcgmExporterArgsProblems, type DcgmExporterArgs } from "../lib/contracts/dcgm-exporter";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -17,9 +17,7 @@ export class DcgmExporter extends pulumi.ComponentResource {
 
   constructor(name: string, args: DcgmExporterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:DcgmExporter", name, args, opts);
-    const problems = new Problems();
-    problems.addAll(dcgmExporterArgsProblems(args));
-    problems.throwIfAny(`DcgmExporter ${name}`);
+    throwIfProblems(`DcgmExporter ${name}`, dcgmExporterArgsProblems(args));
     this.release = pinnedRelease(
       `${name}-release`,
       {

@@ -15,7 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { FLUX } from "../lib/versions";
-import { Problems } from "../lib/errors";
+import { throwIfProblems } from "../lib/errors";
 import {
   buildFluxPodMonitor,
   buildGitRepository,
@@ -37,9 +37,7 @@ export class Flux extends pulumi.ComponentResource {
 
   constructor(name: string, args: FluxArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:gitops:Flux", name, args, opts);
-    const problems = new Problems();
-    problems.addAll(fluxArgsProblems(args));
-    problems.throwIfAny(`Flux ${name}`);
+    throwIfProblems(`Flux ${name}`, fluxArgsProblems(args));
 
     const namespaceName = FLUX_NAMESPACE;
     const infra = args.gpuInfrastructure;

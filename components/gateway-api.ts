@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { GATEWAY_API } from "../lib/versions";
 import { buildGateway } from "../lib/render/gateway";
-import { Problems } from "../lib/errors";
+import { throwIfProblems } from "../lib/errors";
 import { GATEWAY_API_DEFAULTS, gatewayApiArgsProblems, type GatewayApiArgs } from "../lib/contracts/gateway-api";
 
 export { GATEWAY_API_DEFAULTS, gatewayApiArgsProblems, type GatewayApiArgs } from "../lib/contracts/gateway-api";
@@ -20,9 +20,7 @@ export class GatewayApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatewayApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:serving:GatewayApi", name, args, opts);
-    const problems = new Problems();
-    problems.addAll(gatewayApiArgsProblems(args));
-    problems.throwIfAny(`GatewayApi ${name}`);
+    throwIfProblems(`GatewayApi ${name}`, gatewayApiArgsProblems(args));
 
     const crds =
       (args.installCrds ?? GATEWAY_API_DEFAULTS.installCrds)

@@ -28,7 +28,7 @@ import { KARPENTER_DISCOVERY_TAG } from "../lib/karpenter/gpu-node-pool";
 import { CHARTS } from "../lib/versions";
 import { PLATFORM_NAMESPACES } from "../lib/contracts/models-namespace";
 import { pinnedRelease } from "./pinned-release";
-import { Problems } from "../lib/errors";
+import { throwIfProblems } from "../lib/errors";
 import { KARPENTER_DEFAULTS, karpenterArgsProblems, type KarpenterArgs } from "../lib/contracts/karpenter";
 
 export { KARPENTER_DEFAULTS, karpenterArgsProblems, type KarpenterArgs } from "../lib/contracts/karpenter";
@@ -49,9 +49,7 @@ export class Karpenter extends pulumi.ComponentResource {
 
   constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:Karpenter", name, {}, opts);
-    const problems = new Problems();
-    problems.addAll(karpenterArgsProblems(args));
-    problems.throwIfAny(`Karpenter ${name}`);
+    throwIfProblems(`Karpenter ${name}`, karpenterArgsProblems(args));
     const parent = { parent: this };
     const tags = { ...args.tags };
     const clusterName = pulumi.output(args.clusterName);

@@ -20,7 +20,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { CHARTS, type ChartPin } from "../lib/versions";
-import { Problems } from "../lib/errors";
+import { throwIfProblems } from "../lib/errors";
 import type { KServeMode } from "../lib/predicates/kserve-mode";
 import {
   certManagerValues,
@@ -58,9 +58,7 @@ export class KServe extends pulumi.ComponentResource {
 
   constructor(name: string, args: KServeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:serving:KServe", name, args, opts);
-    const problems = new Problems();
-    problems.addAll(kserveArgsProblems(args));
-    problems.throwIfAny(`KServe ${name}`);
+    throwIfProblems(`KServe ${name}`, kserveArgsProblems(args));
 
     const mode = args.deploymentMode ?? KSERVE_DEFAULTS.deploymentMode;
     const nodeGroups = args.localModelNodeGroups ?? [];

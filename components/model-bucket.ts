@@ -5,7 +5,7 @@
 import * as aws from "./sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MODEL_BUCKET_DEFAULTS, modelBucketProblems, type ModelBucketProtection, type ObjectLockMode } from "../lib/contracts/model-bucket";
-import { ValidationError, type Problem } from "../lib/errors";
+import { throwIfProblems, type Problem } from "../lib/errors";
 import { modelBucketPolicy } from "../lib/aws/model-bucket-policy";
 
 export type { ObjectLockMode };
@@ -40,8 +40,7 @@ export class ModelBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: ModelBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:ModelBucket", name, args, opts);
-    const problems = checkModelBucketArgs(args);
-    if (problems.length > 0) throw new ValidationError(`ModelBucket ${name}`, problems);
+    throwIfProblems(`ModelBucket ${name}`, checkModelBucketArgs(args));
 
     const retentionDays = args.retentionDays ?? MODEL_BUCKET_DEFAULTS.retentionDays;
     const tags = { ...args.tags, "ml-gitops.dev/role": "model-artifacts" };

@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { Problems } from "../lib/errors";
+import { throwIfProblems } from "../lib/errors";
 import { defaultOutputDir, modelDeploymentArgsProblems, type ModelDeploymentArgs } from "../lib/contracts/model-deployment";
 import type { ModelDeploymentDeclaration } from "../lib/deployments/schema";
 import { MODEL_DEPLOYMENT_TYPE, type LoadedDeployment } from "../lib/deployments/types";
@@ -109,9 +109,7 @@ export class ModelDeployment extends pulumi.ComponentResource {
     // The declaration is part of the component's inputs, as one JSON text: the policy pack reads
     // it there (lib/predicates/model-deployment-props.ts says why it is text).
     super(MODEL_DEPLOYMENT_TYPE, name, { declaration: declarationInput(args.declaration), file: args.file, environment: args.environment, delivery: args.delivery }, opts);
-    const problems = new Problems();
-    problems.addAll(modelDeploymentArgsProblems(args));
-    problems.throwIfAny(`ModelDeployment ${name}`);
+    throwIfProblems(`ModelDeployment ${name}`, modelDeploymentArgsProblems(args));
 
     const deployment: LoadedDeployment = { declaration: args.declaration, file: args.file, environment: args.environment };
     const objects = renderModel(deployment, args.render);

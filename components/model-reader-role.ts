@@ -4,7 +4,7 @@
  */
 import * as aws from "./sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../lib/errors";
+import { throwIfProblems } from "../lib/errors";
 import { irsaTrustPolicy } from "../lib/aws/irsa";
 import { modelReaderPolicy } from "../lib/aws/model-reader-policy";
 import { MODEL_READER_ROLE_DEFAULTS, modelReaderRoleArgsProblems, type ModelReaderRoleArgs } from "../lib/contracts/model-reader-role";
@@ -17,9 +17,7 @@ export class ModelReaderRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: ModelReaderRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:ModelReaderRole", name, args, opts);
-    const problems = new Problems();
-    problems.addAll(modelReaderRoleArgsProblems(args));
-    problems.throwIfAny(`ModelReaderRole ${name}`);
+    throwIfProblems(`ModelReaderRole ${name}`, modelReaderRoleArgsProblems(args));
 
     const role = new aws.iam.Role(
       `${name}-role`,

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { Problems } from "../lib/errors";
+import { throwIfProblems } from "../lib/errors";
 import { MONITORING_DEFAULTS, monitoringArgsProblems, type MonitoringArgs } from "../lib/contracts/monitoring";
 import { INSTALLED_PROMETHEUS_URL, kubePrometheusStackValues, MONITORING_NAMESPACE, MONITORING_RELEASE } from "../lib/render/monitoring-stack";
 import { CHARTS } from "../lib/versions";
@@ -24,9 +24,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:Monitoring", name, args, opts);
-    const problems = new Problems();
-    problems.addAll(monitoringArgsProblems(args));
-    problems.throwIfAny(`Monitoring ${name}`);
+    throwIfProblems(`Monitoring ${name}`, monitoringArgsProblems(args));
     const retention = args.retention ?? MONITORING_DEFAULTS.retention;
     const timeoutMinutes = args.helmTimeoutMinutes ?? MONITORING_DEFAULTS.helmTimeoutMinutes;
 

@@ -4,7 +4,7 @@
  * it themselves, so the DaemonSet stays off their nodes.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { Problems } from "../lib/errors";
+import { throwIfProblems } from "../lib/errors";
 import { NVIDIA_DEVICE_PLUGIN_DEFAULTS, nvidiaDevicePluginArgsProblems, type NvidiaDevicePluginArgs } from "../lib/contracts/nvidia-device-plugin";
 import * as pulumi from "@pulumi/pulumi";
 import { AMI_TYPES, GPU_AMI_TYPES, type GpuAmiType } from "../lib/gpu/catalogue";
@@ -50,9 +50,7 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
   constructor(name: string, args: NvidiaDevicePluginArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("ml-gitops:platform:NvidiaDevicePlugin", name, args, opts);
     const pin = CHARTS.nvidiaDevicePlugin;
-    const problems = new Problems();
-    problems.addAll(nvidiaDevicePluginArgsProblems(args));
-    problems.throwIfAny(`NvidiaDevicePlugin ${name}`);
+    throwIfProblems(`NvidiaDevicePlugin ${name}`, nvidiaDevicePluginArgsProblems(args));
     this.namespace = args.namespace ?? NVIDIA_DEVICE_PLUGIN_DEFAULTS.namespace;
     this.chartVersion = pin.version;
     const release = new k8s.helm.v3.Release(

@@ -91,6 +91,11 @@ export class ValidationError extends Error {
   }
 }
 
+/** Throws every problem of `subject` at once, if there is any: a component's check of its args. */
+export function throwIfProblems(subject: string, problems: readonly Problem[]): void {
+  if (problems.length > 0) throw new ValidationError(subject, problems);
+}
+
 /** Collects problems and throws them together, once. */
 export class Problems {
   private readonly items: Problem[] = [];
