@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SCRAPED_LABELS } from "../../lib/analysis/slo";
 import { advanceIn, assertUnchanged, cli, FILE, repoPool, trailersOf } from "../promotion/repo";
+import { withEnv } from "../support/env";
 import { OpenMetrics } from "../support/open-metrics";
 import { assertPrometheusInstalled, freePort, prometheusSkip, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 
@@ -160,15 +161,9 @@ describe("advance through a KServe analysis step", { skip: prometheusSkip }, () 
   it("is a usage error (exit 2) naming --prometheus when no Prometheus is given", async () => {
     const r = setup();
     const before = { text: r.read(), head: r.head() };
-    const saved = process.env.ML_GITOPS_PROMETHEUS;
-    delete process.env.ML_GITOPS_PROMETHEUS;
-    try {
-      const res = await advance(r);
-      assert.equal(res.code, 2);
-      assert.match(res.stderr, /--prometheus: step 3\/6 is analysis slo, which ml-gitops runs for KServe canaries, and no Prometheus was named\. Name each cluster's Prometheus serving production/);
-    } finally {
-      if (saved !== undefined) process.env.ML_GITOPS_PROMETHEUS = saved;
-    }
+    const res = await withEnv("ML_GITOPS_PROMETHEUS", undefined, () => advance(r));
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /--prometheus: step 3\/6 is analysis slo, which ml-gitops runs for KServe canaries, and no Prometheus was named\. Name each cluster's Prometheus serving production/);
     unchanged(r, before);
     assert.equal(r.read(FILE), DECLARATION);
   });
@@ -192,16 +187,9 @@ describe("advance through a KServe analysis step", { skip: prometheusSkip }, () 
 
   it("names the environment variable when the bad URL came from it", async () => {
     const r = setup();
-    const saved = process.env.ML_GITOPS_PROMETHEUS;
-    process.env.ML_GITOPS_PROMETHEUS = "prometheus:9090";
-    try {
-      const res = await advance(r);
-      assert.equal(res.code, 2);
-      assert.match(res.stderr, /  - ML_GITOPS_PROMETHEUS: must be an http or https URL \(got "prometheus:9090"\)\. Give the Prometheus base URL/);
-    } finally {
-      if (saved === undefined) delete process.env.ML_GITOPS_PROMETHEUS;
-      else process.env.ML_GITOPS_PROMETHEUS = saved;
-    }
+    const res = await withEnv("ML_GITOPS_PROMETHEUS", "prometheus:9090", () => advance(r));
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /  - ML_GITOPS_PROMETHEUS: must be an http or https URL \(got "prometheus:9090"\)\. Give the Prometheus base URL/);
   });
 
   it("queries the address without its trailing slash", async () => {
@@ -239,15 +227,9 @@ describe("advance through a KServe analysis step", { skip: prometheusSkip }, () 
 
     it("asks for the Prometheus of the wave's clusters only when none is named", async () => {
       const r = wavedRepo();
-      const saved = process.env.ML_GITOPS_PROMETHEUS;
-      delete process.env.ML_GITOPS_PROMETHEUS;
-      try {
-        const res = await advance(r);
-        assert.equal(res.code, 2);
-        assert.match(res.stderr, /no Prometheus was named\. Name each cluster's Prometheus serving wave 2\/2 of production \(prod-euw1 in eu-west-1\), and only those: --prometheus URL/);
-      } finally {
-        if (saved !== undefined) process.env.ML_GITOPS_PROMETHEUS = saved;
-      }
+      const res = await withEnv("ML_GITOPS_PROMETHEUS", undefined, () => advance(r));
+      assert.equal(res.code, 2);
+      assert.match(res.stderr, /no Prometheus was named\. Name each cluster's Prometheus serving wave 2\/2 of production \(prod-euw1 in eu-west-1\), and only those: --prometheus URL/);
     });
   });
 });

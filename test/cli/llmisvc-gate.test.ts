@@ -10,6 +10,7 @@ import { SCRAPED_LABELS } from "../../lib/analysis/slo";
 import { loadDeploymentFile } from "../../lib/deployments/loader";
 import { renderModel } from "../../lib/render/model-manifests";
 import { advanceIn, assertUnchanged, cli, FILE, repoPool, trailersOf, type Repo } from "../promotion/repo";
+import { withEnv } from "../support/env";
 import { OpenMetrics } from "../support/open-metrics";
 import { assertPrometheusInstalled, prometheusSkip, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 
@@ -161,15 +162,9 @@ describe("advance through an LLMInferenceService analysis step", { skip: prometh
   it("is a usage error (exit 2) when no Prometheus is named for the analysis step", async () => {
     const r = setup();
     const before = { text: r.read(), head: r.head() };
-    const saved = process.env.ML_GITOPS_PROMETHEUS;
-    delete process.env.ML_GITOPS_PROMETHEUS;
-    try {
-      const res = await advance(r);
-      assert.equal(res.code, 2);
-      assert.match(res.stderr, /--prometheus: step 3\/6 is analysis tokens/);
-    } finally {
-      if (saved !== undefined) process.env.ML_GITOPS_PROMETHEUS = saved;
-    }
+    const res = await withEnv("ML_GITOPS_PROMETHEUS", undefined, () => advance(r));
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /--prometheus: step 3\/6 is analysis tokens/);
     unchanged(r, before);
   });
 });

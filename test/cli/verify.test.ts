@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { judge } from "../../lib/promotion/verify";
 import { copyProject, PROJECT_ROOT } from "../support/project-copy";
 import { cli as run } from "../support/cli";
+import { withEnv } from "../support/env";
 import { cli, FILE, IMAGE, makeRepo, URI_C, type Repo } from "../promotion/repo";
 
 const repos: Repo[] = [];
@@ -205,18 +206,11 @@ describe("ml-gitops plan in CI", () => {
     writeFileSync(path.join(root, file), `${text}# promoted\n`.replace(/( {2}stable:\n {4}version: )\S+/, "$1hand-made"));
     git("commit", "-q", "-am", "hand edit");
     const forged = git("rev-parse", "HEAD").trim();
-    const saved = process.env.CI;
-    try {
-      delete process.env.CI;
-      assert.equal((await run(["plan", "--stack", "artifacts", "--json"], { cwd: root })).code, 0);
-      process.env.CI = "true";
-      const res = await run(["plan", "--stack", "artifacts", "--json"], { cwd: root });
-      assert.equal(res.code, 1);
-      assert.match(res.stderr, new RegExp(`^ml-gitops plan: MANDATORY promotion-record: ${file}: sets stable to hand-made .*\\[commit ${forged.slice(0, 12)} "hand edit" by Test Promoter\\]\\n`, "m"));
-    } finally {
-      if (saved === undefined) delete process.env.CI;
-      else process.env.CI = saved;
-    }
+    const plan = () => run(["plan", "--stack", "artifacts", "--json"], { cwd: root });
+    assert.equal((await withEnv("CI", undefined, plan)).code, 0);
+    const res = await withEnv("CI", "true", plan);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, new RegExp(`^ml-gitops plan: MANDATORY promotion-record: ${file}: sets stable to hand-made .*\\[commit ${forged.slice(0, 12)} "hand edit" by Test Promoter\\]\\n`, "m"));
   });
 });
 
