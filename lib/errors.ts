@@ -51,12 +51,12 @@ export function looksSecret(path: string, value: string): boolean {
  */
 const HTTP_USERINFO = /\b(https?:\/\/)[^/\s?#]*@/gi;
 const PASSWORD_USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/\s?#@]*:[^/\s?#]*@/g;
+// The same expressions without the global flag, whose `test` keeps no position between calls.
+const URL_CREDENTIALS = [new RegExp(HTTP_USERINFO.source, "i"), new RegExp(PASSWORD_USERINFO.source)];
 
 /** Whether `text` holds a URL that carries a credential (see HTTP_USERINFO). */
 export function hasUrlCredential(text: string): boolean {
-  HTTP_USERINFO.lastIndex = 0;
-  PASSWORD_USERINFO.lastIndex = 0;
-  return HTTP_USERINFO.test(text) || PASSWORD_USERINFO.test(text);
+  return URL_CREDENTIALS.some((r) => r.test(text));
 }
 
 /** `text` with the credential of every URL in it replaced by `[redacted]`. */
