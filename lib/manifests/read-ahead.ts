@@ -35,8 +35,8 @@ function readOne(file: string): ReadResult {
 
 /**
  * The reader thread's whole program (plain JavaScript, so it runs the same from the sources under
- * tsx and from dist/). Groups after the first, in order; a group it cannot read is a message
- * with the error, counted like any other, so the caller never waits for one that will not come.
+ * tsx and from dist/), reading as `readOne` does. Groups after the first, in order; a file it
+ * cannot read is its error in the group, so the caller never waits for a group that will not come.
  */
 const READER = `
 const { workerData } = require("node:worker_threads");
@@ -45,18 +45,13 @@ const { files, group, ahead, counters, port } = workerData;
 const POSTED = ${POSTED}, TAKEN = ${TAKEN};
 for (let start = group, posted = 0; start < files.length; start += group, posted++) {
   for (let taken = Atomics.load(counters, TAKEN); posted - taken >= ahead; taken = Atomics.load(counters, TAKEN)) Atomics.wait(counters, TAKEN, taken);
-  let texts;
-  try {
-    texts = files.slice(start, start + group).map((file) => {
-      try {
-        return readFileSync(file, "utf8");
-      } catch (err) {
-        return { error: err instanceof Error ? err.message : String(err) };
-      }
-    });
-  } catch (err) {
-    texts = { failed: String(err) };
-  }
+  const texts = files.slice(start, start + group).map((file) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
+  });
   port.postMessage(texts);
   Atomics.add(counters, POSTED, 1);
   Atomics.notify(counters, POSTED);
@@ -84,10 +79,8 @@ export function* readInGroups(files: readonly string[], group: number): Generato
           throw new Error(`the file reader thread sent nothing for ${GROUP_TIMEOUT_MS / 1000} s (files ${group * (index + 1) + 1}–${Math.min(files.length, group * (index + 2))} of ${files.length})`);
         }
       }
-      const message = receiveMessageOnPort(port1)?.message as ReadResult[] | { failed: string } | undefined;
-      if (message === undefined || !Array.isArray(message)) {
-        throw new Error(`the file reader thread failed: ${message === undefined ? "its group was counted but not received" : message.failed}`);
-      }
+      const message = receiveMessageOnPort(port1)?.message as ReadResult[] | undefined;
+      if (message === undefined) throw new Error("the file reader thread counted a group it did not send");
       Atomics.add(counters, TAKEN, 1);
       Atomics.notify(counters, TAKEN);
       yield message;
